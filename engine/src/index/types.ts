@@ -1,0 +1,92 @@
+/**
+ * The contract between the search core (engine/src/index) and the rest of the engine.
+ *
+ * The stored documents live in the store (LMDB); the core keeps its own in-memory structures
+ * (term dictionary, postings, facet values) and reads stored documents through DocumentSource
+ * only when it needs their text (formatting, re-indexing). Only the task worker mutates a core.
+ */
+import type { Document, DocumentId } from '../types/document.ts';
+import type { Settings } from '../types/settings.ts';
+
+export interface DocumentSource {
+  get(id: DocumentId): Document | undefined;
+  entries(): Iterable<[DocumentId, Document]>;
+}
+
+export type FilterInput = string | Array<string | string[]>;
+
+/** Search request, already type-checked (see search/params.ts). Every field optional. */
+export interface SearchParams {
+  q?: string | null;
+  offset?: number;
+  limit?: number;
+  page?: number;
+  hitsPerPage?: number;
+  filter?: FilterInput | null;
+  facets?: string[] | null;
+  attributesToRetrieve?: string[] | null;
+  attributesToCrop?: string[] | null;
+  cropLength?: number;
+  cropMarker?: string;
+  attributesToHighlight?: string[] | null;
+  highlightPreTag?: string;
+  highlightPostTag?: string;
+  showMatchesPosition?: boolean;
+  sort?: string[] | null;
+  matchingStrategy?: 'last' | 'all' | 'frequency';
+  showRankingScore?: boolean;
+  showRankingScoreDetails?: boolean;
+  rankingScoreThreshold?: number | null;
+  attributesToSearchOn?: string[] | null;
+  distinct?: string | null;
+  locales?: string[] | null;
+}
+
+export interface SearchResult {
+  hits: Document[];
+  query: string;
+  processingTimeMs: number;
+  limit?: number;
+  offset?: number;
+  estimatedTotalHits?: number;
+  hitsPerPage?: number;
+  page?: number;
+  totalPages?: number;
+  totalHits?: number;
+  facetDistribution?: Record<string, Record<string, number>>;
+  facetStats?: Record<string, { min: number; max: number }>;
+}
+
+export interface FacetSearchParams {
+  facetName: string;
+  facetQuery?: string | null;
+  q?: string | null;
+  filter?: FilterInput | null;
+  matchingStrategy?: 'last' | 'all' | 'frequency';
+  attributesToSearchOn?: string[] | null;
+  exhaustiveFacetCount?: boolean;
+}
+
+export interface FacetSearchResult {
+  facetHits: Array<{ value: string; count: number }>;
+  facetQuery: string | null;
+  processingTimeMs: number;
+}
+
+export interface IndexCore {
+  readonly documentCount: number;
+  /** Adds or replaces the document with this id. */
+  upsert(id: DocumentId, document: Document): void;
+  remove(id: DocumentId): void;
+  clear(): void;
+  /** Applies new settings, re-indexing from the source what the change requires. */
+  applySettings(settings: Settings, source: DocumentSource): void;
+  /** Throws EngineError (invalid_search_filter, invalid_search_sort, ...) on a bad request. */
+  search(params: SearchParams, source: DocumentSource): SearchResult;
+  facetSearch(params: FacetSearchParams, source: DocumentSource): FacetSearchResult;
+  /**
+   * The ids of the documents matching a filter, in internal order. Throws EngineError with
+   * `errorCode` (e.g. invalid_document_filter) when the filter is invalid for this index.
+   */
+  filterDocuments(filter: FilterInput, errorCode: 'invalid_document_filter' | 'invalid_search_filter'): DocumentId[];
+}
