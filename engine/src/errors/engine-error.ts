@@ -11,11 +11,14 @@ export interface ErrorObject {
 /** Every error the engine raises on purpose carries a Meilisearch code. */
 export class EngineError extends Error {
   readonly code: ErrorCode;
+  /** For 503s: how long a client should wait before retrying (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'EngineError';
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get status(): number {

@@ -15,7 +15,7 @@ import { processBatch } from './process-batch.ts';
 const LOOKAHEAD = 2_000;
 
 export class Scheduler {
-  readonly #ctx: WorkerContext;
+  #ctx: WorkerContext;
   #wakeUp: (() => void) | null = null;
   #pendingWake = false;
   #running = false;
@@ -38,6 +38,11 @@ export class Scheduler {
       });
     }
     return stuck.length;
+  }
+
+  /** Dumps need the whole engine, which is built after the scheduler. */
+  setDumpCreator(createDump: NonNullable<WorkerContext['createDump']>): void {
+    this.#ctx.createDump = createDump;
   }
 
   start(): void {

@@ -19,6 +19,8 @@ export interface TaskFilter {
   afterStartedAt?: number;
   beforeFinishedAt?: number;
   afterFinishedAt?: number;
+  /** Restricts to what the caller's API key may see. */
+  visible?: (task: Task) => boolean;
 }
 
 export interface TaskPage {
@@ -149,6 +151,7 @@ export function parseTaskFilter(query: Query, options: { allowPage: boolean; req
 const time = (value: string | null): number | null => (value === null ? null : Date.parse(value));
 
 export function taskMatches(task: Task, filter: TaskFilter): boolean {
+  if (filter.visible && !filter.visible(task)) return false;
   if (filter.uids && !filter.uids.has(task.uid)) return false;
   if (filter.batchUids && (task.batchUid === null || !filter.batchUids.has(task.batchUid))) return false;
   if (filter.indexUids && !(task.indexUid !== null && filter.indexUids.has(task.indexUid)) && !swapTouches(task, filter.indexUids)) return false;
