@@ -1,12 +1,34 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Engine tests start real engine processes and real files; give them room on a 2-core machine.
+// Two projects: `unit` (everything but test/cluster) and `cluster` (test/cluster, against a real
+// kube-apiserver started once per run by test/harness/global-setup.ts; see test/harness/README.md).
+// The cluster's globalSetup only runs when a cluster test is selected.
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'operator/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['engine/**/*.test.ts', 'operator/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/cluster/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/harness/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

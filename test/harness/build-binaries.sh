@@ -6,6 +6,7 @@
 # into a cache directory outside the repo, keyed by the versions:
 #   ${SEARCHKUBE_CACHE:-$HOME/.cache/searchkube}/k8s/<key>/bin
 # Only missing (or wrong-version) binaries are built. Prints the bin dir on the last line.
+# `build-binaries.sh --print-bin-dir` only prints that directory (used by the TypeScript harness).
 #
 # Why helper modules: k8s.io/kubernetes requires its staging modules at the fake version v0.0.0
 # and resolves them with replace lines that a consumer does not inherit, so `go install pkg@v`
@@ -26,6 +27,8 @@ SRC="$BASE/src"
 
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
 die() { printf '[build-binaries] ERROR: %s\n' "$*" >&2; exit 1; }
+
+if [ "${1:-}" = "--print-bin-dir" ]; then echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.26 is needed to build the control plane)"
 go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')

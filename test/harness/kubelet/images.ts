@@ -1,0 +1,72 @@
+// Image -> local program table. The one place to extend when a new image must run under the
+// process kubelet. A mapped image runs `node <program> <container args>`; the container's
+// `command` (an entrypoint inside the image) has no local meaning and is ignored.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { harnessDir, nodeBinary, repoRoot } from '../control-plane/paths.ts';
+
+export interface ListenRewrite {
+  /** Flag whose value is HOST:PORT; its host is rewritten to the pod IP. */
+  flag: string;
+  /** Env var with the same meaning (the program's flags win over it). */
+  env: string;
+  /** Port used when neither the flag nor the env var gives one. */
+  defaultPort: number;
+}
+
+export interface ImageMapping {
+  repository: string;
+  /** Program file run with Node 24. */
+  program: string;
+  listen?: ListenRewrite;
+}
+
+export const IMAGE_TABLE: readonly ImageMapping[] = [
+  {
+    repository: 'searchkube/engine',
+    program: path.join(repoRoot, 'engine', 'src', 'main.ts'),
+    listen: { flag: '--http-addr', env: 'MEILI_HTTP_ADDR', defaultPort: 7700 },
+  },
+  {
+    repository: 'searchkube/operator',
+    program: path.join(repoRoot, 'operator', 'src', 'main.ts'),
+  },
+  {
+    // Test-only program of the harness itself.
+    repository: 'searchkube/test-echo',
+    program: path.join(harnessDir, 'fixtures', 'echo-server.ts'),
+    listen: { flag: '--listen', env: 'ECHO_LISTEN', defaultPort: 8080 },
+  },
+];
+
+export interface ImageRef {
+  repository: string;
+  tag: string;
+}
+
+/** `docker.io/searchkube/engine:0.3.0` -> {repository: 'searchkube/engine', tag: '0.3.0'}. */
+export function parseImage(image: string): ImageRef {
+  let rest = image.split('@')[0]!;
+  rest = rest.replace(/^docker\.io\//, '').replace(/^library\//, '');
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) return { repository: rest.slice(0, colon), tag: rest.slice(colon + 1) };
+  return { repository: rest, tag: 'latest' };
+}
+
+export type Resolved =
+  | { ok: true; mapping: ImageMapping; ref: ImageRef; argv: string[] }
+  | { ok: false; reason: string };
+
+export function resolveImage(image: string): Resolved {
+  const ref = parseImage(image);
+  const mapping = IMAGE_TABLE.find((m) => m.repository === ref.repository);
+  if (!mapping) {
+    const known = IMAGE_TABLE.map((m) => `${m.repository}:*`).join(', ');
+    return { ok: false, reason: `image "${image}" has no local program in the process kubelet (known: ${known})` };
+  }
+  if (!existsSync(mapping.program)) {
+    return { ok: false, reason: `image "${image}" maps to ${mapping.program}, which does not exist in this checkout` };
+  }
+  return { ok: true, mapping, ref, argv: [nodeBinary(), mapping.program] };
+}

@@ -1,0 +1,83 @@
+// Helpers for cluster tests: API clients for the cluster under test, a namespace per test file,
+// and polling.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { afterAll, beforeAll, inject } from 'vitest';
+
+export interface ClusterClients {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  nodeName: string;
+  stateDir: string;
+}
+
+export function clusterClients(): ClusterClients {
+  const kc = new KubeConfig();
+  kc.loadFromFile(inject('kubeconfig'));
+  return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), nodeName: inject('nodeName'), stateDir: inject('clusterStateDir') };
+}
+
+/** Polls `fn` until it returns a value that is not undefined/false; throws with the last state on timeout. */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Creates a fresh namespace for the calling test file (beforeAll) and deletes it afterwards.
+ * Waits for its `default` ServiceAccount, since pods are rejected until it exists.
+ */
+export function useNamespace(prefix: string): { readonly name: string; readonly clients: ClusterClients } {
+  const state = { name: '', clients: undefined as unknown as ClusterClients };
+  beforeAll(async () => {
+    state.clients = clusterClients();
+    state.name = `${prefix}-${randomBytes(3).toString('hex')}`;
+    const { core } = state.clients;
+    await core.createNamespace({ body: { metadata: { name: state.name, labels: { 'searchkube.test/owner': 'vitest' } } } });
+    await eventually(`ServiceAccount default in ${state.name}`, () => core.readNamespacedServiceAccount({ name: 'default', namespace: state.name }));
+  });
+  afterAll(async () => {
+    if (state.name) await state.clients.core.deleteNamespace({ name: state.name }).catch(() => undefined);
+  });
+  return {
+    get name() {
+      return state.name;
+    },
+    get clients() {
+      return state.clients;
+    },
+  };
+}
+
+export function isPodReady(pod: V1Pod | undefined): boolean {
+  return pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** GET http://<ip>:<port><path> and parse JSON; rejects on connection errors. */
+export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body };
+}
