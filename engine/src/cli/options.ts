@@ -65,6 +65,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const str = (name: FlagName): string | undefined => read(name) as string | undefined;
   const bool = (name: FlagName): boolean => (read(name) as boolean | undefined) ?? false;
 
+  // Accepted for compatibility (Searchkube sends no analytics), but still validated.
+  bool('no-analytics');
   const envName = str('env') ?? 'development';
   if (envName !== 'development' && envName !== 'production') {
     throw new OptionsError(`Invalid value for --env: \`${envName}\`. Expected \`development\` or \`production\`.`);
