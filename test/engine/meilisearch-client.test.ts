@@ -2,7 +2,7 @@
  * The official `meilisearch` JS client, unchanged, against a real engine: what users run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Meilisearch, MeiliSearchApiError } from 'meilisearch';
+import { Meilisearch, MeilisearchApiError } from 'meilisearch';
 import { startEngine, type EngineProcess } from '../helpers/engine-process.ts';
 
 const MASTER = 'client-suite-master-key-0123456789';
@@ -71,7 +71,7 @@ describe('meilisearch client', () => {
     expect(key.description).toBe('frontend');
     const searchOnly = new Meilisearch({ host: engine.url, apiKey: key.key });
     expect((await searchOnly.index('movies').search('carol')).hits).toHaveLength(1);
-    await expect(searchOnly.getIndexes()).rejects.toBeInstanceOf(MeiliSearchApiError);
+    await expect(searchOnly.getIndexes()).rejects.toBeInstanceOf(MeilisearchApiError);
     const keys = await client.getKeys();
     expect(keys.results.some((entry) => entry.uid === key.uid)).toBe(true);
     await client.deleteKey(key.uid);
