@@ -48,7 +48,7 @@ describe('meilisearch client', () => {
     expect(settings.filterableAttributes).toEqual(['genres']);
     expect(settings.sortableAttributes).toEqual(['year']);
     await index.updateTypoTolerance({ minWordSizeForTypos: { oneTypo: 4 } }).waitTask();
-    expect((await index.getTypoTolerance()).minWordSizeForTypos).toEqual({ oneTypo: 4, twoTypos: 9 });
+    expect((await index.getTypoTolerance())?.minWordSizeForTypos).toEqual({ oneTypo: 4, twoTypos: 9 });
     await index.resetStopWords().waitTask();
     expect(await index.getStopWords()).toEqual([]);
     await index.deleteDocuments({ filter: 'genres = Action' }).waitTask();

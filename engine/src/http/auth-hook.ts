@@ -6,9 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../engine.ts';
 import { EngineError } from '../errors/engine-error.ts';
-import { authorize, type AuthResult } from '../auth/authorize.ts';
+import { authorize, isIndexAuthorized, tenantFilterFor, type AuthResult } from '../auth/authorize.ts';
 import { actionAllows } from '../auth/actions.ts';
-import { indexAllowed } from '../auth/index-patterns.ts';
 
 export interface RequestAuth {
   allows(action: string): boolean;
@@ -35,21 +34,16 @@ const OPEN: RequestAuth = {
 };
 
 function fromResult(result: AuthResult): RequestAuth {
-  const canSeeIndex = (uid: string): boolean => indexAllowed(result.allowedIndexes, uid);
+  // Checks the key's indexes and, for a tenant token, its search rules too.
+  const canSeeIndex = (uid: string): boolean => isIndexAuthorized(result, uid);
   return {
     allows: (action) => result.isMaster || actionAllows(result.actions, action),
     canSeeIndex,
-    canSeeAllIndexes: () => result.allowedIndexes.includes('*'),
+    canSeeAllIndexes: () => result.isMaster || (result.allowedIndexes.includes('*') && result.searchRules === undefined),
     assertIndex: (uid) => {
       if (!canSeeIndex(uid)) throw new EngineError('invalid_api_key', 'The provided API key is invalid.');
     },
-    ruleFilter: (uid) => {
-      if (!result.searchRules) return undefined;
-      const exact = result.searchRules[uid];
-      if (exact !== undefined) return exact?.filter;
-      const pattern = Object.keys(result.searchRules).filter((candidate) => indexAllowed([candidate], uid)).sort((a, b) => b.length - a.length)[0];
-      return pattern === undefined ? undefined : result.searchRules[pattern]?.filter;
-    },
+    ruleFilter: (uid) => tenantFilterFor(result, uid),
   };
 }
 

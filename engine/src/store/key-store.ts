@@ -6,6 +6,7 @@
 import type { Database } from './database.ts';
 import type { StoredKey } from '../types/key.ts';
 import { deriveKey } from '../auth/key-derivation.ts';
+import { rfc3339ToEpochMs } from '../auth/dates.ts';
 
 export class KeyStore {
   readonly #db: Database;
@@ -19,7 +20,7 @@ export class KeyStore {
 
   list(): StoredKey[] {
     return [...this.#db.keys.getRange({})].map(({ value }) => value)
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+      .sort((a, b) => (rfc3339ToEpochMs(b.createdAt) ?? 0) - (rfc3339ToEpochMs(a.createdAt) ?? 0));
   }
 
   get(uid: string): StoredKey | undefined {

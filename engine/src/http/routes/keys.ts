@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import { EngineError } from '../../errors/engine-error.ts';
 import { jsonBody, pagination, queryOf, rejectUnknownQuery } from '../body.ts';
-import { keyView, parseKeyCreate, parseKeyUpdate } from '../../auth/key-validation.ts';
+import { apiKeyAlreadyExists, findKeyByUidOrKey, keyView, parseKeyCreate, parseKeyUpdate } from '../../auth/key-validation.ts';
 
 type Deps = { engine: () => Engine; masterKey: string | null };
 type KeyParams = { Params: { key: string } };
@@ -13,11 +13,10 @@ export async function keyRoutes(app: FastifyInstance, { engine, masterKey }: Dep
     if (!stored) throw new EngineError('api_key_not_found', `API key \`${uid}\` not found.`);
     return keyView(stored, masterKey ?? '');
   };
-  const find = (uidOrKey: string) => {
-    const stored = engine().keys.find(uidOrKey);
-    if (!stored) throw new EngineError('api_key_not_found', `API key \`${uidOrKey}\` not found.`);
-    return stored;
-  };
+  const find = (uidOrKey: string) => findKeyByUidOrKey(uidOrKey, {
+    findKeyByUid: (uid) => engine().keys.get(uid),
+    findKeyByKeyString: (key) => engine().keys.findByKeyString(key),
+  });
 
   app.get('/keys', { config: { action: 'keys.get', index: 'none' } }, async (request) => {
     const query = queryOf(request);
@@ -29,7 +28,7 @@ export async function keyRoutes(app: FastifyInstance, { engine, masterKey }: Dep
 
   app.post('/keys', { config: { action: 'keys.create', index: 'none' } }, async (request, reply) => {
     const stored = parseKeyCreate(jsonBody(request), new Date());
-    if (engine().keys.get(stored.uid)) throw new EngineError('api_key_already_exists', `\`uid\` field value \`${stored.uid}\` is already an existing API key.`);
+    if (engine().keys.get(stored.uid)) throw apiKeyAlreadyExists(stored.uid);
     await engine().keys.put(stored);
     return reply.status(201).send(view(stored.uid));
   });

@@ -6,17 +6,15 @@ import { validateIndexUid } from '../index-uid.ts';
 import { parseSearchParams } from '../../index/search/params.ts';
 import type { FacetSearchParams, FilterInput, SearchParams } from '../../index/types.ts';
 import { isPlainObject, typeError, unknownField } from '../../settings/value-checks.ts';
+import { fuseFilters } from '../../auth/tenant-token.ts';
 
 type Deps = { engine: () => Engine };
 type IndexParams = { Params: { uid: string } };
 
-/** A tenant token's rule filter is ANDed with the query's own filter. */
+/** A tenant token's rule filter is ANDed with the query's own filter, as Meilisearch fuses them. */
 function withRuleFilter(filter: FilterInput | null | undefined, rule: unknown): FilterInput | null {
   if (rule === undefined || rule === null) return filter ?? null;
-  const ruleFilter = rule as FilterInput;
-  if (filter === undefined || filter === null || filter === '') return ruleFilter;
-  const asArray = (input: FilterInput): Array<string | string[]> => (typeof input === 'string' ? [input] : input);
-  return [...asArray(filter), ...asArray(ruleFilter)];
+  return fuseFilters(filter ?? null, rule) as FilterInput | null;
 }
 
 function runSearch(engine: Engine, request: FastifyRequest, uid: string, params: SearchParams) {
