@@ -1,0 +1,289 @@
+import type { Document, DocumentId } from '../types/document.ts';
+import type { Settings } from '../types/settings.ts';
+import { addDoc, emptySet, hasDoc, removeDoc, setToArray, type DocSet } from './doc-set.ts';
+import { FacetIndex } from './facets.ts';
+import { FieldLengths } from './field-lengths.ts';
+import { FieldRegistry, firstMatchingPattern, forEachLeaf, EMPTY_CONTAINER, matchesAttributePattern } from './fields.ts';
+import { evaluateFilterInput } from './filter-input.ts';
+import { Postings, packOccurrence } from './postings.ts';
+import { executeFacetSearch } from './search/facet-search.ts';
+import { executeSearch, type IndexState } from './search/search.ts';
+import { HARD_SEPARATOR_GAP, Tokenizer, normalizeWord } from './tokenizer.ts';
+import type { DocumentSource, FacetSearchParams, FacetSearchResult, FilterInput, IndexCore, SearchParams, SearchResult } from './types.ts';
+import { Vocabulary } from './vocabulary.ts';
+
+/**
+ * The in-memory search core of one index. Documents get a dense internal id on every upsert
+ * (a replaced document gets a new one; the old id simply dies), so the postings and facet lists
+ * only ever append, and are cleaned of dead ids in one pass by the next search ("seal").
+ * Internal ids order placeholder results, like Meilisearch's document ids.
+ */
+
+/** Strings, numbers and booleans are searchable text; numbers as written by JSON. */
+function leafText(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+export function filterableAttributePatterns(settings: Settings): string[] {
+  const out: string[] = [];
+  for (const rule of settings.filterableAttributes) {
+    if (typeof rule === 'string') out.push(rule);
+    else out.push(...rule.attributePatterns);
+  }
+  return out;
+}
+
+export class SearchCore implements IndexCore, IndexState {
+  settings: Settings;
+  primaryKey: string | null;
+  tokenizer!: Tokenizer;
+  stopWords!: Set<string>;
+  synonyms!: Map<string, string[][]>;
+  filterablePatterns!: string[];
+
+  readonly fields = new FieldRegistry();
+  readonly vocabulary = new Vocabulary();
+  readonly postings = new Postings();
+  readonly fieldLengths = new FieldLengths();
+  facets: FacetIndex;
+
+  /** Attribute rank of each field id for searching (-1 = not searchable); grows with fields. */
+  rankOfField = new Int32Array(0);
+  readonly #externalToInternal = new Map<DocumentId, number>();
+  #internalToExternal: Array<DocumentId | undefined> = [];
+  alive: DocSet = emptySet(1024);
+  #nextId = 0;
+  #dirty = false;
+  /** Scratch for grouping one document's occurrences by term: term * 2^32 + packed occurrence. */
+  #scratch = new Float64Array(1024);
+
+  constructor(settings: Settings, primaryKey: string | null) {
+    this.settings = settings;
+    this.primaryKey = primaryKey;
+    this.facets = new FacetIndex((path) => this.#isFaceted(path));
+    this.#configure(settings);
+  }
+
+  get documentCount(): number {
+    return this.#externalToInternal.size;
+  }
+
+  /** One past the largest internal id ever given; the size of per-document arrays. */
+  get capacity(): number {
+    return this.#nextId;
+  }
+
+  externalId(internal: number): DocumentId | undefined {
+    return this.#internalToExternal[internal];
+  }
+
+  #configure(settings: Settings): void {
+    this.settings = settings;
+    this.tokenizer = new Tokenizer(settings);
+    this.stopWords = new Set(settings.stopWords.map(normalizeWord));
+    this.synonyms = new Map();
+    for (const [key, values] of Object.entries(settings.synonyms)) {
+      const k = this.tokenizer.words(key).join(' ');
+      if (k === '') continue;
+      const list = this.synonyms.get(k) ?? [];
+      for (const v of values) {
+        const words = this.tokenizer.words(v);
+        if (words.length > 0) list.push(words);
+      }
+      this.synonyms.set(k, list);
+    }
+    this.filterablePatterns = filterableAttributePatterns(settings);
+    this.rankOfField = new Int32Array(0);
+  }
+
+  #isFaceted(path: string): boolean {
+    const s = this.settings;
+    if (this.filterablePatterns.some((p) => matchesAttributePattern(p, path))) return true;
+    if (s.sortableAttributes.some((p) => matchesAttributePattern(p, path))) return true;
+    return s.distinctAttribute !== null && matchesAttributePattern(s.distinctAttribute, path);
+  }
+
+  /** Rank of `fieldId` among searchable attributes, or -1. */
+  searchRank(fieldId: number): number {
+    if (fieldId >= this.rankOfField.length) this.#extendRanks();
+    return this.rankOfField[fieldId]!;
+  }
+
+  /** Computes ranks for the fields registered since the last call. */
+  #extendRanks(): void {
+    const old = this.rankOfField;
+    const next = new Int32Array(this.fields.size);
+    next.set(old);
+    const patterns = this.settings.searchableAttributes;
+    const all = patterns.includes('*');
+    for (let f = old.length; f < next.length; f++) next[f] = all ? f : firstMatchingPattern(patterns, this.fields.name(f));
+    this.rankOfField = next;
+  }
+
+  // ---- writes --------------------------------------------------------------------------
+
+  upsert(id: DocumentId, document: Document): void {
+    const old = this.#externalToInternal.get(id);
+    if (old !== undefined) this.#kill(old);
+    const doc = this.#nextId++;
+    this.#externalToInternal.set(id, doc);
+    this.#internalToExternal[doc] = id;
+    if (this.alive.length * 32 <= doc) {
+      const grown = emptySet(Math.max(doc + 1, this.alive.length * 64));
+      grown.set(this.alive);
+      this.alive = grown;
+    }
+    addDoc(this.alive, doc);
+    this.#indexText(doc, document);
+    this.facets.addDocument(doc, document);
+    this.#dirty = true;
+  }
+
+  remove(id: DocumentId): void {
+    const old = this.#externalToInternal.get(id);
+    if (old === undefined) return;
+    this.#kill(old);
+    this.#externalToInternal.delete(id);
+  }
+
+  #kill(doc: number): void {
+    removeDoc(this.alive, doc);
+    this.#internalToExternal[doc] = undefined;
+    this.fieldLengths.clearDoc(doc);
+    this.facets.removeGeo(doc);
+    this.postings.markRemoved();
+    this.#dirty = true;
+  }
+
+  clear(): void {
+    this.#externalToInternal.clear();
+    this.#internalToExternal = [];
+    this.alive = emptySet(1024);
+    this.#nextId = 0;
+    this.vocabulary.clear();
+    this.postings.clear();
+    this.fieldLengths.clear();
+    this.facets.clear();
+    this.#dirty = false;
+  }
+
+  /** Tokenizes the searchable leaves of `document` and appends its postings. */
+  #indexText(doc: number, document: Document): void {
+    let n = 0;
+    let scratch = this.#scratch;
+    const nextPosition = new Map<number, number>();
+    forEachLeaf(document, (path, value) => {
+      if (value === EMPTY_CONTAINER) return;
+      const text = leafText(value);
+      if (text === null) return;
+      const fieldId = this.fields.id(path);
+      if (this.searchRank(fieldId) < 0) return;
+      const previous = nextPosition.get(fieldId);
+      const first = previous === undefined ? 0 : previous + HARD_SEPARATOR_GAP;
+      let words = 0;
+      const last = this.tokenizer.forEach(
+        text,
+        (word, position) => {
+          if (position > 0xffff) return;
+          words++;
+          if (this.stopWords.has(word)) return;
+          if (n === scratch.length) {
+            const grown = new Float64Array(n * 2);
+            grown.set(scratch);
+            scratch = grown;
+            this.#scratch = grown;
+          }
+          scratch[n++] = this.vocabulary.intern(word) * 4294967296 + packOccurrence(fieldId, position);
+        },
+        first,
+      );
+      if (words > 0) nextPosition.set(fieldId, last);
+      this.fieldLengths.set(fieldId, doc, this.fieldLengths.get(fieldId, doc) + words);
+    });
+    if (n === 0) return;
+    const sorted = scratch.subarray(0, n).sort();
+    const occ = new Uint32Array(n);
+    let start = 0;
+    let term = Math.floor(sorted[0]! / 4294967296);
+    for (let i = 0; i <= n; i++) {
+      const t = i < n ? Math.floor(sorted[i]! / 4294967296) : -1;
+      if (t !== term) {
+        this.postings.add(term, doc, occ, start, i);
+        term = t;
+        start = i;
+      }
+      if (i < n) occ[i] = sorted[i]! % 4294967296;
+    }
+  }
+
+  /** Merges pending writes into the read structures; called before every read. */
+  seal(): void {
+    if (!this.#dirty) return;
+    const alive = this.alive;
+    const isAlive = (d: number): boolean => hasDoc(alive, d);
+    this.postings.seal(this.vocabulary.size, isAlive);
+    this.facets.seal(isAlive);
+    this.#dirty = false;
+  }
+
+  applySettings(settings: Settings, source: DocumentSource): void {
+    const before = this.settings;
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    const textChanged =
+      !same(before.searchableAttributes, settings.searchableAttributes) ||
+      !same(before.stopWords, settings.stopWords) ||
+      !same(before.separatorTokens, settings.separatorTokens) ||
+      !same(before.nonSeparatorTokens, settings.nonSeparatorTokens) ||
+      !same(before.dictionary, settings.dictionary);
+    const facetsChanged =
+      !same(before.filterableAttributes, settings.filterableAttributes) ||
+      !same(before.sortableAttributes, settings.sortableAttributes) ||
+      before.distinctAttribute !== settings.distinctAttribute;
+    this.#configure(settings);
+    if (!textChanged && !facetsChanged) return;
+    this.seal();
+    if (textChanged) {
+      this.vocabulary.clear();
+      this.postings.clear();
+      this.fieldLengths.clear();
+    }
+    if (facetsChanged) this.facets = new FacetIndex((path) => this.#isFaceted(path));
+    for (const [id, document] of source.entries()) {
+      const doc = this.#externalToInternal.get(id);
+      if (doc === undefined) {
+        this.upsert(id, document);
+        continue;
+      }
+      if (textChanged) this.#indexText(doc, document);
+      if (facetsChanged) this.facets.addDocument(doc, document);
+    }
+    this.#dirty = true;
+    this.seal();
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  search(params: SearchParams, source: DocumentSource): SearchResult {
+    this.seal();
+    return executeSearch(this, params, source);
+  }
+
+  facetSearch(params: FacetSearchParams, source: DocumentSource): FacetSearchResult {
+    this.seal();
+    return executeFacetSearch(this, params, source);
+  }
+
+  filterDocuments(filter: FilterInput, errorCode: 'invalid_document_filter' | 'invalid_search_filter'): DocumentId[] {
+    this.seal();
+    const set = evaluateFilterInput(this, filter, errorCode);
+    const ids = set === null ? setToArray(this.alive) : setToArray(set);
+    const out: DocumentId[] = [];
+    for (const d of ids) {
+      const ext = this.#internalToExternal[d];
+      if (ext !== undefined) out.push(ext);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,231 @@
+import type { Document } from '../types/document.ts';
+import { GrowableU32, ensureLength } from './growable.ts';
+import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
+import { compareFacetStrings, facetKey } from '../filter/index.ts';
+
+/**
+ * The facet index: for every filterable, sortable or distinct attribute, which documents hold
+ * which value. It answers filters (equality maps, sorted numeric keys for ranges), facet
+ * distributions and stats, sort orders and distinct groups.
+ *
+ * String values are keyed by the filter module's facetKey (normalized and cut like milli's), so
+ * a filter and the index agree, and remember the first original spelling, which facet
+ * distributions show. Booleans are indexed as the strings "true"/"false", as Meilisearch does.
+ * Document lists are appended in id order and cleaned of removed documents by `seal()`, like
+ * the postings.
+ */
+export interface FacetString {
+  original: string;
+  docs: GrowableU32;
+}
+
+export class FacetField {
+  readonly strings = new Map<string, FacetString>();
+  readonly numbers = new Map<number, GrowableU32>();
+  readonly exists = new GrowableU32();
+  readonly nulls = new GrowableU32();
+  readonly empties = new GrowableU32();
+  #sortedNumbers: Float64Array | null = null;
+  #sortedStrings: string[] | null = null;
+  readonly #sortRanks = new Map<string, Uint32Array>();
+
+  /** Distinct numeric values, ascending. */
+  sortedNumbers(): Float64Array {
+    if (this.#sortedNumbers === null) {
+      this.#sortedNumbers = Float64Array.from(this.numbers.keys()).sort();
+    }
+    return this.#sortedNumbers;
+  }
+
+  /** Distinct normalized string values, ascending in Meilisearch's (UTF-8 byte) order. */
+  sortedStrings(): string[] {
+    this.#sortedStrings ??= [...this.strings.keys()].sort(compareFacetStrings);
+    return this.#sortedStrings;
+  }
+
+  invalidate(): void {
+    this.#sortedNumbers = null;
+    this.#sortedStrings = null;
+    this.#sortRanks.clear();
+  }
+
+  /**
+   * Rank of every document when sorting on this field (lower first); documents without a value
+   * get 0xffffffff. Numbers come before strings in both directions, as in Meilisearch; a
+   * document with several values takes the first one met in the sort direction.
+   */
+  sortRanks(ascending: boolean, capacity: number): Uint32Array {
+    const key = `${ascending ? 'a' : 'd'}${capacity}`;
+    const cached = this.#sortRanks.get(key);
+    if (cached !== undefined) return cached;
+    const ranks = new Uint32Array(capacity).fill(0xffffffff);
+    let rank = 0;
+    const assign = (docs: GrowableU32): void => {
+      const d = docs.data;
+      for (let i = 0; i < docs.length; i++) if (ranks[d[i]!] === 0xffffffff) ranks[d[i]!] = rank;
+      rank++;
+    };
+    const numbers = this.sortedNumbers();
+    if (ascending) for (let i = 0; i < numbers.length; i++) assign(this.numbers.get(numbers[i]!)!);
+    else for (let i = numbers.length - 1; i >= 0; i--) assign(this.numbers.get(numbers[i]!)!);
+    const strings = this.sortedStrings();
+    if (ascending) for (let i = 0; i < strings.length; i++) assign(this.strings.get(strings[i]!)!.docs);
+    else for (let i = strings.length - 1; i >= 0; i--) assign(this.strings.get(strings[i]!)!.docs);
+    this.#sortRanks.clear();
+    this.#sortRanks.set(key, ranks);
+    return ranks;
+  }
+}
+
+function pushOnce(list: GrowableU32, doc: number): void {
+  if (list.length === 0 || list.data[list.length - 1] !== doc) list.push(doc);
+}
+
+/** Drops dead documents and restores ascending order; returns whether the list is now empty. */
+function cleanList(list: GrowableU32, isAlive: (doc: number) => boolean, sort: boolean): boolean {
+  const d = list.data;
+  let w = 0;
+  for (let i = 0; i < list.length; i++) if (isAlive(d[i]!)) d[w++] = d[i]!;
+  list.length = w;
+  if (sort && w > 1) {
+    const v = d.subarray(0, w).sort();
+    let u = 1;
+    for (let i = 1; i < w; i++) if (v[i] !== v[u - 1]) v[u++] = v[i]!;
+    list.length = u;
+  }
+  return w === 0;
+}
+
+export class FacetIndex {
+  readonly fields = new Map<string, FacetField>();
+  /** Latitude/longitude of `_geo` per document (NaN when absent). */
+  lat = new Float64Array(0);
+  lng = new Float64Array(0);
+  readonly #isFaceted: (path: string) => boolean;
+  readonly #facetedCache = new Map<string, boolean>();
+  #unsorted = false;
+  #lastDoc = -1;
+
+  constructor(isFaceted: (path: string) => boolean) {
+    this.#isFaceted = isFaceted;
+  }
+
+  isFaceted(path: string): boolean {
+    let v = this.#facetedCache.get(path);
+    if (v === undefined) {
+      v = this.#isFaceted(path);
+      this.#facetedCache.set(path, v);
+    }
+    return v;
+  }
+
+  field(path: string): FacetField | undefined {
+    return this.fields.get(path);
+  }
+
+  #fieldFor(path: string): FacetField {
+    let f = this.fields.get(path);
+    if (f === undefined) {
+      f = new FacetField();
+      this.fields.set(path, f);
+    }
+    return f;
+  }
+
+  addDocument(doc: number, document: Document): void {
+    if (doc < this.#lastDoc) this.#unsorted = true;
+    this.#lastDoc = doc;
+    forEachLeaf(document, (path, value, inArray) => this.#addLeaf(doc, path, value, inArray));
+    const geo = document['_geo'];
+    if (geo !== null && typeof geo === 'object') {
+      const lat = Number((geo as Record<string, unknown>)['lat']);
+      const lng = Number((geo as Record<string, unknown>)['lng']);
+      if (Number.isFinite(lat) && Number.isFinite(lng)) {
+        if (this.lat.length <= doc) {
+          const oldLength = this.lat.length;
+          this.lat = ensureLength(this.lat, doc + 1);
+          this.lng = ensureLength(this.lng, doc + 1);
+          this.lat.fill(NaN, oldLength);
+          this.lng.fill(NaN, oldLength);
+        }
+        this.lat[doc] = lat;
+        this.lng[doc] = lng;
+      }
+    }
+  }
+
+  /**
+   * Facet semantics follow the filter module (and milli): numbers and strings never mix, booleans
+   * are the strings "true"/"false", "" is not a string value, and null / empty values only count
+   * for IS NULL / IS EMPTY when set directly on the key, not inside an array.
+   */
+  #addLeaf(doc: number, path: string, value: LeafValue, inArray: boolean): void {
+    // EXISTS holds for the leaf path and each faceted parent (`a EXISTS` when `a.b` is set).
+    for (let i = path.indexOf('.'); i !== -1; i = path.indexOf('.', i + 1)) {
+      const parent = path.slice(0, i);
+      if (this.isFaceted(parent)) pushOnce(this.#fieldFor(parent).exists, doc);
+    }
+    if (!this.isFaceted(path)) return;
+    const field = this.#fieldFor(path);
+    pushOnce(field.exists, doc);
+    if (value === null) {
+      if (!inArray) pushOnce(field.nulls, doc);
+    } else if (value === EMPTY_CONTAINER) {
+      if (!inArray) pushOnce(field.empties, doc);
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return;
+      let docs = field.numbers.get(value);
+      if (docs === undefined) {
+        docs = new GrowableU32(4);
+        field.numbers.set(value, docs);
+        field.invalidate();
+      }
+      pushOnce(docs, doc);
+    } else {
+      const original = typeof value === 'boolean' ? String(value) : value;
+      if (original === '') {
+        if (!inArray) pushOnce(field.empties, doc);
+        return;
+      }
+      const key = facetKey(original);
+      let entry = field.strings.get(key);
+      if (entry === undefined) {
+        entry = { original, docs: new GrowableU32(4) };
+        field.strings.set(key, entry);
+        field.invalidate();
+      }
+      pushOnce(entry.docs, doc);
+    }
+  }
+
+  /** Drops removed documents from every list, restores id order, forgets emptied values. */
+  seal(isAlive: (doc: number) => boolean): void {
+    const sort = this.#unsorted;
+    for (const field of this.fields.values()) {
+      for (const [key, entry] of field.strings) if (cleanList(entry.docs, isAlive, sort)) field.strings.delete(key);
+      for (const [key, docs] of field.numbers) if (cleanList(docs, isAlive, sort)) field.numbers.delete(key);
+      cleanList(field.exists, isAlive, sort);
+      cleanList(field.nulls, isAlive, sort);
+      cleanList(field.empties, isAlive, sort);
+      field.invalidate();
+    }
+    this.#unsorted = false;
+    this.#lastDoc = -1;
+  }
+
+  removeGeo(doc: number): void {
+    if (doc < this.lat.length) {
+      this.lat[doc] = NaN;
+      this.lng[doc] = NaN;
+    }
+  }
+
+  clear(): void {
+    this.fields.clear();
+    this.#facetedCache.clear();
+    this.lat = new Float64Array(0);
+    this.lng = new Float64Array(0);
+    this.#unsorted = false;
+    this.#lastDoc = -1;
+  }
+}

@@ -1,0 +1,205 @@
+import { emptySet, hasDoc, type DocSet } from '../doc-set.ts';
+import { FIELD_SHIFT, POSITION_MASK, type Postings } from '../postings.ts';
+import type { QueryWord } from './query-terms.ts';
+
+/**
+ * What the ranking rules need to know about each query word in each candidate document,
+ * computed in one pass over the postings of the word's derivations (term at a time, no per
+ * document lookups):
+ *   docs       documents where the word matches in a searched attribute
+ *   minTypo    fewest typos among the derivations present (NO_MATCH when absent)
+ *   exactHit   1 when the word itself (not a prefix, typo or synonym) is present
+ *   bestRank   best (lowest) attribute rank among the matches
+ *   bestPos    lowest word position among the matches
+ * and optionally every matching occurrence, chained per document, for the proximity and
+ * exactness rules (`ChainMode`: none, only occurrences at position < word count, or all).
+ */
+export const NO_MATCH = 255;
+
+export type ChainMode = 'none' | 'start' | 'all';
+
+/** Which attributes are searched, and how each ranks. */
+export interface FieldRules {
+  /** Attribute rank per field id; -1 when the field is not searched. */
+  rankOfField: Int32Array;
+  /** 1 for fields where typos are not allowed (typoTolerance.disableOnAttributes). */
+  noTypoField: Uint8Array;
+}
+
+export interface WordMatches {
+  docs: DocSet;
+  count: number;
+  minTypo: Uint8Array;
+  exactHit: Uint8Array;
+  bestRank: Uint16Array;
+  bestPos: Uint16Array;
+  /** First chain entry per document, or -1; null when chains were not built. */
+  head: Int32Array | null;
+}
+
+/** Occurrence chains shared by all words of a search: entry k = (occ[k], next[k]). */
+export class OccurrenceChains {
+  occ = new Uint32Array(1024);
+  next = new Int32Array(1024);
+  length = 0;
+
+  push(occurrence: number, next: number): number {
+    if (this.length === this.occ.length) {
+      const occ = new Uint32Array(this.length * 2);
+      occ.set(this.occ);
+      this.occ = occ;
+      const nx = new Int32Array(this.length * 2);
+      nx.set(this.next);
+      this.next = nx;
+    }
+    this.occ[this.length] = occurrence;
+    this.next[this.length] = next;
+    return this.length++;
+  }
+
+  /** The occurrences chained from `head`, ascending. */
+  list(head: number): number[] {
+    const out: number[] = [];
+    for (let k = head; k !== -1; k = this.next[k]!) out.push(this.occ[k]!);
+    return out.sort((a, b) => a - b);
+  }
+}
+
+export function computeWordMatches(
+  word: QueryWord,
+  postings: Postings,
+  candidates: DocSet,
+  capacity: number,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): WordMatches {
+  const m: WordMatches = {
+    docs: emptySet(capacity),
+    count: 0,
+    minTypo: new Uint8Array(capacity).fill(NO_MATCH),
+    exactHit: new Uint8Array(capacity),
+    bestRank: new Uint16Array(capacity).fill(0xffff),
+    bestPos: new Uint16Array(capacity).fill(0xffff),
+    head: chainMode === 'none' ? null : new Int32Array(capacity).fill(-1),
+  };
+  if (word.phrase !== null) {
+    matchPhrase(word.phrase, postings, candidates, fields, chains, m, chainMode, startLimit);
+    return m;
+  }
+  const { termStart, docs, occStart, occ } = postings;
+  const sealedTerms = postings.sealedTermCount;
+  const { rankOfField, noTypoField } = fields;
+  for (const der of word.derivations) {
+    if (der.term >= sealedTerms) continue;
+    const typos = der.typos;
+    for (let p = termStart[der.term]!, end = termStart[der.term + 1]!; p < end; p++) {
+      const d = docs[p]!;
+      if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+      let rank = 0xffff;
+      let pos = 0xffff;
+      for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+        const o = occ[k]!;
+        const f = o >>> FIELD_SHIFT;
+        const r = rankOfField[f] ?? -1;
+        if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+        const ps = o & POSITION_MASK;
+        if (r < rank) rank = r;
+        if (ps < pos) pos = ps;
+        if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+      }
+      if (rank === 0xffff) continue;
+      if (m.minTypo[d] === NO_MATCH) {
+        m.docs[d >>> 5]! |= 1 << (d & 31);
+        m.count++;
+      }
+      if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
+      if (der.exact) m.exactHit[d] = 1;
+      if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
+      if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
+    }
+  }
+  return m;
+}
+
+/** Index of `doc` in the sorted docs of `term`, or -1. */
+function findPair(postings: Postings, term: number, doc: number): number {
+  let lo = postings.termStart[term]!;
+  let hi = postings.termStart[term + 1]! - 1;
+  const docs = postings.docs;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = docs[mid]!;
+    if (v === doc) return mid;
+    if (v < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function hasOccurrence(postings: Postings, pair: number, packed: number): boolean {
+  let lo = postings.occStart[pair]!;
+  let hi = postings.occStart[pair + 1]! - 1;
+  const occ = postings.occ;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = occ[mid]!;
+    if (v === packed) return true;
+    if (v < packed) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * A phrase matches where its words follow each other in one attribute. Words unknown to the
+ * index make the phrase match nothing. Matches are recorded at the phrase's first word.
+ */
+function matchPhrase(
+  phrase: Array<number | undefined>,
+  postings: Postings,
+  candidates: DocSet,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  m: WordMatches,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  if (phrase.length === 0 || phrase.some((t) => t === undefined || t >= postings.sealedTermCount)) return;
+  const terms = phrase as number[];
+  // Drive from the rarest word.
+  const first = terms[0]!;
+  const { termStart, docs, occStart, occ } = postings;
+  for (let p = termStart[first]!, end = termStart[first + 1]!; p < end; p++) {
+    const d = docs[p]!;
+    if (!hasDoc(candidates, d)) continue;
+    const pairs: number[] = [];
+    let ok = true;
+    for (let j = 1; j < terms.length && ok; j++) {
+      const q = findPair(postings, terms[j]!, d);
+      if (q < 0) ok = false;
+      else pairs.push(q);
+    }
+    if (!ok) continue;
+    for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+      const o = occ[k]!;
+      const f = o >>> FIELD_SHIFT;
+      const r = fields.rankOfField[f] ?? -1;
+      if (r < 0) continue;
+      let all = true;
+      for (let j = 1; j < terms.length && all; j++) all = hasOccurrence(postings, pairs[j - 1]!, o + j);
+      if (!all) continue;
+      const ps = o & POSITION_MASK;
+      if (m.minTypo[d] === NO_MATCH) {
+        m.docs[d >>> 5]! |= 1 << (d & 31);
+        m.count++;
+        m.minTypo[d] = 0;
+        m.exactHit[d] = 1;
+      }
+      if (r < m.bestRank[d]!) m.bestRank[d] = r;
+      if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
+      if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import { EngineError } from '../../errors/engine-error.ts';
+import type { FacetIndex } from '../facets.ts';
+import type { FieldLengths } from '../field-lengths.ts';
+import { haversineMeters } from '../filter-eval.ts';
+import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
+import type { RankingRule } from './bucket-sort.ts';
+import { NO_MATCH, type OccurrenceChains, type WordMatches } from './match-data.ts';
+import type { QueryWord } from './query-terms.ts';
+import type { SortCriterion } from './sort-params.ts';
+
+/**
+ * The ranking rules as document -> key functions (see bucket-sort.ts). Each works on the
+ * "active" query words of a document: with matchingStrategy `last`, a document that matches
+ * only the first k words is ranked on those k words, as Meilisearch ranks it in the bucket
+ * where the other words were removed.
+ */
+
+/** Proximity cost of two words farther apart than this (or in different attributes). */
+export const MAX_PROXIMITY = 7;
+/** Positions past this all cost the same in the attribute rule's position part. */
+export const MAX_POSITION_COST = 1023;
+
+export interface RankingContext {
+  words: QueryWord[];
+  matches: WordMatches[];
+  /** Bitmask of active words per document. */
+  activeMask: Uint32Array;
+  activeCount: Uint8Array;
+  chains: OccurrenceChains;
+  startChains: Array<Int32Array | null>;
+  fieldLengths: FieldLengths;
+  facets: FacetIndex;
+  capacity: number;
+  /** Sum over query words of their typo budget (for the typo rule's score). */
+  maxTypos: number;
+  /** Number of distinct attribute ranks (for the attribute rule's score). */
+  attributeRanks: number;
+}
+
+function wordsRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  return { name: 'words', maxKey: n - 1, key: (d) => n - ctx.activeCount[d]! };
+}
+
+function typoRule(ctx: RankingContext): RankingRule {
+  return {
+    name: 'typo',
+    maxKey: ctx.maxTypos,
+    key: (d) => {
+      let mask = ctx.activeMask[d]!;
+      let sum = 0;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        const t = ctx.matches[i]!.minTypo[d]!;
+        if (t !== NO_MATCH) sum += t;
+      }
+      return sum;
+    },
+  };
+}
+
+/**
+ * Smallest proximity cost between occurrences of word A then word B (sorted packed
+ * occurrences; `aSpan` = extra words of A when it is a phrase): B right after A costs 0, each
+ * word in between 1 more; B before A costs one more than the same gap in order; different
+ * attributes or larger gaps cost MAX_PROXIMITY.
+ */
+export function pairProximity(a: readonly number[], aSpan: number, b: readonly number[]): number {
+  let best = MAX_PROXIMITY;
+  let i = 0;
+  let j = 0;
+  let lastAEnd = -1;
+  let lastB = -1;
+  while ((i < a.length || j < b.length) && best > 0) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      const va = a[i++]!;
+      if (lastB >= 0 && lastB >>> FIELD_SHIFT === va >>> FIELD_SHIFT) {
+        const gap = (va & POSITION_MASK) - (lastB & POSITION_MASK);
+        best = Math.min(best, gap, MAX_PROXIMITY);
+      }
+      lastAEnd = va + aSpan;
+    } else {
+      const vb = b[j++]!;
+      if (lastAEnd >= 0 && lastAEnd >>> FIELD_SHIFT === vb >>> FIELD_SHIFT) {
+        const gap = (vb & POSITION_MASK) - (lastAEnd & POSITION_MASK);
+        best = Math.min(best, Math.max(gap, 1) - 1, MAX_PROXIMITY);
+      }
+      lastB = vb;
+    }
+  }
+  return best;
+}
+
+function proximityRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  const spans = ctx.words.map((w) => (w.phrase === null ? 0 : w.phrase.length - 1));
+  return {
+    name: 'proximity',
+    maxKey: Math.max(0, (n - 1) * MAX_PROXIMITY),
+    key: (d) => {
+      if (n < 2) return 0;
+      let prev = -1;
+      let prevList: number[] = [];
+      let sum = 0;
+      let mask = ctx.activeMask[d]!;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        const head = ctx.matches[i]!.head;
+        const list = head === null ? [] : ctx.chains.list(head[d]!);
+        if (prev >= 0) sum += pairProximity(prevList, spans[prev]!, list);
+        prev = i;
+        prevList = list;
+      }
+      return sum;
+    },
+  };
+}
+
+/** Cost of the first position of a word in an attribute: exact up to 8, then logarithmic. */
+function positionCost(pos: number): number {
+  return pos < 8 ? pos : Math.min(8 + Math.floor(Math.log2(pos - 7)) + 1, 64);
+}
+
+function attributeRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  const ranks = Math.max(1, ctx.attributeRanks);
+  return {
+    name: 'attribute',
+    maxKey: n * (ranks - 1) * 65 + n * 64,
+    key: (d) => {
+      let mask = ctx.activeMask[d]!;
+      let rankSum = 0;
+      let posSum = 0;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        const m = ctx.matches[i]!;
+        rankSum += m.bestRank[d]!;
+        posSum += positionCost(m.bestPos[d]!);
+      }
+      return rankSum * (n * 64 + 1) + Math.min(posSum, n * 64);
+    },
+  };
+}
+
+function exactnessRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  return {
+    name: 'exactness',
+    maxKey: n + 2,
+    key: (d) => {
+      const active: number[] = [];
+      let exact = 0;
+      let mask = ctx.activeMask[d]!;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        active.push(i);
+        if (ctx.matches[i]!.exactHit[d] === 1) exact++;
+      }
+      // Attribute equal to / starting with the active words, exactly and in order.
+      if (exact === active.length && active.length > 0) {
+        const firstHead = ctx.startChains[active[0]!]?.[d] ?? -1;
+        for (let k = firstHead; k !== -1; k = ctx.chains.next[k]!) {
+          const o = ctx.chains.occ[k]!;
+          if ((o & POSITION_MASK) !== 0) continue;
+          const field = o >>> FIELD_SHIFT;
+          let span = 0;
+          let ok = true;
+          for (let j = 0; j < active.length && ok; j++) {
+            const w = ctx.words[active[j]!]!;
+            const expected = ((field << FIELD_SHIFT) | span) >>> 0;
+            ok = hasChained(ctx, ctx.startChains[active[j]!]?.[d] ?? -1, expected);
+            span += w.phrase === null ? 1 : w.phrase.length;
+          }
+          if (ok) return ctx.fieldLengths.get(field, d) === span ? 0 : 1;
+        }
+      }
+      return 2 + (n - exact);
+    },
+  };
+}
+
+function hasChained(ctx: RankingContext, head: number, occurrence: number): boolean {
+  for (let k = head; k !== -1; k = ctx.chains.next[k]!) if (ctx.chains.occ[k] === occurrence) return true;
+  return false;
+}
+
+function fieldSortRule(name: string, ctx: RankingContext, attribute: string, ascending: boolean): RankingRule {
+  const field = ctx.facets.field(attribute);
+  const ranks = field?.sortRanks(ascending, ctx.capacity);
+  return { name, maxKey: null, key: (d) => (ranks === undefined ? 0xffffffff : (ranks[d] ?? 0xffffffff)) };
+}
+
+function geoSortRule(ctx: RankingContext, lat: number, lng: number, ascending: boolean): RankingRule {
+  const { lat: lats, lng: lngs } = ctx.facets;
+  return {
+    name: `_geoPoint(${lat},${lng}):${ascending ? 'asc' : 'desc'}`,
+    maxKey: null,
+    key: (d) => {
+      const a = lats[d];
+      if (a === undefined || Number.isNaN(a)) return Infinity;
+      const dist = haversineMeters(lat, lng, a, lngs[d]!);
+      return ascending ? dist : -dist;
+    },
+  };
+}
+
+/**
+ * The rules for one search, in settings order. Word-based rules are skipped for placeholder
+ * searches; `sort` expands into one rule per sort criterion; `field:asc|desc` custom rules sort
+ * on that field.
+ */
+export function buildRankingRules(rankingRules: readonly string[], ctx: RankingContext, sort: readonly SortCriterion[]): RankingRule[] {
+  const rules: RankingRule[] = [];
+  const hasWords = ctx.words.length > 0;
+  for (const name of rankingRules) {
+    switch (name) {
+      case 'words':
+        if (hasWords) rules.push(wordsRule(ctx));
+        break;
+      case 'typo':
+        if (hasWords) rules.push(typoRule(ctx));
+        break;
+      case 'proximity':
+        if (hasWords) rules.push(proximityRule(ctx));
+        break;
+      case 'attribute':
+      case 'attributeRank':
+      case 'wordPosition':
+        if (hasWords) rules.push(attributeRule(ctx));
+        break;
+      case 'exactness':
+        if (hasWords) rules.push(exactnessRule(ctx));
+        break;
+      case 'sort':
+        for (const c of sort) {
+          rules.push(c.kind === 'geo' ? geoSortRule(ctx, c.lat, c.lng, c.ascending) : fieldSortRule(`${c.attribute}:${c.ascending ? 'asc' : 'desc'}`, ctx, c.attribute, c.ascending));
+        }
+        break;
+      default: {
+        const m = /^(.+):(asc|desc)$/.exec(name);
+        if (m === null) throw new EngineError('internal', `Unknown ranking rule \`${name}\`.`);
+        rules.push(fieldSortRule(name, ctx, m[1]!, m[2] === 'asc'));
+      }
+    }
+  }
+  return rules;
+}

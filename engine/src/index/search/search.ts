@@ -1,0 +1,255 @@
+import { EngineError } from '../../errors/engine-error.ts';
+import { filterableAttributeNames, isFilterableAttribute } from '../../filter/index.ts';
+import type { Document } from '../../types/document.ts';
+import type { Settings } from '../../types/settings.ts';
+import { copySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
+import type { FacetIndex } from '../facets.ts';
+import type { FieldLengths } from '../field-lengths.ts';
+import type { FieldRegistry } from '../fields.ts';
+import { evaluateFilterInput } from '../filter-input.ts';
+import type { Postings } from '../postings.ts';
+import type { Tokenizer } from '../tokenizer.ts';
+import type { DocumentSource, SearchParams, SearchResult } from '../types.ts';
+import type { Vocabulary } from '../vocabulary.ts';
+import { bucketSort, globalScore } from './bucket-sort.ts';
+import { selectCandidates } from './candidates.ts';
+import { DistinctFilter } from './distinct.ts';
+import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
+import { formatHit, type FormatOptions } from './format.ts';
+import { OccurrenceChains, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
+import { parseQuery } from './query-terms.ts';
+import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
+import { scoreDetails } from './score-details.ts';
+import { parseSort } from './sort-params.ts';
+
+/**
+ * One search, end to end: validate what depends on the index (sort, facets, distinct,
+ * attributesToSearchOn), filter, parse and derive the query, compute word matches on the
+ * filtered documents, choose candidates by matching strategy, rank with the bucket sort until the
+ * page is filled, then format hits and facets.
+ */
+
+/** What a search reads from the core. */
+export interface IndexState {
+  settings: Settings;
+  tokenizer: Tokenizer;
+  stopWords: ReadonlySet<string>;
+  synonyms: ReadonlyMap<string, string[][]>;
+  vocabulary: Vocabulary;
+  postings: Postings;
+  fieldLengths: FieldLengths;
+  facets: FacetIndex;
+  fields: FieldRegistry;
+  alive: DocSet;
+  capacity: number;
+  externalId(internal: number): string | undefined;
+  searchRank(fieldId: number): number;
+}
+
+export const DEFAULT_LIMIT = 20;
+export const DEFAULT_HITS_PER_PAGE = 20;
+
+/** Field ranks for this search, restricted by attributesToSearchOn when given. */
+export function fieldRules(state: IndexState, searchOn: readonly string[] | null | undefined): FieldRules {
+  const n = state.fields.size;
+  const rankOfField = new Int32Array(n);
+  const noTypoField = new Uint8Array(n);
+  const noTypo = state.settings.typoTolerance.disableOnAttributes;
+  for (let f = 0; f < n; f++) {
+    let rank = state.searchRank(f);
+    const name = state.fields.name(f);
+    if (rank >= 0 && searchOn !== null && searchOn !== undefined && !searchOn.some((a) => a === name || name.startsWith(`${a}.`))) rank = -1;
+    rankOfField[f] = rank;
+    if (noTypo.some((a) => a === name || name.startsWith(`${a}.`))) noTypoField[f] = 1;
+  }
+  return { rankOfField, noTypoField };
+}
+
+function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
+  const searchable = state.settings.searchableAttributes;
+  if (searchable.includes('*')) return;
+  for (const a of searchOn) {
+    if (!searchable.some((s) => s === a || a.startsWith(`${s}.`))) {
+      throw new EngineError(
+        'invalid_search_attributes_to_search_on',
+        `Attribute \`${a}\` is not searchable. Available searchable attributes are: \`${searchable.join(', ')}\`.`,
+      );
+    }
+  }
+}
+
+function checkDistinct(state: IndexState, attribute: string): void {
+  const setting = state.settings.filterableAttributes;
+  if (isFilterableAttribute(attribute, setting)) return;
+  const available = filterableAttributeNames(setting);
+  const tail = available.length === 0 ? 'This index does not have configured filterable attributes.' : `Available filterable attributes patterns are: \`${available.join(', ')}\`.`;
+  throw new EngineError('invalid_search_distinct', `Attribute \`${attribute}\` is not filterable and thus, cannot be used as distinct attribute. ${tail}`);
+}
+
+export interface Matching {
+  docs: Uint32Array;
+  ctx: RankingContext;
+  words: number;
+}
+
+/** Which position data the ranking rules will read (each costs a pass over the postings). */
+export interface PositionNeeds {
+  proximity: boolean;
+  exactness: boolean;
+}
+
+/** Runs the query part: words, negations, matches, candidates. `universe` = filtered documents. */
+export function matchQuery(
+  state: IndexState,
+  q: string,
+  universe: DocSet,
+  strategy: 'last' | 'all' | 'frequency',
+  searchOn: readonly string[] | null | undefined,
+  needs: PositionNeeds,
+): Matching {
+  const settings = state.settings;
+  const capacity = state.capacity;
+  const parsed = parseQuery(q, state.tokenizer, {
+    vocabulary: state.vocabulary,
+    settings,
+    stopWords: state.stopWords,
+    synonyms: state.synonyms,
+    prefixSearch: settings.prefixSearch !== 'disabled',
+  });
+  const rules = fieldRules(state, searchOn);
+  const chains = new OccurrenceChains();
+  let candidates = universe;
+  if (parsed.negative.length > 0) {
+    candidates = copySet(universe);
+    for (const w of parsed.negative) subtractInPlace(candidates, computeWordMatches(w, state.postings, universe, capacity, rules, chains, 'none', 0).docs);
+  }
+  const n = parsed.words.length;
+  const chainMode = needs.proximity && n >= 2 ? 'all' : 'none';
+  const matches: WordMatches[] = parsed.words.map((w) => computeWordMatches(w, state.postings, candidates, capacity, rules, chains, chainMode, 0));
+  // Exactness needs each word's exact occurrences at the start of attributes.
+  const startChains: Array<Int32Array | null> = parsed.words.map((w) => {
+    if (!needs.exactness) return null;
+    const exactOnly = { ...w, derivations: w.derivations.filter((d) => d.exact) };
+    return computeWordMatches(exactOnly, state.postings, candidates, capacity, rules, chains, 'start', n + 8).head;
+  });
+  let docs: Uint32Array;
+  let activeMask: Uint32Array;
+  let activeCount: Uint8Array;
+  if (n === 0) {
+    // Only negations (or nothing but separators): every remaining document, as a placeholder.
+    docs = setToArray(candidates);
+    activeMask = new Uint32Array(capacity);
+    activeCount = new Uint8Array(capacity);
+  } else {
+    ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity));
+  }
+  const attributeRanks = Math.max(1, ...Array.from(rules.rankOfField).map((r) => r + 1));
+  const ctx: RankingContext = {
+    words: parsed.words,
+    matches,
+    activeMask,
+    activeCount,
+    chains,
+    startChains,
+    fieldLengths: state.fieldLengths,
+    facets: state.facets,
+    capacity,
+    maxTypos: parsed.words.reduce((sum, w) => sum + w.typoBudget, 0),
+    attributeRanks,
+  };
+  return { docs, ctx, words: n };
+}
+
+export function executeSearch(state: IndexState, params: SearchParams, source: DocumentSource): SearchResult {
+  const started = performance.now();
+  const settings = state.settings;
+  const q = params.q ?? '';
+
+  const sort = parseSort(params.sort ?? [], settings.sortableAttributes, settings.rankingRules);
+  const facetNames = params.facets ? resolveFacetNames(params.facets, settings, state.facets) : null;
+  if (params.distinct !== undefined && params.distinct !== null) checkDistinct(state, params.distinct);
+  const distinctAttribute = params.distinct ?? settings.distinctAttribute;
+  if (params.attributesToSearchOn) checkSearchOn(state, params.attributesToSearchOn);
+
+  const filtered = evaluateFilterInput(state, params.filter, 'invalid_search_filter');
+  const universe = filtered ?? state.alive;
+  const needs = { proximity: settings.rankingRules.includes('proximity'), exactness: settings.rankingRules.includes('exactness') };
+  const matching = matchQuery(state, q, universe, params.matchingStrategy ?? 'last', params.attributesToSearchOn, needs);
+  const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
+
+  const paged = params.page !== undefined || params.hitsPerPage !== undefined;
+  const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
+  const page = params.page ?? 1;
+  const offset = paged ? (page === 0 ? 0 : (page - 1) * hitsPerPage) : (params.offset ?? 0);
+  const limit = paged ? (page === 0 ? 0 : hitsPerPage) : (params.limit ?? DEFAULT_LIMIT);
+  const maxTotalHits = settings.pagination.maxTotalHits;
+  const end = Math.min(offset + limit, maxTotalHits);
+
+  const threshold = params.rankingScoreThreshold ?? null;
+  const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null;
+  const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
+
+  const picked: Array<{ doc: number; keys: number[] }> = [];
+  let kept = 0;
+  bucketSort(
+    matching.docs,
+    rules,
+    (doc, keys) => {
+      if (threshold !== null && globalScore(rules, keys) < threshold) return true;
+      if (distinct !== null && !distinct.admit(doc)) return true;
+      if (kept >= offset && kept < end) picked.push({ doc, keys: [...keys] });
+      kept++;
+      // Past the page we only keep going when hits must be counted exactly.
+      return kept < end || threshold !== null;
+    },
+    wantScore,
+  );
+  let total = matching.docs.length;
+  if (threshold !== null) total = kept;
+  else if (distinct !== null) total = distinct.countDistinct(matching.docs);
+
+  const format: FormatOptions = {
+    settings,
+    params,
+    tokenizer: state.tokenizer,
+    words: matching.ctx.words,
+    vocabulary: state.vocabulary,
+    sort,
+  };
+  const hits: Document[] = [];
+  for (const { doc, keys } of picked) {
+    const id = state.externalId(doc);
+    const stored = id === undefined ? undefined : source.get(id);
+    if (stored === undefined) continue;
+    const hit = formatHit(stored, format);
+    if (params.showRankingScore === true) hit['_rankingScore'] = globalScore(rules, keys);
+    if (params.showRankingScoreDetails === true) hit['_rankingScoreDetails'] = scoreDetails(rules, keys, matching.ctx, doc, stored);
+    hits.push(hit);
+  }
+
+  const result: SearchResult = { hits, query: q, processingTimeMs: 0 };
+  const totalHits = Math.min(total, maxTotalHits);
+  if (paged) {
+    result.hitsPerPage = hitsPerPage;
+    result.page = page;
+    result.totalPages = hitsPerPage === 0 ? 0 : Math.ceil(totalHits / hitsPerPage);
+    result.totalHits = totalHits;
+  } else {
+    result.limit = limit;
+    result.offset = offset;
+    result.estimatedTotalHits = totalHits;
+  }
+  if (facetNames !== null) {
+    const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length));
+    result.facetDistribution = facetDistribution;
+    result.facetStats = facetStats;
+  }
+  result.processingTimeMs = Math.floor(performance.now() - started);
+  return result;
+}
+
+function docSetOf(docs: Uint32Array, words: number): DocSet {
+  const set = new Uint32Array(words);
+  for (const d of docs) set[d >>> 5]! |= 1 << (d & 31);
+  return set;
+}

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RadixTree } from './term-dictionary.ts';
+
+/** Optimal string alignment distance, written the obvious way (reference for the tree). */
+function naiveDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+function naivePrefixDistance(query: string, key: string): number {
+  let best = Infinity;
+  for (let k = 0; k <= key.length; k++) best = Math.min(best, naiveDistance(key.slice(0, k), query));
+  return best;
+}
+
+function collect(tree: RadixTree<number>, query: string, max: number, prefix: boolean, sameFirstChar = false): Map<string, number> {
+  const out = new Map<string, number>();
+  tree.forEachFuzzy(query, max, (key, _v, dist) => void out.set(key, dist), { prefix, sameFirstChar });
+  return out;
+}
+
+describe('RadixTree', () => {
+  it('stores, finds, overwrites and deletes keys', () => {
+    const t = new RadixTree<number>();
+    t.set('romane', 1);
+    t.set('romanus', 2);
+    t.set('romulus', 3);
+    t.set('rom', 4);
+    t.set('romane', 5);
+    expect(t.size).toBe(4);
+    expect(t.get('romane')).toBe(5);
+    expect(t.get('roma')).toBeUndefined();
+    expect(t.delete('romanus')).toBe(true);
+    expect(t.has('romanus')).toBe(false);
+    expect(t.get('romane')).toBe(5);
+    expect(t.size).toBe(3);
+  });
+  it('lists keys with a prefix in lexicographic order', () => {
+    const t = new RadixTree<number>();
+    for (const [i, w] of ['batman', 'bat', 'battle', 'ball', 'cat', 'batmobile'].entries()) t.set(w, i);
+    const keys: string[] = [];
+    t.forEachWithPrefix('bat', (k) => void keys.push(k));
+    expect(keys).toEqual(['bat', 'batman', 'batmobile', 'battle']);
+    const none: string[] = [];
+    t.forEachWithPrefix('batz', (k) => void none.push(k));
+    expect(none).toEqual([]);
+  });
+  it('counts a transposition as one edit', () => {
+    const t = new RadixTree<number>();
+    t.set('london', 1);
+    t.set('batman', 2);
+    expect(collect(t, 'londno', 1, false).get('london')).toBe(1);
+    expect(collect(t, 'batmna', 1, false).get('batman')).toBe(1);
+  });
+  it('matches prefixes within a distance', () => {
+    const t = new RadixTree<number>();
+    t.set('batman', 1);
+    expect(collect(t, 'batm', 0, true).get('batman')).toBe(0);
+    expect(collect(t, 'bazm', 1, true).get('batman')).toBe(1);
+    expect(collect(t, 'bazm', 1, false).has('batman')).toBe(false);
+  });
+  it('can restrict fuzzy matches to the query first letter', () => {
+    const t = new RadixTree<number>();
+    t.set('cat', 1);
+    t.set('bat', 2);
+    expect([...collect(t, 'bat', 1, false, true).keys()]).toEqual(['bat']);
+  });
+
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', 'é'), minLength: 0, maxLength: 7 });
+  it('fuzzy lookup agrees with a naive edit distance (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { maxLength: 40 }), word, fc.integer({ min: 0, max: 2 }), fc.boolean(), (keys, query, max, prefix) => {
+        const t = new RadixTree<number>();
+        keys.forEach((k, i) => t.set(k, i));
+        const got = collect(t, query, max, prefix);
+        const expected = new Map<string, number>();
+        for (const k of keys) {
+          const d = prefix ? naivePrefixDistance(query, k) : naiveDistance(k, query);
+          if (d <= max) expected.set(k, d);
+        }
+        expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('prefix lookup agrees with startsWith (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { maxLength: 40 }), word, (keys, prefix) => {
+        const t = new RadixTree<number>();
+        keys.forEach((k, i) => t.set(k, i));
+        const got: string[] = [];
+        t.forEachWithPrefix(prefix, (k) => void got.push(k));
+        const expected = keys.filter((k) => k.startsWith(prefix)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,341 @@
+/**
+ * A generic radix tree (compressed trie) from string keys to values, with the three lookups a
+ * search engine needs: exact, prefix, and bounded edit distance (optionally "prefix within an
+ * edit distance", the way Meilisearch matches the last query word).
+ *
+ * It knows nothing about documents; the index stores a term id as the value. Children are kept
+ * sorted by the first UTF-16 unit of their label, so every traversal visits keys in
+ * lexicographic order: limits such as "the first 1000 prefix derivations" are deterministic.
+ *
+ * Edit distance is the optimal string alignment distance (Levenshtein plus transposition of
+ * two adjacent characters counted as one edit), as Meilisearch's automata count it, so
+ * `londno` is one edit from `london`. Distances are counted in UTF-16 code units.
+ */
+
+interface RadixNode<V> {
+  label: string;
+  children: RadixNode<V>[] | null;
+  value: V | undefined;
+  hasValue: boolean;
+}
+
+export interface FuzzyOptions {
+  /** Match keys that *start with* something within the distance (the distance of the best prefix). */
+  prefix?: boolean;
+  /** Only visit keys whose first character equals the query's first character. */
+  sameFirstChar?: boolean;
+}
+
+/** Return `false` to stop the traversal early. */
+export type KeyVisitor<V> = (key: string, value: V, distance: number) => boolean | void;
+
+function newNode<V>(label: string): RadixNode<V> {
+  return { label, children: null, value: undefined, hasValue: false };
+}
+
+/** Index of the child whose label starts with `code`, or -(insertion point) - 1. */
+function findChild<V>(children: RadixNode<V>[], code: number): number {
+  let lo = 0;
+  let hi = children.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = children[mid]!.label.charCodeAt(0);
+    if (c === code) return mid;
+    if (c < code) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
+export class RadixTree<V> {
+  #root: RadixNode<V> = newNode('');
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  clear(): void {
+    this.#root = newNode('');
+    this.#size = 0;
+  }
+
+  get(key: string): V | undefined {
+    const node = this.#find(key);
+    return node?.hasValue === true ? node.value : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.#find(key)?.hasValue === true;
+  }
+
+  set(key: string, value: V): void {
+    let node = this.#root;
+    let i = 0;
+    for (;;) {
+      if (i === key.length) {
+        if (!node.hasValue) this.#size++;
+        node.value = value;
+        node.hasValue = true;
+        return;
+      }
+      node.children ??= [];
+      const idx = findChild(node.children, key.charCodeAt(i));
+      if (idx < 0) {
+        const leaf = newNode<V>(key.slice(i));
+        leaf.value = value;
+        leaf.hasValue = true;
+        node.children.splice(-idx - 1, 0, leaf);
+        this.#size++;
+        return;
+      }
+      const child = node.children[idx]!;
+      const label = child.label;
+      let l = 1;
+      while (l < label.length && i + l < key.length && label.charCodeAt(l) === key.charCodeAt(i + l)) l++;
+      if (l === label.length) {
+        node = child;
+        i += l;
+        continue;
+      }
+      // Split the edge: node -> mid(label[0..l]) -> child(label[l..]).
+      const mid = newNode<V>(label.slice(0, l));
+      child.label = label.slice(l);
+      mid.children = [child];
+      node.children[idx] = mid;
+      node = mid;
+      i += l;
+    }
+  }
+
+  delete(key: string): boolean {
+    const path: RadixNode<V>[] = [];
+    let node = this.#root;
+    let i = 0;
+    while (i < key.length) {
+      path.push(node);
+      if (node.children === null) return false;
+      const idx = findChild(node.children, key.charCodeAt(i));
+      if (idx < 0) return false;
+      const child = node.children[idx]!;
+      if (!key.startsWith(child.label, i)) return false;
+      i += child.label.length;
+      node = child;
+    }
+    if (!node.hasValue) return false;
+    node.hasValue = false;
+    node.value = undefined;
+    this.#size--;
+    const parent = path[path.length - 1];
+    if (parent === undefined) return true;
+    if (node.children === null || node.children.length === 0) {
+      const idx = findChild(parent.children!, node.label.charCodeAt(0));
+      parent.children!.splice(idx, 1);
+      if (parent.children!.length === 0) parent.children = null;
+      if (parent !== this.#root && !parent.hasValue && parent.children?.length === 1) this.#mergeWithOnlyChild(parent);
+    } else if (node.children.length === 1) {
+      this.#mergeWithOnlyChild(node);
+    }
+    return true;
+  }
+
+  #mergeWithOnlyChild(node: RadixNode<V>): void {
+    const only = node.children![0]!;
+    node.label += only.label;
+    node.children = only.children;
+    node.value = only.value;
+    node.hasValue = only.hasValue;
+  }
+
+  #find(key: string): RadixNode<V> | undefined {
+    let node = this.#root;
+    let i = 0;
+    while (i < key.length) {
+      if (node.children === null) return undefined;
+      const idx = findChild(node.children, key.charCodeAt(i));
+      if (idx < 0) return undefined;
+      const child = node.children[idx]!;
+      if (!key.startsWith(child.label, i)) return undefined;
+      i += child.label.length;
+      node = child;
+    }
+    return node;
+  }
+
+  /** Every key, in lexicographic order. */
+  forEach(visit: KeyVisitor<V>): void {
+    this.#visitSubtree(this.#root, '', 0, visit);
+  }
+
+  /** Keys starting with `prefix` (including `prefix` itself), in lexicographic order; distance is 0. */
+  forEachWithPrefix(prefix: string, visit: KeyVisitor<V>): void {
+    let node = this.#root;
+    let i = 0;
+    let key = '';
+    while (i < prefix.length) {
+      if (node.children === null) return;
+      const idx = findChild(node.children, prefix.charCodeAt(i));
+      if (idx < 0) return;
+      const child = node.children[idx]!;
+      const label = child.label;
+      const rest = prefix.length - i;
+      if (label.length >= rest) {
+        if (!label.startsWith(prefix.slice(i))) return;
+      } else if (!prefix.startsWith(label, i)) {
+        return;
+      }
+      key += label;
+      i += label.length;
+      node = child;
+    }
+    this.#visitSubtree(node, key, 0, visit);
+  }
+
+  /** Visits `node` and its descendants (keys built on `key`); false when stopped. */
+  #visitSubtree(node: RadixNode<V>, key: string, distance: number, visit: KeyVisitor<V>): boolean {
+    if (node.hasValue && visit(key, node.value as V, distance) === false) return false;
+    if (node.children !== null) {
+      for (const child of node.children) {
+        if (!this.#visitSubtree(child, key + child.label, distance, visit)) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Keys within `maxDistance` edits of `query` (or, with `prefix`, keys having a prefix within
+   * that distance), in lexicographic order, with their distance.
+   */
+  forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<V>, options: FuzzyOptions = {}): void {
+    new FuzzyWalk(query, maxDistance, options.prefix === true, visit).run(this.#root, options.sameFirstChar === true);
+  }
+}
+
+/**
+ * One fuzzy traversal. The dynamic-programming matrix has one row per character of the key
+ * being built (row i = distances between the key's first i characters and every prefix of the
+ * query); rows are shared by all keys below the same trie node, which is what makes a trie fast
+ * here. A subtree is abandoned as soon as a whole row exceeds the bound: no extension of the key
+ * can bring the distance back down (a transposition only reaches back two rows, and is never
+ * cheaper than the substitution in the row in between).
+ */
+class FuzzyWalk<V> {
+  readonly #query: string;
+  readonly #m: number;
+  readonly #max: number;
+  readonly #prefix: boolean;
+  readonly #visit: KeyVisitor<V>;
+  #rows: Int32Array;
+  #keyCodes: Int32Array;
+  #stopped = false;
+
+  constructor(query: string, maxDistance: number, prefix: boolean, visit: KeyVisitor<V>) {
+    this.#query = query;
+    this.#m = query.length;
+    this.#max = maxDistance;
+    this.#prefix = prefix;
+    this.#visit = visit;
+    this.#rows = new Int32Array((this.#m + 1) * 32);
+    this.#keyCodes = new Int32Array(32);
+    for (let j = 0; j <= this.#m; j++) this.#rows[j] = j;
+  }
+
+  run<N extends RadixNode<V>>(root: N, sameFirstChar: boolean): void {
+    const bestPrefix = this.#prefix && this.#m <= this.#max ? this.#m : Infinity;
+    if (root.hasValue && this.#m <= this.#max) this.#emit('', root.value as V, this.#m);
+    if (root.children === null) return;
+    if (sameFirstChar) {
+      if (this.#m === 0) return;
+      const idx = findChild(root.children, this.#query.charCodeAt(0));
+      if (idx >= 0) this.#walk(root.children[idx]!, '', 0, bestPrefix);
+      return;
+    }
+    for (const child of root.children) {
+      if (this.#stopped) return;
+      this.#walk(child, '', 0, bestPrefix);
+    }
+  }
+
+  #emit(key: string, value: V, distance: number): void {
+    if (this.#visit(key, value, distance) === false) this.#stopped = true;
+  }
+
+  #ensureDepth(depth: number): void {
+    if ((depth + 1) * (this.#m + 1) <= this.#rows.length) return;
+    const rows = new Int32Array(this.#rows.length * 2);
+    rows.set(this.#rows);
+    this.#rows = rows;
+    const codes = new Int32Array(this.#keyCodes.length * 2);
+    codes.set(this.#keyCodes);
+    this.#keyCodes = codes;
+  }
+
+  /** Enters `node` whose parent key has `depth` characters. */
+  #walk(node: RadixNode<V>, parentKey: string, depth: number, bestPrefix: number): void {
+    const label = node.label;
+    const m = this.#m;
+    const w = m + 1;
+    const q = this.#query;
+    const max = this.#max;
+    this.#ensureDepth(depth + label.length);
+    const rows = this.#rows;
+    const codes = this.#keyCodes;
+    let d = depth;
+    for (let k = 0; k < label.length; k++) {
+      const c = label.charCodeAt(k);
+      d++;
+      codes[d] = c;
+      const cur = d * w;
+      const prev = cur - w;
+      rows[cur] = d;
+      let rowMin = d;
+      for (let j = 1; j <= m; j++) {
+        const qc = q.charCodeAt(j - 1);
+        let v = rows[prev + j - 1]! + (qc === c ? 0 : 1);
+        const del = rows[prev + j]! + 1;
+        if (del < v) v = del;
+        const ins = rows[cur + j - 1]! + 1;
+        if (ins < v) v = ins;
+        if (d > 1 && j > 1 && c === q.charCodeAt(j - 2) && codes[d - 1] === qc) {
+          const t = rows[prev - w + j - 2]! + 1;
+          if (t < v) v = t;
+        }
+        rows[cur + j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      const last = rows[cur + m]!;
+      if (this.#prefix && last < bestPrefix && last <= max) bestPrefix = last;
+      if (rowMin > max) {
+        // Nothing deeper can match on its own; with prefix matching, everything below still
+        // matches through the best prefix seen on the way.
+        if (bestPrefix <= max) this.#visitAll(node, parentKey + label, bestPrefix);
+        return;
+      }
+    }
+    const key = parentKey + label;
+    if (node.hasValue) {
+      const dist = Math.min(rows[d * w + m]!, bestPrefix);
+      if (dist <= max) this.#emit(key, node.value as V, dist);
+      if (this.#stopped) return;
+    }
+    if (node.children !== null) {
+      for (const child of node.children) {
+        if (this.#stopped) return;
+        this.#walk(child, key, d, bestPrefix);
+      }
+    }
+  }
+
+  /** Emits every key of the subtree rooted at `node` (whose key is `key`) with `distance`. */
+  #visitAll(node: RadixNode<V>, key: string, distance: number): void {
+    if (node.hasValue) {
+      this.#emit(key, node.value as V, distance);
+      if (this.#stopped) return;
+    }
+    if (node.children === null) return;
+    for (const child of node.children) {
+      if (this.#stopped) return;
+      this.#visitAll(child, key + child.label, distance);
+    }
+  }
+}
