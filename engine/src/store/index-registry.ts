@@ -72,6 +72,12 @@ export class IndexRegistry {
     }
   }
 
+  /** Drops every core and rebuilds them from what the database holds. */
+  reload(): void {
+    this.#handles.clear();
+    this.load();
+  }
+
   get(uid: string): IndexHandle | undefined {
     return this.#handles.get(uid);
   }

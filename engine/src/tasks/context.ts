@@ -17,11 +17,12 @@ export interface WorkerContext {
 
 /**
  * A processor prepares a batch outside any transaction (validation, parsing, slow work), then
- * the scheduler runs `write` and the tasks' final states in ONE transaction, and `afterCommit`
- * once it is durable (updating in-memory cores only after the data they mirror is on disk).
+ * the scheduler runs `write`, the tasks' final states and `apply` (the in-memory mirrors) in ONE
+ * synchronous transaction callback: no request can observe a finished task whose effects are not
+ * yet searchable. Should the commit fail, the scheduler reloads the indexes from disk.
  */
 export interface BatchPlan {
   outcomes: Outcome[];
   write?: () => void;
-  afterCommit?: () => void;
+  apply?: () => void;
 }

@@ -66,7 +66,7 @@ export function planDocumentAdditions(ctx: WorkerContext, batch: Task[]): BatchP
       ctx.db.indexes.put(uid, record);
       for (const [id, document] of pending) ctx.db.documents.put([record.internalId, id], document);
     },
-    afterCommit: () => {
+    apply: () => {
       handle ??= ctx.registry.attach(record);
       handle.record = record;
       for (const [id, document] of pending) handle.core.upsert(id, document);
@@ -117,7 +117,7 @@ export function planDocumentDeletions(ctx: WorkerContext, batch: Task[]): BatchP
       else for (const id of deleted) ctx.db.documents.remove([internalId, id]);
       ctx.db.indexes.put(uid, record);
     },
-    afterCommit: () => {
+    apply: () => {
       handle.record = record;
       if (clear) handle.core.clear();
       else for (const id of deleted) handle.core.remove(id);

@@ -15,7 +15,7 @@ export function planIndexCreation(ctx: WorkerContext, task: Task): BatchPlan {
   return {
     outcomes: [{ status: 'succeeded', details: { primaryKey: task.kind.primaryKey } }],
     write: persist,
-    afterCommit: () => { ctx.registry.attach(record); },
+    apply: () => { ctx.registry.attach(record); },
   };
 }
 
@@ -44,7 +44,7 @@ export function planIndexUpdate(ctx: WorkerContext, task: Task): BatchPlan {
       if (record.uid !== uid) ctx.db.indexes.remove(uid);
       ctx.db.indexes.put(record.uid, record);
     },
-    afterCommit: () => {
+    apply: () => {
       handle.record = record;
       ctx.registry.rekey([handle]);
     },
@@ -61,7 +61,7 @@ export function planIndexDeletion(ctx: WorkerContext, task: Task): BatchPlan {
       removeIndexDocuments(ctx, handle.record.internalId);
       ctx.db.indexes.remove(uid);
     },
-    afterCommit: () => ctx.registry.detach(uid),
+    apply: () => ctx.registry.detach(uid),
   };
 }
 
@@ -111,7 +111,7 @@ export function planIndexSwap(ctx: WorkerContext, task: Task): BatchPlan {
         }
       }
     },
-    afterCommit: () => {
+    apply: () => {
       for (const [handle, record] of newRecords) handle.record = record;
       ctx.registry.rekey(changed);
     },

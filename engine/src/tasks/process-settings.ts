@@ -34,7 +34,7 @@ export function planSettingsUpdate(ctx: WorkerContext, task: Task): BatchPlan {
       createIndex?.();
       ctx.db.indexes.put(uid, next);
     },
-    afterCommit: () => {
+    apply: () => {
       handle ??= ctx.registry.attach(next);
       handle.record = next;
       handle.core.applySettings(settings, handle.source);

@@ -137,16 +137,18 @@ export class Scheduler {
         db.payloads.remove(task.uid);
       });
       db.batches.put(batchUid, record);
+      if (withPlan) plan.apply?.();
     });
     try {
       await writeOutcome(plan.outcomes, true);
     } catch (error) {
       logger.error({ err: error, batchUid }, 'writing a batch failed; its tasks are marked failed and nothing of it is kept');
+      // The in-memory cores may hold what did not commit: rebuild them from the database.
+      this.#ctx.registry.reload();
       const failure: Outcome = { status: 'failed', error: toErrorObject(error) };
       await writeOutcome(batch.map(() => failure), false);
       return;
     }
-    plan.afterCommit?.();
     logger.info({ batchUid, tasks: batch.map((task) => task.uid), type: batch[0]!.type, durationMs: finished - started }, 'batch processed');
   }
 }
