@@ -142,6 +142,8 @@ describe('parseFilterString: errors worded and positioned like Meilisearch', () 
 
   it('treats keyword prefixes as Meilisearch does', () => {
     expect(error('x EXISTSfoo')).toMatch(/^Found unexpected characters at the end of the filter: `foo`/);
+    expect(error('year EXISTS_geo TO horror')).toMatch(/^Found unexpected characters at the end of the filter: `_geo TO horror`/);
+    expect(parse('year "EXISTS_geo" TO horror')).toMatchObject({ kind: 'range', from: { raw: 'EXISTS_geo' } });
     expect(parse('x CONTAINSfoo')).toMatchObject({ kind: 'contains', value: { raw: 'foo' } });
   });
 });

@@ -9,6 +9,9 @@ describe('printValue', () => {
     expect(printValue('2021-01-01')).toBe('2021-01-01');
     expect(printValue('sci fi')).toBe('"sci fi"');
     expect(printValue('AND')).toBe('"AND"');
+    expect(printValue('EXISTS_geo')).toBe('"EXISTS_geo"');
+    expect(printValue('ISLAND')).toBe('"ISLAND"');
+    expect(printValue('island')).toBe('island');
     expect(printValue('_geo')).toBe('"_geo"');
     expect(printValue('')).toBe('""');
     expect(printValue('say "hi" \\o/')).toBe('"say \\"hi\\" \\\\o/"');

@@ -5,10 +5,16 @@
 import type { FilterNode, FilterValue } from './ast.ts';
 import { KEYWORDS, isValueComponent } from './grammar.ts';
 
+/**
+ * Keywords are matched as prefixes in places (`x EXISTSfoo` is `x EXISTS` + `foo`), so a bare
+ * word must not even start with one.
+ */
+const KEYWORD_PREFIX = new RegExp(`^(?:${[...KEYWORDS].join('|')})`);
+
 /** Bare when it is a plain word the parser reads back as itself, double-quoted otherwise. */
 export function printValue(text: string): string {
   const bare =
-    text !== '' && !KEYWORDS.has(text) && !text.startsWith('_geo') && Array.from(text).every(isValueComponent);
+    text !== '' && !KEYWORD_PREFIX.test(text) && !text.startsWith('_geo') && Array.from(text).every(isValueComponent);
   return bare ? text : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
