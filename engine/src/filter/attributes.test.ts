@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors/engine-error.ts';
-import { checkFilterable, filterAttributes, filterableAttributeNames, isFilterableAttribute } from './attributes.ts';
+import { checkFilterable, filterAttributes } from './attributes.ts';
 import { parseFilter } from './parse.ts';
 
 function failure(run: () => void): EngineError {
@@ -18,28 +18,6 @@ describe('filterAttributes', () => {
     const node = parseFilter(['a = 1 AND NOT b IN [1]', ['_geoRadius(1, 2, 3)', 'a EXISTS', 'c.d 1 TO 2']]);
     expect(filterAttributes(node)).toEqual(['a', 'b', '_geo', 'c.d']);
     expect(filterAttributes(parseFilter(''))).toEqual([]);
-  });
-});
-
-describe('isFilterableAttribute', () => {
-  it('makes sub-fields of a filterable field filterable, not the reverse', () => {
-    expect(isFilterableAttribute('author.name', ['author'])).toBe(true);
-    expect(isFilterableAttribute('author', ['author.name'])).toBe(false);
-    expect(isFilterableAttribute('authorship', ['author'])).toBe(false);
-  });
-
-  it('supports attribute patterns and their filter features', () => {
-    expect(isFilterableAttribute('price_eur', [{ attributePatterns: ['price_*'] }])).toBe(true);
-    expect(isFilterableAttribute('user_id', [{ attributePatterns: ['*_id'] }])).toBe(true);
-    expect(isFilterableAttribute('anything', ['*'])).toBe(true);
-    expect(isFilterableAttribute('a_b_c', [{ attributePatterns: ['*_b_*'] }])).toBe(true);
-    const off = { attributePatterns: ['secret'], features: { filter: { equality: false, comparison: false } } };
-    expect(isFilterableAttribute('secret', [off, 'secret'])).toBe(false);
-    expect(isFilterableAttribute('secret', ['secret', off])).toBe(true);
-  });
-
-  it('lists configured names sorted', () => {
-    expect(filterableAttributeNames(['size', { attributePatterns: ['color', 'size'] }])).toEqual(['color', 'size']);
   });
 });
 
@@ -77,6 +55,13 @@ describe('checkFilterable', () => {
     expect(bare.message).toBe('Attribute `bad` is not filterable.\n1:4 bad = 1');
     const listed = failure(() => checkFilterable(parseFilter('bad = 1'), filterable, 'invalid_search_filter', ['ok1', 'ok2']));
     expect(listed.message).toBe('Attribute `bad` is not filterable. Available filterable attributes are: `ok1`, `ok2`.\n1:4 bad = 1');
+  });
+
+  it('then checks the operators allowed by the matching rule', () => {
+    const rules = [{ attributePatterns: ['price'] }, 'year'];
+    expect(() => checkFilterable(parseFilter('price = 1 AND year > 2000'), rules, 'invalid_search_filter')).not.toThrow();
+    const error = failure(() => checkFilterable(parseFilter('year > 2000 AND price > 1'), rules, 'invalid_search_filter'));
+    expect(error.message).toMatch(/^Filter operator `>` is not allowed for the attribute `price`\./);
   });
 
   it('omits the position for hand-built nodes', () => {

@@ -5,9 +5,10 @@
  */
 import type { ErrorCode } from '../errors/codes.ts';
 import { EngineError } from '../errors/engine-error.ts';
-import type { FilterableAttributeRule } from '../types/settings.ts';
 import type { FilterNode } from './ast.ts';
 import { withPosition } from './errors.ts';
+import { checkFilterOperators } from './operators.ts';
+import { filterableAttributeNames, isFilterableAttribute, type FilterableSetting } from './rules.ts';
 import { spanOf } from './spans.ts';
 
 export const GEO_ATTRIBUTE = '_geo';
@@ -44,43 +45,6 @@ export function filterAttributes(node: FilterNode): string[] {
   return [...new Set(leaves(node).map(attributeOf))];
 }
 
-export type FilterableSetting = ReadonlyArray<string | FilterableAttributeRule>;
-
-/** `*`, `prefix*`, `*suffix`, `*infix*` or an exact name; an exact name also covers its sub-fields. */
-function matchesPattern(pattern: string, attribute: string): boolean {
-  if (pattern === '*') return true;
-  const starts = pattern.startsWith('*');
-  const ends = pattern.length > 1 && pattern.endsWith('*');
-  if (starts && ends) return attribute.includes(pattern.slice(1, -1));
-  if (starts) return attribute.endsWith(pattern.slice(1));
-  if (ends) return attribute.startsWith(pattern.slice(0, -1));
-  return attribute === pattern || (attribute.startsWith(pattern) && attribute[pattern.length] === '.');
-}
-
-/**
- * Whether `attribute` is filterable under a `filterableAttributes` setting. Plain strings make the
- * field and its sub-fields filterable; for rule objects the first rule whose patterns match
- * decides, and it filters unless both `features.filter.equality` and `.comparison` are false.
- */
-export function isFilterableAttribute(attribute: string, setting: FilterableSetting): boolean {
-  for (const rule of setting) {
-    if (typeof rule === 'string') {
-      if (matchesPattern(rule, attribute)) return true;
-      continue;
-    }
-    if (!rule.attributePatterns.some((pattern) => matchesPattern(pattern, attribute))) continue;
-    const filter = rule.features?.filter;
-    return (filter?.equality ?? true) || (filter?.comparison ?? false);
-  }
-  return false;
-}
-
-/** The names Meilisearch lists in the error: every configured name or pattern, sorted. */
-export function filterableAttributeNames(setting: FilterableSetting): string[] {
-  const names = setting.flatMap((rule) => (typeof rule === 'string' ? [rule] : rule.attributePatterns));
-  return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 export function notFilterableMessage(attribute: string, available: readonly string[] | null): string {
   const head = `Attribute \`${attribute}\` is not filterable.`;
   if (available === null) return head;
@@ -90,9 +54,10 @@ export function notFilterableMessage(attribute: string, available: readonly stri
 
 /**
  * Throws EngineError(code, …) for the first attribute the filter uses that is not filterable.
- * `filterable` is either the index's `filterableAttributes` setting (which also provides the list
- * quoted in the message) or a predicate; with a predicate pass `available` to get the list in the
- * message, otherwise the message stops after "is not filterable.".
+ * `filterable` is either the index's `filterableAttributes` setting — which also provides the list
+ * quoted in the message and the per-rule operator features, checked next — or a predicate; with a
+ * predicate pass `available` to get the list in the message, otherwise the message stops after
+ * "is not filterable.".
  */
 export function checkFilterable(
   node: FilterNode,
@@ -109,4 +74,5 @@ export function checkFilterable(
     if (accepts(attribute)) continue;
     throw new EngineError(code, withPosition(notFilterableMessage(attribute, listed), spanOf(leaf)));
   }
+  if (typeof filterable !== 'function') checkFilterOperators(node, filterable, code);
 }

@@ -2,9 +2,9 @@
 export type { ComparisonOperator, FilterNode, FilterValue } from './ast.ts';
 export { parseFilter } from './parse.ts';
 export { FilterSyntaxError, type SourceSpan } from './errors.ts';
-export {
-  GEO_ATTRIBUTE, checkFilterable, filterAttributes, filterableAttributeNames, isFilterableAttribute, type FilterableSetting,
-} from './attributes.ts';
+export { GEO_ATTRIBUTE, checkFilterable, filterAttributes } from './attributes.ts';
+export { filterableAttributeNames, isFilterableAttribute, matchingRule, type FilterableSetting } from './rules.ts';
+export { checkFilterOperators } from './operators.ts';
 export { matchesDocument } from './evaluate.ts';
 export { facetValuesAt, type FacetValues } from './facets.ts';
 export { MAX_FACET_VALUE_BYTES, compareFacetStrings, facetKey, normalizeFacetString } from './normalize.ts';
