@@ -39,6 +39,12 @@ describe('facetValuesAt', () => {
     expect(facetValuesAt({ a: { b: [] } }, 'a.b')).toEqual({ ...none, exists: true, isEmpty: true });
   });
 
+  it('reads _geo.lat and _geo.lng as the numbers of the geo point', () => {
+    expect(facetValuesAt({ _geo: { lat: '45.5', lng: 9 } }, '_geo.lat')).toEqual({ ...none, exists: true, numbers: [45.5] });
+    expect(facetValuesAt({ _geo: { lat: '45.5', lng: 9 } }, '_geo.lng')).toEqual({ ...none, exists: true, numbers: [9] });
+    expect(facetValuesAt({ _geo: null }, '_geo.lat')).toEqual(none);
+  });
+
   it('reports absent paths as not existing', () => {
     expect(facetValuesAt({}, 'a')).toEqual(none);
     expect(facetValuesAt({ a: 1 }, 'a.b')).toEqual(none);

@@ -8,8 +8,11 @@
  * - numbers are number facets; non-empty strings are string facets (normalized, see facetKey);
  *   booleans are the string facets "true"/"false" — numbers and strings never mix;
  * - null, "", [] and {} count for IS NULL / IS EMPTY only when they are the value of the key
- *   itself, not an element of an array (`[null]` is not null, `[[]]` is not empty).
+ *   itself, not an element of an array (`[null]` is not null, `[[]]` is not empty);
+ * - `_geo.lat` / `_geo.lng` are the numbers of the document's geo point (Meilisearch indexes
+ *   them as such, even when the document gives them as strings).
  */
+import { documentGeoPoint } from './geo.ts';
 import { facetKey } from './normalize.ts';
 
 export interface FacetValues {
@@ -27,7 +30,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function geoCoordinate(document: Record<string, unknown>, attribute: '_geo.lat' | '_geo.lng'): FacetValues {
+  const point = documentGeoPoint(document);
+  const numbers = point === null ? [] : [attribute === '_geo.lat' ? point.lat : point.lng];
+  return { exists: point !== null, isNull: false, isEmpty: false, numbers, strings: [] };
+}
+
 export function facetValuesAt(document: Record<string, unknown>, attribute: string): FacetValues {
+  if (attribute === '_geo.lat' || attribute === '_geo.lng') return geoCoordinate(document, attribute);
   const out: FacetValues = { exists: false, isNull: false, isEmpty: false, numbers: [], strings: [] };
   /** Only paths equal to the attribute or leading to it can contribute. */
   const leadsTo = (path: string): boolean =>
