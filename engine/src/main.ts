@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   const decision = decideDumpImport(options);
   if (decision.action === 'fatal') fail(`searchkube engine: ${decision.message}`);
   if (decision.action === 'import') {
-    // Listen first so that /health reports the import's progress (503) while it runs.
+    // Listen first so that /health reports the import's progress (503) while it runs; the
+    // import counts as started before the archive is even opened, so no request slips through.
+    importState.begin({ indexes: 0, documents: 0 });
     await listen(app, options, logger, 'importing dump');
     try {
       const reader = await openDump(decision.file);

@@ -50,7 +50,8 @@ describe('POST /dumps', () => {
     const imported = await startEngine({ masterKey: MASTER, args: ['--import-dump', path] });
     try {
       const target = new Api(imported.url, MASTER);
-      expect(await snapshot(target)).toEqual(await snapshot(api));
+      const [copy, original] = [await snapshot(target), await snapshot(api)];
+      for (const key of Object.keys(original)) expect(copy[key], key).toEqual(original[key]);
       const dumpTasks = (await target.get('/tasks?types=dumpCreation')).body.results;
       expect(dumpTasks.length).toBeGreaterThan(0);
       expect(dumpTasks.every((task: { status: string }) => task.status === 'succeeded')).toBe(true);
@@ -181,14 +182,22 @@ describe('--import-dump start-up rules', () => {
     await big.stop();
     const importing = await startEngine({ args: ['--import-dump', join(big.dumpDir, `${task.details.dumpUid}.dump`)], waitFor: 'listening' });
     try {
-      const health = await fetch(`${importing.url}/health`);
+      // The engine listens before it imports, so the first answers come mid-import.
       const other = await fetch(`${importing.url}/indexes`);
-      // The engine listens before importing 60k documents, so the first answers come mid-import.
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'importing', progress: { indexesTotal: 1, documentsTotal: 60_000 } });
       expect(other.status).toBe(503);
       expect(other.headers.get('retry-after')).toBe('5');
       expect(((await other.json()) as { code: string }).code).toBe('importing_dump');
+      const seen: Array<{ status: string; progress: Record<string, number> }> = [];
+      for (;;) {
+        const health = await fetch(`${importing.url}/health`);
+        if (health.status === 200) break;
+        expect(health.status).toBe(503);
+        seen.push((await health.json()) as (typeof seen)[number]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((body) => body.status === 'importing')).toBe(true);
+      expect(seen.at(-1)!.progress).toMatchObject({ indexesTotal: 1, documentsTotal: 60_000 });
       await waitForEngine(importing, 'ready');
       expect((await new Api(importing.url).get('/indexes/big/stats')).body.numberOfDocuments).toBe(60_000);
       const log = readFileSync(importing.logFile, 'utf8');
@@ -208,19 +217,21 @@ describe('Meilisearch dumps', () => {
     ['v5.dump', { movies: 200, products: 10, dnd_spells: 10 }],
     ['v6-with-experimental.dump', { test: 1 }],
     ['v6-with-vectors.dump', { vector: 4, novector: 2 }],
-    ['v6_v1.13.0_batches_and_enqueued_tasks.dump', { kefir: 1 }],
+    // 1 document in the dump, and a pending addition of {"id":2} that runs after the import.
+    ['v6_v1.13.0_batches_and_enqueued_tasks.dump', { kefir: 2 }],
   ];
   it.each(cases)('imports %s with its indexes and documents', async (file, counts) => {
     const engine = await startEngine({ args: ['--import-dump', join(FIXTURES, file)] });
     try {
       const target = new Api(engine.url);
-      for (const [uid, count] of Object.entries(counts)) {
-        expect((await target.get(`/indexes/${uid}/stats`)).body.numberOfDocuments, `${file} ${uid}`).toBe(count);
-      }
       const tasks = (await target.get('/tasks?limit=1000&reverse=true')).body;
       expect(tasks.total).toBeGreaterThan(0);
+      // Tasks that were still enqueued in the dump run after the import, as in Meilisearch.
       for (const task of tasks.results.filter((candidate: { status: string }) => candidate.status === 'enqueued')) {
         expect(['succeeded', 'failed']).toContain((await target.waitTask(task.uid)).status);
+      }
+      for (const [uid, count] of Object.entries(counts)) {
+        expect((await target.get(`/indexes/${uid}/stats`)).body.numberOfDocuments, `${file} ${uid}`).toBe(count);
       }
     } finally {
       await engine.stop();
@@ -244,6 +255,7 @@ describe('a killed dump', () => {
     let killApi = new Api(engine.url);
     await killApi.run(killApi.post('/indexes/k/documents', Array.from({ length: 20_000 }, (_, i) => ({ id: i, text: `text ${i} `.repeat(8) }))));
     const { openDump } = await import('../../engine/src/dump/reader.ts');
+    let sawLeftovers = 0;
     for (let round = 0; round < 20; round += 1) {
       await killApi.post('/dumps');
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 1500)));
@@ -255,10 +267,17 @@ describe('a killed dump', () => {
         await reader.close();
         expect(documents, name).toBe(20_000);
       }
+      const leftovers = readdirSync(dumpDir).filter((file) => !/^\d{8}-\d{9}\.dump$/.test(file));
       engine = await startEngine({ dbPath, dumpDir });
       killApi = new Api(engine.url);
-      expect(readdirSync(dumpDir).filter((file) => !/^\d{8}-\d{9}\.dump$/.test(file)), `round ${round}`).toEqual([]);
+      // The interrupted dump task runs again after the restart (under a new dumpUid), so only
+      // what the killed process left must be gone.
+      const remaining = new Set(readdirSync(dumpDir));
+      expect(leftovers.filter((file) => remaining.has(file)), `round ${round}`).toEqual([]);
+      if (leftovers.length > 0) sawLeftovers += 1;
     }
     await engine.stop();
+    // Some kills must have landed mid-write, or this test proved nothing.
+    expect(sawLeftovers).toBeGreaterThan(0);
   }, 600_000);
 });

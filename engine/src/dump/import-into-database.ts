@@ -41,7 +41,7 @@ export async function importDumpIntoDatabase(reader: DumpReader, dbPath: string,
       const flush = async (): Promise<void> => {
         const writing = batch;
         batch = [];
-        await db.write(() => { for (const [id, document] of writing) db.documents.put([record.internalId, id], document); });
+        await db.write(() => { for (const [id, document] of writing) db.documents.put(record.internalId, id, document); });
         documentsDone += writing.length;
         state.update({ documentsDone });
       };

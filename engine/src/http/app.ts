@@ -3,7 +3,7 @@
  * Only this folder imports fastify.
  */
 import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import './route-config.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -35,7 +35,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.payloadLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });

@@ -11,6 +11,7 @@ import type { Settings } from '../types/settings.ts';
 import type { Task } from '../types/task.ts';
 import type { StoredKey } from '../types/key.ts';
 import { checkOrWriteVersionFile } from './version-file.ts';
+import { DocumentStore, type StoredDocument } from './document-store.ts';
 
 export interface IndexRecord {
   uid: string;
@@ -39,7 +40,7 @@ export class Database {
   readonly root: RootDatabase;
   readonly meta: LmdbDb<unknown, string>;
   readonly indexes: LmdbDb<IndexRecord, string>;
-  readonly documents: LmdbDb<Document, [number, string]>;
+  readonly documents: DocumentStore;
   readonly tasks: LmdbDb<Task, number>;
   /** Pending documents of enqueued addition tasks, removed once processed. */
   readonly payloads: LmdbDb<Document[], number>;
@@ -52,7 +53,11 @@ export class Database {
     this.root = open({ path: join(path, 'lmdb'), mapSize: MAP_SIZE, maxDbs: 16, compression: false });
     this.meta = this.root.openDB({ name: 'meta' });
     this.indexes = this.root.openDB({ name: 'indexes' });
-    this.documents = this.root.openDB({ name: 'documents' });
+    this.documents = new DocumentStore(
+      this.root.openDB<StoredDocument, [number, number]>({ name: 'documents' }),
+      this.root.openDB<number, [number, string]>({ name: 'documentIds' }),
+      this.meta,
+    );
     this.tasks = this.root.openDB({ name: 'tasks' });
     this.payloads = this.root.openDB({ name: 'payloads' });
     this.keys = this.root.openDB({ name: 'keys' });

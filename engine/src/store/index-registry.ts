@@ -20,13 +20,8 @@ export class IndexHandle {
     const documents = db.documents;
     const internalId = (): number => this.record.internalId;
     this.source = {
-      get: (id) => documents.get([internalId(), id]),
-      *entries() {
-        const id = internalId();
-        for (const { key, value } of documents.getRange({ start: [id], end: [id + 1] })) {
-          yield [key[1], value] as [string, Document];
-        }
-      },
+      get: (id) => documents.get(internalId(), id),
+      entries: () => documents.entries(internalId()),
     };
   }
 

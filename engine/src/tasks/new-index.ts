@@ -18,7 +18,7 @@ export function newIndexRecord(ctx: WorkerContext, uid: string, primaryKey: stri
   };
 }
 
-/** Removes every stored document of an index (by its internal id range). */
+/** Removes every stored document of an index. */
 export function removeIndexDocuments(ctx: WorkerContext, internalId: number): void {
-  for (const key of ctx.db.documents.getKeys({ start: [internalId], end: [internalId + 1] })) ctx.db.documents.remove(key);
+  ctx.db.documents.clear(internalId);
 }

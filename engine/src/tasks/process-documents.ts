@@ -30,7 +30,7 @@ export function planDocumentAdditions(ctx: WorkerContext, batch: Task[]): BatchP
     record = created.record;
     createIndex = created.persist;
   }
-  const stored = (id: string): Document | undefined => ctx.db.documents.get([record.internalId, id]);
+  const stored = (id: string): Document | undefined => ctx.db.documents.get(record.internalId, id);
   // The batch's view of documents: later tasks see what earlier tasks of the batch wrote.
   const pending = new Map<string, Document>();
   const outcomes: Outcome[] = [];
@@ -64,7 +64,7 @@ export function planDocumentAdditions(ctx: WorkerContext, batch: Task[]): BatchP
     write: () => {
       createIndex?.();
       ctx.db.indexes.put(uid, record);
-      for (const [id, document] of pending) ctx.db.documents.put([record.internalId, id], document);
+      for (const [id, document] of pending) ctx.db.documents.put(record.internalId, id, document);
     },
     apply: () => {
       handle ??= ctx.registry.attach(record);
@@ -85,7 +85,7 @@ export function planDocumentDeletions(ctx: WorkerContext, batch: Task[]): BatchP
   const deleted = new Set<string>();
   let clear = false;
   const outcomes: Outcome[] = [];
-  const exists = (id: string): boolean => !clear && !deleted.has(id) && ctx.db.documents.doesExist([internalId, id]);
+  const exists = (id: string): boolean => !clear && !deleted.has(id) && ctx.db.documents.has(internalId, id);
   for (const task of batch) {
     const kind = task.kind;
     try {
@@ -114,7 +114,7 @@ export function planDocumentDeletions(ctx: WorkerContext, batch: Task[]): BatchP
     outcomes,
     write: () => {
       if (clear) removeIndexDocuments(ctx, internalId);
-      else for (const id of deleted) ctx.db.documents.remove([internalId, id]);
+      else for (const id of deleted) ctx.db.documents.remove(internalId, id);
       ctx.db.indexes.put(uid, record);
     },
     apply: () => {

@@ -17,7 +17,7 @@ type IndexParams = { Params: { uid: string } };
 function checkFilterSyntax(filter: unknown, code: 'invalid_document_filter'): FilterInput {
   if (typeof filter !== 'string' && !Array.isArray(filter)) throw typeError(code, '.filter', 'a string or an array', filter);
   try {
-    parseFilter(filter as FilterInput);
+    parseFilter(filter as FilterInput, code);
   } catch (error) {
     throw new EngineError(code, (error as Error).message);
   }
