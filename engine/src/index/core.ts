@@ -3,12 +3,13 @@ import type { Settings } from '../types/settings.ts';
 import { addDoc, emptySet, hasDoc, removeDoc, setToArray, type DocSet } from './doc-set.ts';
 import { FacetIndex } from './facets.ts';
 import { FieldLengths } from './field-lengths.ts';
-import { FieldRegistry, firstMatchingPattern, forEachLeaf, EMPTY_CONTAINER, matchesAttributePattern } from './fields.ts';
+import { FieldRegistry, firstMatchingPattern, matchesAttributePattern } from './fields.ts';
+import { DocumentIndexer } from './indexer.ts';
 import { evaluateFilterInput } from './filter-input.ts';
-import { Postings, packOccurrence } from './postings.ts';
+import { Postings } from './postings.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, type IndexState } from './search/search.ts';
-import { HARD_SEPARATOR_GAP, Tokenizer, normalizeWord } from './tokenizer.ts';
+import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FilterInput, IndexCore, SearchParams, SearchResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -18,13 +19,6 @@ import { Vocabulary } from './vocabulary.ts';
  * only ever append, and are cleaned of dead ids in one pass by the next search ("seal").
  * Internal ids order placeholder results, like Meilisearch's document ids.
  */
-
-/** Strings, numbers and booleans are searchable text; numbers as written by JSON. */
-function leafText(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return null;
-}
 
 export function filterableAttributePatterns(settings: Settings): string[] {
   const out: string[] = [];
@@ -56,8 +50,7 @@ export class SearchCore implements IndexCore, IndexState {
   alive: DocSet = emptySet(1024);
   #nextId = 0;
   #dirty = false;
-  /** Scratch for grouping one document's occurrences by term: term * 2^32 + packed occurrence. */
-  #scratch = new Float64Array(1024);
+  readonly #indexer = new DocumentIndexer(this);
 
   constructor(settings: Settings, primaryKey: string | null) {
     this.settings = settings;
@@ -136,7 +129,7 @@ export class SearchCore implements IndexCore, IndexState {
       this.alive = grown;
     }
     addDoc(this.alive, doc);
-    this.#indexText(doc, document);
+    this.#indexer.index(doc, document);
     this.facets.addDocument(doc, document);
     this.#dirty = true;
   }
@@ -163,59 +156,11 @@ export class SearchCore implements IndexCore, IndexState {
     this.alive = emptySet(1024);
     this.#nextId = 0;
     this.vocabulary.clear();
+    this.#indexer.reset();
     this.postings.clear();
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
-  }
-
-  /** Tokenizes the searchable leaves of `document` and appends its postings. */
-  #indexText(doc: number, document: Document): void {
-    let n = 0;
-    let scratch = this.#scratch;
-    const nextPosition = new Map<number, number>();
-    forEachLeaf(document, (path, value) => {
-      if (value === EMPTY_CONTAINER) return;
-      const text = leafText(value);
-      if (text === null) return;
-      const fieldId = this.fields.id(path);
-      if (this.searchRank(fieldId) < 0) return;
-      const previous = nextPosition.get(fieldId);
-      const first = previous === undefined ? 0 : previous + HARD_SEPARATOR_GAP;
-      let words = 0;
-      const last = this.tokenizer.forEach(
-        text,
-        (word, position) => {
-          if (position > 0xffff) return;
-          words++;
-          if (this.stopWords.has(word)) return;
-          if (n === scratch.length) {
-            const grown = new Float64Array(n * 2);
-            grown.set(scratch);
-            scratch = grown;
-            this.#scratch = grown;
-          }
-          scratch[n++] = this.vocabulary.intern(word) * 4294967296 + packOccurrence(fieldId, position);
-        },
-        first,
-      );
-      if (words > 0) nextPosition.set(fieldId, last);
-      this.fieldLengths.set(fieldId, doc, this.fieldLengths.get(fieldId, doc) + words);
-    });
-    if (n === 0) return;
-    const sorted = scratch.subarray(0, n).sort();
-    const occ = new Uint32Array(n);
-    let start = 0;
-    let term = Math.floor(sorted[0]! / 4294967296);
-    for (let i = 0; i <= n; i++) {
-      const t = i < n ? Math.floor(sorted[i]! / 4294967296) : -1;
-      if (t !== term) {
-        this.postings.add(term, doc, occ, start, i);
-        term = t;
-        start = i;
-      }
-      if (i < n) occ[i] = sorted[i]! % 4294967296;
-    }
   }
 
   /** Merges pending writes into the read structures; called before every read. */
@@ -223,7 +168,7 @@ export class SearchCore implements IndexCore, IndexState {
     if (!this.#dirty) return;
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
-    this.postings.seal(this.vocabulary.size, isAlive);
+    this.postings.seal(this.vocabulary.size, alive);
     this.facets.seal(isAlive);
     this.#dirty = false;
   }
@@ -246,6 +191,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.seal();
     if (textChanged) {
       this.vocabulary.clear();
+      this.#indexer.reset();
       this.postings.clear();
       this.fieldLengths.clear();
     }
@@ -256,7 +202,7 @@ export class SearchCore implements IndexCore, IndexState {
         this.upsert(id, document);
         continue;
       }
-      if (textChanged) this.#indexText(doc, document);
+      if (textChanged) this.#indexer.index(doc, document);
       if (facetsChanged) this.facets.addDocument(doc, document);
     }
     this.#dirty = true;

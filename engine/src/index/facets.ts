@@ -77,6 +77,14 @@ export class FacetField {
   }
 }
 
+/** Printable ASCII without surrounding spaces: facetKey is just lowercasing (NFKD is identity). */
+const PLAIN_ASCII_RE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** facetKey with a shortcut for the common plain-ASCII value. */
+function fastFacetKey(s: string): string {
+  return s.length <= 468 && PLAIN_ASCII_RE.test(s) ? s.toLowerCase() : facetKey(s);
+}
+
 function pushOnce(list: GrowableU32, doc: number): void {
   if (list.length === 0 || list.data[list.length - 1] !== doc) list.push(doc);
 }
@@ -187,7 +195,7 @@ export class FacetIndex {
         if (!inArray) pushOnce(field.empties, doc);
         return;
       }
-      const key = facetKey(original);
+      const key = fastFacetKey(original);
       let entry = field.strings.get(key);
       if (entry === undefined) {
         entry = { original, docs: new GrowableU32(4) };

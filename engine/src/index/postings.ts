@@ -20,16 +20,28 @@ export function packOccurrence(fieldId: number, position: number): number {
   return ((fieldId << FIELD_SHIFT) | position) >>> 0;
 }
 
+/** Indices of the pending pairs ordered by document (stable counting sort on dense ids). */
+function pendingOrderByDoc(pDoc: Uint32Array, count: number): Uint32Array {
+  let max = 0;
+  for (let p = 0; p < count; p++) if (pDoc[p]! > max) max = pDoc[p]!;
+  const start = new Uint32Array(max + 2);
+  for (let p = 0; p < count; p++) start[pDoc[p]! + 1]!++;
+  for (let d = 0; d <= max; d++) start[d + 1]! += start[d]!;
+  const order = new Uint32Array(count);
+  for (let p = 0; p < count; p++) order[start[pDoc[p]!]!++] = p;
+  return order;
+}
+
 export class Postings {
   termStart = new Uint32Array(1);
   docs = new Uint32Array(0);
   occStart = new Uint32Array(1);
   occ = new Uint32Array(0);
 
-  readonly #pTerm = new GrowableU32(1024);
-  readonly #pDoc = new GrowableU32(1024);
-  readonly #pOccStart = new GrowableU32(1024);
-  readonly #pOcc = new GrowableU32(4096);
+  #pTerm = new GrowableU32(1024);
+  #pDoc = new GrowableU32(1024);
+  #pOccStart = new GrowableU32(1024);
+  #pOcc = new GrowableU32(4096);
   #pendingSortedByDoc = true;
   #lastPendingDoc = 0;
   #needsSeal = false;
@@ -69,94 +81,103 @@ export class Postings {
     this.#needsSeal = false;
   }
 
+  /** Drops the pending log, giving its (possibly large) buffers back to the allocator. */
   #clearPending(): void {
-    this.#pTerm.clear();
-    this.#pDoc.clear();
-    this.#pOccStart.clear();
-    this.#pOcc.clear();
+    this.#pTerm = new GrowableU32(1024);
+    this.#pDoc = new GrowableU32(1024);
+    this.#pOccStart = new GrowableU32(1024);
+    this.#pOcc = new GrowableU32(4096);
     this.#pendingSortedByDoc = true;
     this.#lastPendingDoc = 0;
   }
 
-  /** Merges pending pairs for terms [0, termCount) and drops pairs whose doc is not alive. */
-  seal(termCount: number, isAlive: (doc: number) => boolean): void {
+  /**
+   * Merges pending pairs for terms [0, termCount) and drops pairs whose doc is not in the
+   * `alive` bitset. Every pass reads its input sequentially: sizes per term first, then the old
+   * sealed rows are copied, then pending pairs are scattered to their term's row (pending pairs
+   * are appended by document, so each row stays sorted by document).
+   */
+  seal(termCount: number, alive: Uint32Array): void {
     if (!this.#needsSeal && termCount === this.sealedTermCount) return;
+    this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
     const pCount = this.#pTerm.length;
     const pTerm = this.#pTerm.data;
     const pDoc = this.#pDoc.data;
     const pOccStart = this.#pOccStart.data;
-    this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
     const pOcc = this.#pOcc.data;
-
-    // Group pending pairs by term (counting sort, stable so doc order is kept).
-    const bucketStart = new Uint32Array(termCount + 1);
-    for (let p = 0; p < pCount; p++) bucketStart[pTerm[p]! + 1]!++;
-    for (let t = 0; t < termCount; t++) bucketStart[t + 1]! += bucketStart[t]!;
-    const order = new Uint32Array(pCount);
-    const fill = bucketStart.slice(0, termCount);
-    for (let p = 0; p < pCount; p++) order[fill[pTerm[p]!]!++] = p;
-    if (!this.#pendingSortedByDoc) {
-      for (let t = 0; t < termCount; t++) {
-        const a = bucketStart[t]!;
-        const b = bucketStart[t + 1]!;
-        if (b - a > 1) order.subarray(a, b).sort((x, y) => pDoc[x]! - pDoc[y]!);
-      }
-    }
-
-    // Size the output: surviving old pairs + surviving pending pairs.
     const oldDocs = this.docs;
     const oldOccStart = this.occStart;
-    let pairs = 0;
-    let occs = 0;
-    for (let p = 0; p < oldDocs.length; p++) {
-      if (isAlive(oldDocs[p]!)) {
-        pairs++;
-        occs += oldOccStart[p + 1]! - oldOccStart[p]!;
-      }
-    }
-    for (let p = 0; p < pCount; p++) {
-      if (isAlive(pDoc[p]!)) {
-        pairs++;
-        occs += pOccStart[p + 1]! - pOccStart[p]!;
-      }
-    }
-
-    const termStart = new Uint32Array(termCount + 1);
-    const docs = new Uint32Array(pairs);
-    const occStart = new Uint32Array(pairs + 1);
-    const occ = new Uint32Array(occs);
     const oldTermStart = this.termStart;
     const oldOcc = this.occ;
     const oldTerms = this.sealedTermCount;
-    let w = 0;
-    let wo = 0;
-    for (let t = 0; t < termCount; t++) {
-      termStart[t] = w;
-      if (t < oldTerms) {
-        for (let p = oldTermStart[t]!, end = oldTermStart[t + 1]!; p < end; p++) {
-          const d = oldDocs[p]!;
-          if (!isAlive(d)) continue;
-          docs[w] = d;
-          occStart[w] = wo;
-          const a = oldOccStart[p]!;
-          const b = oldOccStart[p + 1]!;
-          occ.set(oldOcc.subarray(a, b), wo);
-          wo += b - a;
-          w++;
-        }
-      }
-      for (let k = bucketStart[t]!, end = bucketStart[t + 1]!; k < end; k++) {
-        const p = order[k]!;
-        const d = pDoc[p]!;
-        if (!isAlive(d)) continue;
-        docs[w] = d;
-        occStart[w] = wo;
-        for (let i = pOccStart[p]!, e = pOccStart[p + 1]!; i < e; i++) occ[wo++] = pOcc[i]!;
-        w++;
+    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
+
+    // 1. Pairs and occurrences per term.
+    const pairCount = new Uint32Array(termCount + 1);
+    const occCount = new Uint32Array(termCount + 1);
+    for (let t = 0; t < oldTerms; t++) {
+      for (let p = oldTermStart[t]!, end = oldTermStart[t + 1]!; p < end; p++) {
+        if (!isAlive(oldDocs[p]!)) continue;
+        pairCount[t]!++;
+        occCount[t]! += oldOccStart[p + 1]! - oldOccStart[p]!;
       }
     }
-    termStart[termCount] = w;
-    occStart[w] = wo;
+    for (let p = 0; p < pCount; p++) {
+      if (!isAlive(pDoc[p]!)) continue;
+      const t = pTerm[p]!;
+      pairCount[t]!++;
+      occCount[t]! += pOccStart[p + 1]! - pOccStart[p]!;
+    }
+    const termStart = new Uint32Array(termCount + 1);
+    const pairCursor = new Uint32Array(termCount);
+    const occCursor = new Uint32Array(termCount);
+    let pairs = 0;
+    let occs = 0;
+    for (let t = 0; t < termCount; t++) {
+      termStart[t] = pairs;
+      pairCursor[t] = pairs;
+      occCursor[t] = occs;
+      pairs += pairCount[t]!;
+      occs += occCount[t]!;
+    }
+    termStart[termCount] = pairs;
+    const docs = new Uint32Array(pairs);
+    const occStart = new Uint32Array(pairs + 1);
+    const occ = new Uint32Array(occs);
+
+    // 2. Old rows, in place at the start of each row.
+    for (let t = 0; t < oldTerms; t++) {
+      let w = pairCursor[t]!;
+      let wo = occCursor[t]!;
+      for (let p = oldTermStart[t]!, end = oldTermStart[t + 1]!; p < end; p++) {
+        const d = oldDocs[p]!;
+        if (!isAlive(d)) continue;
+        docs[w] = d;
+        occStart[w++] = wo;
+        const a = oldOccStart[p]!;
+        const b = oldOccStart[p + 1]!;
+        occ.set(oldOcc.subarray(a, b), wo);
+        wo += b - a;
+      }
+      pairCursor[t] = w;
+      occCursor[t] = wo;
+    }
+
+    // 3. Pending pairs, scattered by term, in document order.
+    const order = this.#pendingSortedByDoc ? null : pendingOrderByDoc(pDoc, pCount);
+    for (let k = 0; k < pCount; k++) {
+      const p = order === null ? k : order[k]!;
+      const d = pDoc[p]!;
+      if (!isAlive(d)) continue;
+      const t = pTerm[p]!;
+      const w = pairCursor[t]!++;
+      let wo = occCursor[t]!;
+      docs[w] = d;
+      occStart[w] = wo;
+      for (let i = pOccStart[p]!, e = pOccStart[p + 1]!; i < e; i++) occ[wo++] = pOcc[i]!;
+      occCursor[t] = wo;
+    }
+    occStart[pairs] = occs;
     this.termStart = termStart;
     this.docs = docs;
     this.occStart = occStart;

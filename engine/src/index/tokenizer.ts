@@ -68,12 +68,15 @@ export class Tokenizer {
   readonly #wordRe: RegExp;
   readonly #separators: readonly string[];
   readonly #dictionary: ReadonlySet<string>;
+  /** True without separator/non-separator/dictionary settings (the indexer's ASCII fast path). */
+  readonly isDefault: boolean;
 
   constructor(options: TokenizerOptions = {}) {
     const nonSeparators = (options.nonSeparatorTokens ?? []).filter((t) => t.length > 0);
     const dictionary = (options.dictionary ?? []).filter((t) => t.length > 0);
     this.#separators = (options.separatorTokens ?? []).filter((t) => t.length > 0);
     this.#dictionary = new Set(dictionary.map((d) => d.toLowerCase()));
+    this.isDefault = nonSeparators.length === 0 && dictionary.length === 0 && this.#separators.length === 0;
     if (nonSeparators.length === 0 && dictionary.length === 0) {
       this.#wordRe = DEFAULT_WORD_RE;
     } else {

@@ -1,16 +1,46 @@
 import { RadixTree } from './term-dictionary.ts';
 
 /**
- * The index's words: a dense term id per distinct normalized word. A hash map serves the hot
- * path of indexing (one lookup per word occurrence); the radix tree, which serves prefix and
- * typo lookups at search time, is brought up to date lazily with the terms added since.
+ * The index's words: a dense term id per distinct normalized word.
+ *
+ * Exact lookups go through an open-addressing hash table keyed by an FNV-1a hash of the UTF-16
+ * units. Indexing computes that hash while scanning ASCII text and probes with the slice of the
+ * text itself (`internAsciiSlice`), so a word already known costs no string allocation at all —
+ * the hot path for large documents. The radix tree, which serves prefix and typo lookups at
+ * search time, is brought up to date lazily with the terms added since.
  *
  * Terms are never removed (a term whose documents are all gone just has empty postings); a
  * settings change that rebuilds the postings starts a fresh vocabulary.
  */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Initial number of hash slots (a power of two); the table doubles at half load. */
+const INITIAL_SLOTS = 1 << 12;
+
+/** The hash of a string as the table computes it. */
+export function hashWord(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  return h | 0;
+}
+
+/** The hash of text[start, end) lowercased (ASCII only). */
+export function hashAsciiLower(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return h | 0;
+}
+
 export class Vocabulary {
-  readonly #ids = new Map<string, number>();
-  readonly #terms: string[] = [];
+  #terms: string[] = [];
+  #hashes = new Int32Array(1024);
+  /** Slot -> term id + 1 (0 = empty). */
+  #table = new Int32Array(INITIAL_SLOTS);
   readonly #tree = new RadixTree<number>();
   #treeSize = 0;
 
@@ -18,19 +48,78 @@ export class Vocabulary {
     return this.#terms.length;
   }
 
-  /** The id of `word`, assigning the next id if it is new. */
-  intern(word: string): number {
-    let id = this.#ids.get(word);
-    if (id === undefined) {
-      id = this.#terms.length;
-      this.#ids.set(word, id);
-      this.#terms.push(word);
+  #add(word: string, hash: number, slot: number): number {
+    const id = this.#terms.length;
+    this.#terms.push(word);
+    if (id === this.#hashes.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
     }
+    this.#hashes[id] = hash;
+    this.#table[slot] = id + 1;
+    if ((id + 1) * 2 > this.#table.length) this.#rehash();
     return id;
   }
 
+  #rehash(): void {
+    const table = new Int32Array(this.#table.length * 2);
+    const mask = table.length - 1;
+    for (let id = 0; id < this.#terms.length; id++) {
+      let slot = this.#hashes[id]! & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = id + 1;
+    }
+    this.#table = table;
+  }
+
+  /** The id of `word`, assigning the next id if it is new. */
+  intern(word: string): number {
+    const hash = hashWord(word);
+    const mask = this.#table.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.#table[slot]!;
+      if (entry === 0) return this.#add(word, hash, slot);
+      if (this.#hashes[entry - 1] === hash && this.#terms[entry - 1] === word) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** intern(text.slice(start, end).toLowerCase()) for ASCII text, given hashAsciiLower of it. */
+  internAsciiSlice(text: string, start: number, end: number, hash: number): number {
+    const mask = this.#table.length - 1;
+    const length = end - start;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.#table[slot]!;
+      if (entry === 0) return this.#add(text.slice(start, end).toLowerCase(), hash, slot);
+      if (this.#hashes[entry - 1] === hash) {
+        const term = this.#terms[entry - 1]!;
+        if (term.length === length) {
+          let same = true;
+          for (let i = 0; i < length && same; i++) {
+            let c = text.charCodeAt(start + i);
+            if (c >= 65 && c <= 90) c += 32;
+            same = term.charCodeAt(i) === c;
+          }
+          if (same) return entry - 1;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
   lookup(word: string): number | undefined {
-    return this.#ids.get(word);
+    const hash = hashWord(word);
+    const mask = this.#table.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.#table[slot]!;
+      if (entry === 0) return undefined;
+      if (this.#hashes[entry - 1] === hash && this.#terms[entry - 1] === word) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
   }
 
   term(id: number): string {
@@ -44,8 +133,9 @@ export class Vocabulary {
   }
 
   clear(): void {
-    this.#ids.clear();
-    this.#terms.length = 0;
+    this.#terms = [];
+    this.#hashes = new Int32Array(1024);
+    this.#table = new Int32Array(INITIAL_SLOTS);
     this.#tree.clear();
     this.#treeSize = 0;
   }

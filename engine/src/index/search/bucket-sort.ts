@@ -19,19 +19,45 @@ export interface RankingRule {
 export type RankedDocVisitor = (doc: number, keys: readonly number[]) => boolean;
 
 const PACK_INDEX_BITS = 2 ** 21;
+/** Integer keys spanning fewer values than this are grouped by counting sort (linear time). */
+const COUNTING_SORT_RANGE = 1 << 16;
 
 /** Groups `docs` by rule key, ascending; ties keep the order they had in `docs`. */
 export function groupByKey(docs: Uint32Array, rule: RankingRule): { groups: Uint32Array[]; keys: number[] } {
   const n = docs.length;
   const keys = new Float64Array(n);
-  let smallInts = n < PACK_INDEX_BITS;
+  let ints = true;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const k = rule.key(docs[i]!);
     keys[i] = k;
-    if (smallInts && !(k >= 0 && k < 2 ** 31 && Number.isInteger(k))) smallInts = false;
+    if (k < min) min = k;
+    if (k > max) max = k;
+    if (ints && !Number.isInteger(k)) ints = false;
+  }
+  if (n === 0) return { groups: [], keys: [] };
+  if (min === max) return { groups: [docs], keys: [min] };
+  const groups: Uint32Array[] = [];
+  const groupKeys: number[] = [];
+  const sorted = new Uint32Array(n);
+  if (ints && max - min < COUNTING_SORT_RANGE) {
+    const range = max - min + 1;
+    const start = new Uint32Array(range + 1);
+    for (let i = 0; i < n; i++) start[keys[i]! - min + 1]!++;
+    for (let k = 0; k < range; k++) start[k + 1]! += start[k]!;
+    const fill = start.slice(0, range);
+    for (let i = 0; i < n; i++) sorted[fill[keys[i]! - min]!++] = docs[i]!;
+    for (let k = 0; k < range; k++) {
+      if (start[k + 1]! > start[k]!) {
+        groups.push(sorted.subarray(start[k]!, start[k + 1]!));
+        groupKeys.push(k + min);
+      }
+    }
+    return { groups, keys: groupKeys };
   }
   let order: Uint32Array;
-  if (smallInts) {
+  if (ints && min >= 0 && max < 2 ** 31 && n < PACK_INDEX_BITS) {
     const packed = new Float64Array(n);
     for (let i = 0; i < n; i++) packed[i] = keys[i]! * PACK_INDEX_BITS + i;
     packed.sort();
@@ -42,10 +68,7 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule): { groups: Uint
     idx.sort((a, b) => keys[a]! - keys[b]! || a - b);
     order = Uint32Array.from(idx);
   }
-  const groups: Uint32Array[] = [];
-  const groupKeys: number[] = [];
   let start = 0;
-  const sorted = new Uint32Array(n);
   for (let i = 0; i < n; i++) sorted[i] = docs[order[i]!]!;
   for (let i = 1; i <= n; i++) {
     if (i === n || keys[order[i]!] !== keys[order[start]!]) {

@@ -1,5 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
-import { filterableAttributeNames, isFilterableAttribute } from '../../filter/index.ts';
+import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import type { Settings } from '../../types/settings.ts';
 import type { DocSet } from '../doc-set.ts';
 import type { FacetField, FacetIndex } from '../facets.ts';

@@ -1,5 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
-import { filterableAttributeNames, isFilterableAttribute } from '../../filter/index.ts';
+import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import { evaluateFilterInput } from '../filter-input.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult } from '../types.ts';
 import { facetValueCounts } from './facet-distribution.ts';

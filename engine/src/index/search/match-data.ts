@@ -65,6 +65,11 @@ export class OccurrenceChains {
   }
 }
 
+/** Words with more derivations than this get their occurrences chained during the matching
+ * pass (one binary search per derivation per document would cost more); others are looked up
+ * lazily, only for the documents a position-based rule actually reaches. */
+export const LAZY_POSITION_DERIVATIONS = 16;
+
 export function computeWordMatches(
   word: QueryWord,
   postings: Postings,
@@ -72,9 +77,11 @@ export function computeWordMatches(
   capacity: number,
   fields: FieldRules,
   chains: OccurrenceChains,
-  chainMode: ChainMode,
+  mode: ChainMode,
   startLimit: number,
 ): WordMatches {
+  let chainMode = mode;
+  if (chainMode === 'all' && word.phrase === null && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
   const m: WordMatches = {
     docs: emptySet(capacity),
     count: 0,
@@ -124,7 +131,7 @@ export function computeWordMatches(
 }
 
 /** Index of `doc` in the sorted docs of `term`, or -1. */
-function findPair(postings: Postings, term: number, doc: number): number {
+export function findPair(postings: Postings, term: number, doc: number): number {
   let lo = postings.termStart[term]!;
   let hi = postings.termStart[term + 1]! - 1;
   const docs = postings.docs;
@@ -201,5 +208,50 @@ function matchPhrase(
       if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
       if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
     }
+  }
+}
+
+/**
+ * Occurrences of query words in a document, for the proximity and exactness rules: from the
+ * chains when the matching pass built them, otherwise by binary search in each derivation's
+ * postings. Only occurrences in searched attributes count, and typo derivations are ignored in
+ * attributes where typos are disabled.
+ */
+export class PositionLookup {
+  readonly #words: QueryWord[];
+  readonly #matches: WordMatches[];
+  readonly #postings: Postings;
+  readonly #fields: FieldRules;
+  readonly #chains: OccurrenceChains;
+
+  constructor(words: QueryWord[], matches: WordMatches[], postings: Postings, fields: FieldRules, chains: OccurrenceChains) {
+    this.#words = words;
+    this.#matches = matches;
+    this.#postings = postings;
+    this.#fields = fields;
+    this.#chains = chains;
+  }
+
+  /** Sorted packed occurrences of word `i` in document `d` (exact derivations only if `exactOnly`). */
+  positions(i: number, d: number, exactOnly: boolean): number[] {
+    const word = this.#words[i]!;
+    const head = this.#matches[i]!.head;
+    if (head !== null && (word.phrase !== null || !exactOnly)) return this.#chains.list(head[d]!);
+    const out: number[] = [];
+    const { occStart, occ } = this.#postings;
+    const { rankOfField, noTypoField } = this.#fields;
+    for (const der of word.derivations) {
+      if (exactOnly && !der.exact) continue;
+      if (der.term >= this.#postings.sealedTermCount) continue;
+      const p = findPair(this.#postings, der.term, d);
+      if (p < 0) continue;
+      for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+        const o = occ[k]!;
+        const f = o >>> FIELD_SHIFT;
+        if ((rankOfField[f] ?? -1) < 0 || (der.typos > 0 && noTypoField[f] === 1)) continue;
+        out.push(o);
+      }
+    }
+    return word.derivations.length > 1 ? out.sort((a, b) => a - b) : out;
   }
 }

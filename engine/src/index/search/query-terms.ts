@@ -95,6 +95,8 @@ export interface DerivationOptions {
   stopWords: ReadonlySet<string>;
   synonyms: ReadonlyMap<string, string[][]>;
   prefixSearch: boolean;
+  /** Number of documents containing a term (ranks prefix extensions when there are too many). */
+  docCount?: (term: number) => number;
 }
 
 /** Maximum typos allowed for a query word under the settings. */
@@ -128,11 +130,16 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   if (exact !== undefined) add(exact, 0, true);
   const tree = vocabulary.tree();
   if (isPrefix) {
-    let n = 0;
-    tree.forEachWithPrefix(word, (_key, term) => {
-      if (term !== exact) add(term, 0, false);
-      return ++n < MAX_PREFIX_DERIVATIONS;
-    });
+    // Keep the most frequent extensions when there are too many: a short prefix like "t" should
+    // still find "the" (Meilisearch keeps whole-prefix document sets for such prefixes).
+    const extensions: number[] = [];
+    tree.forEachWithPrefix(word, (_key, term) => void (term !== exact && extensions.push(term)));
+    if (extensions.length > MAX_PREFIX_DERIVATIONS && options.docCount !== undefined) {
+      const count = options.docCount;
+      extensions.sort((a, b) => count(b) - count(a) || a - b);
+      extensions.length = MAX_PREFIX_DERIVATIONS;
+    }
+    for (const term of extensions.slice(0, MAX_PREFIX_DERIVATIONS)) add(term, 0, false);
   }
   const budget = typoBudget(word, options.settings);
   if (budget > 0) {

@@ -4,7 +4,7 @@ import type { FieldLengths } from '../field-lengths.ts';
 import { haversineMeters } from '../filter-eval.ts';
 import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
-import { NO_MATCH, type OccurrenceChains, type WordMatches } from './match-data.ts';
+import { NO_MATCH, type PositionLookup, type WordMatches } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
 import type { SortCriterion } from './sort-params.ts';
 
@@ -26,8 +26,7 @@ export interface RankingContext {
   /** Bitmask of active words per document. */
   activeMask: Uint32Array;
   activeCount: Uint8Array;
-  chains: OccurrenceChains;
-  startChains: Array<Int32Array | null>;
+  positions: PositionLookup;
   fieldLengths: FieldLengths;
   facets: FacetIndex;
   capacity: number;
@@ -107,8 +106,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
       while (mask !== 0) {
         const i = 31 - Math.clz32(mask & -mask);
         mask &= mask - 1;
-        const head = ctx.matches[i]!.head;
-        const list = head === null ? [] : ctx.chains.list(head[d]!);
+        const list = ctx.positions.positions(i, d, false);
         if (prev >= 0) sum += pairProximity(prevList, spans[prev]!, list);
         prev = i;
         prevList = list;
@@ -162,17 +160,15 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       }
       // Attribute equal to / starting with the active words, exactly and in order.
       if (exact === active.length && active.length > 0) {
-        const firstHead = ctx.startChains[active[0]!]?.[d] ?? -1;
-        for (let k = firstHead; k !== -1; k = ctx.chains.next[k]!) {
-          const o = ctx.chains.occ[k]!;
+        const lists = active.map((i) => ctx.positions.positions(i, d, true));
+        for (const o of lists[0]!) {
           if ((o & POSITION_MASK) !== 0) continue;
           const field = o >>> FIELD_SHIFT;
           let span = 0;
           let ok = true;
           for (let j = 0; j < active.length && ok; j++) {
             const w = ctx.words[active[j]!]!;
-            const expected = ((field << FIELD_SHIFT) | span) >>> 0;
-            ok = hasChained(ctx, ctx.startChains[active[j]!]?.[d] ?? -1, expected);
+            ok = lists[j]!.includes(((field << FIELD_SHIFT) | span) >>> 0);
             span += w.phrase === null ? 1 : w.phrase.length;
           }
           if (ok) return ctx.fieldLengths.get(field, d) === span ? 0 : 1;
@@ -181,11 +177,6 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       return 2 + (n - exact);
     },
   };
-}
-
-function hasChained(ctx: RankingContext, head: number, occurrence: number): boolean {
-  for (let k = head; k !== -1; k = ctx.chains.next[k]!) if (ctx.chains.occ[k] === occurrence) return true;
-  return false;
 }
 
 function fieldSortRule(name: string, ctx: RankingContext, attribute: string, ascending: boolean): RankingRule {

@@ -1,5 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
-import { filterableAttributeNames, isFilterableAttribute } from '../../filter/index.ts';
+import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
 import { copySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
@@ -16,7 +16,7 @@ import { selectCandidates } from './candidates.ts';
 import { DistinctFilter } from './distinct.ts';
 import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
 import { formatHit, type FormatOptions } from './format.ts';
-import { OccurrenceChains, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
+import { OccurrenceChains, PositionLookup, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
 import { parseQuery } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import { scoreDetails } from './score-details.ts';
@@ -115,6 +115,7 @@ export function matchQuery(
     stopWords: state.stopWords,
     synonyms: state.synonyms,
     prefixSearch: settings.prefixSearch !== 'disabled',
+    docCount: (term) => state.postings.docCount(term),
   });
   const rules = fieldRules(state, searchOn);
   const chains = new OccurrenceChains();
@@ -124,14 +125,11 @@ export function matchQuery(
     for (const w of parsed.negative) subtractInPlace(candidates, computeWordMatches(w, state.postings, universe, capacity, rules, chains, 'none', 0).docs);
   }
   const n = parsed.words.length;
-  const chainMode = needs.proximity && n >= 2 ? 'all' : 'none';
-  const matches: WordMatches[] = parsed.words.map((w) => computeWordMatches(w, state.postings, candidates, capacity, rules, chains, chainMode, 0));
-  // Exactness needs each word's exact occurrences at the start of attributes.
-  const startChains: Array<Int32Array | null> = parsed.words.map((w) => {
-    if (!needs.exactness) return null;
-    const exactOnly = { ...w, derivations: w.derivations.filter((d) => d.exact) };
-    return computeWordMatches(exactOnly, state.postings, candidates, capacity, rules, chains, 'start', n + 8).head;
-  });
+  // Phrases keep their verified occurrences whenever a position-based rule may read them.
+  const positional = (needs.proximity && n >= 2) || needs.exactness;
+  const matches: WordMatches[] = parsed.words.map((w) =>
+    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || (needs.proximity && n >= 2)) ? 'all' : 'none', 0),
+  );
   let docs: Uint32Array;
   let activeMask: Uint32Array;
   let activeCount: Uint8Array;
@@ -149,8 +147,7 @@ export function matchQuery(
     matches,
     activeMask,
     activeCount,
-    chains,
-    startChains,
+    positions: new PositionLookup(parsed.words, matches, state.postings, rules, chains),
     fieldLengths: state.fieldLengths,
     facets: state.facets,
     capacity,
