@@ -256,13 +256,21 @@ describe('process kubelet: containers', () => {
       namespace: ns.name,
       body: {
         metadata: { name: 'stubborn' },
-        spec: { terminationGracePeriodSeconds: 2, containers: [{ name: 'main', image: 'searchkube/test-echo:1', args: ['--ignore-sigterm'] }] },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          containers: [
+            {
+              name: 'main',
+              image: 'searchkube/test-echo:1',
+              args: ['--ignore-sigterm'],
+              // Ready means listening, and so its SIGTERM handler is installed.
+              readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 },
+            },
+          ],
+        },
       },
     });
-    const pod = await eventually('stubborn running', async () => {
-      const p = await readPod('stubborn');
-      return p?.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
-    });
+    const pod = await readyPod('stubborn');
     const pid = Number(pod.status!.containerStatuses![0]!.containerID!.replace('process://', ''));
     expect(pidAlive(pid)).toBe(true);
     const t0 = Date.now();

@@ -10,6 +10,7 @@ const LEASE_NS = 'kube-node-lease';
 const LEASE_SECONDS = 40;
 const LEASE_RENEW_MS = 10_000;
 const STATUS_MS = 60_000;
+const CONDITION_TAINTS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
 /** MicroTime: the API wants exactly six fractional digits. */
 export function microTime(d = new Date()): string {
@@ -108,9 +109,24 @@ export class NodeAgent {
     };
     try {
       await this.#clients.core.patchNodeStatus({ name: this.#name, body: { status } }, mergePatch);
+      await this.#removeNotReadyTaints();
     } catch (e) {
       log('node', `node status update failed: ${errMessage(e)}`);
     }
+  }
+
+  /**
+   * The TaintNodesByCondition admission plugin puts node.kubernetes.io/not-ready:NoSchedule on a
+   * new Node; normally the node-lifecycle controller lifts it once the node is Ready. That
+   * controller is not run here (it would evict pods on a missed heartbeat), so the node lifts it.
+   */
+  async #removeNotReadyTaints(): Promise<void> {
+    const node = await this.#clients.core.readNode({ name: this.#name });
+    const taints = node.spec?.taints ?? [];
+    const keep = taints.filter((t) => !CONDITION_TAINTS.includes(t.key));
+    if (keep.length === taints.length) return;
+    await this.#clients.core.patchNode({ name: this.#name, body: { spec: { taints: keep } } }, mergePatch);
+    log('node', `removed taints ${taints.filter((t) => !keep.includes(t)).map((t) => t.key).join(', ')}`);
   }
 
   async #renewLease(): Promise<void> {
