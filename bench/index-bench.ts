@@ -3,25 +3,13 @@
  * throughput with a floor measured in the same run: reading, parsing and writing the same
  * bytes to disk (fsynced), which no engine that stores the documents can beat.
  */
-import { readFileSync, writeFileSync, openSync, fsyncSync, closeSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEngine, tempDir } from '../test/helpers/engine-process.ts';
 import { Api } from '../test/helpers/http-client.ts';
+import { dirSize, rssBytes } from './process-stats.ts';
 
 const DATASET = resolve(import.meta.dirname, '../../shared/datasets/debian-packages-63k.ndjson');
-
-function dirSize(path: string): number {
-  return readdirSync(path, { withFileTypes: true }).reduce((total, entry) => {
-    const full = join(path, entry.name);
-    return total + (entry.isDirectory() ? dirSize(full) : statSync(full).size);
-  }, 0);
-}
-
-function peakRssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match ? Number(match[1]) * 1024 : NaN;
-}
 
 function floor(text: string): { seconds: number; documents: number } {
   const started = performance.now();
@@ -50,7 +38,7 @@ try {
   if (task.status !== 'succeeded') throw new Error(`indexing failed: ${JSON.stringify(task.error)}`);
   const seconds = (finished - started) / 1000;
   const documents = task.details.indexedDocuments as number;
-  const rss = peakRssBytes(engine.child.pid!);
+  const rss = rssBytes(engine.child.pid!, 'VmHWM');
   const dbSize = dirSize(engine.dbPath);
   const search = await api.post('/indexes/packages/search', { q: 'python library' });
   const rows: Array<[string, string]> = [
