@@ -135,7 +135,7 @@ describe('settings shape', () => {
     expect(warnings).toEqual(['indexes/a/settings.json: setting `chat` is not supported by this engine and was ignored']);
   });
 
-  it('forces mean pooling on Hugging Face embedders of dumps older than v1.13 only', () => {
+  it('forces mean pooling on Hugging Face embedders of dumps older than v1.14 only', () => {
     const raw = { embedders: { default: { source: 'huggingFace', model: 'm' }, other: { source: 'openAi' } } };
     expect(settingsFromDump(raw, 's', [], { legacyEmbedderPooling: true }).embedders).toEqual({ default: { source: 'huggingFace', model: 'm', pooling: 'forceMean' }, other: { source: 'openAi' } });
     expect(settingsFromDump(raw, 's', []).embedders).toEqual(raw.embedders);

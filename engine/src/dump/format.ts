@@ -12,7 +12,8 @@
  *                                    snake_case fields, PascalCase `details` (see task-shape.ts)
  *   tasks/update_files/<uid>.jsonl   NDJSON payload of each still-enqueued document addition
  *   batches/queue.jsonl              only when the source has batches
- *   indexes/<indexUid>/metadata.json {"uid","primaryKey","createdAt","updatedAt"}
+ *   indexes/<indexUid>/metadata.json {"uid","primaryKey","createdAt","updatedAt"} (the uid that counts,
+ *                                    for Meilisearch too; see indexDirName for uids too long for a file name)
  *   indexes/<indexUid>/settings.json the full settings object (GET /indexes/:uid/settings shape)
  *   indexes/<indexUid>/documents.jsonl  one document per line, all fields
  *
@@ -25,6 +26,8 @@
  * Each old version is read by its own reader and upgraded one step at a time
  * (compat/v2-to-v3 -> v3-to-v4 -> v4-to-v5 -> v5-to-v6) to the V6 shapes, then converted to ours.
  */
+import { createHash } from 'node:crypto';
+
 export const CURRENT_DUMP_VERSION = 'V6';
 
 export const DUMP_VERSIONS = ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
@@ -55,6 +58,19 @@ export const updateFilePath = (taskUid: number): string => `${V6_PATHS.updateFil
 
 /** Meilisearch index uids: alphanumerics, `-` and `_`; also what makes a safe directory name. */
 export const INDEX_UID = /^[A-Za-z0-9_-]{1,400}$/;
+
+const MAX_DIR_NAME = 200;
+
+/**
+ * The directory of an index inside the archive: its uid, unless the uid is longer than a file
+ * name may be (Meilisearch allows 400 characters, most filesystems 255 bytes); then a prefix of
+ * it plus a hash. Readers, Meilisearch's included, take the uid from `metadata.json`, never from
+ * the directory name, so the shortened name changes nothing for them.
+ */
+export function indexDirName(uid: string): string {
+  if (uid.length <= MAX_DIR_NAME) return uid;
+  return `${uid.slice(0, MAX_DIR_NAME - 20)}-${createHash('sha256').update(uid).digest('hex').slice(0, 16)}`;
+}
 
 export const V1_REFUSED_MESSAGE = 'dump version V1 (written by Meilisearch v0.20 and older) is not supported: '
   + 'import it into Meilisearch v0.21 to v0.24 first, create a new dump there, and import that dump';

@@ -12,7 +12,8 @@ const GZIP_LEVEL = 6;
 
 export async function packDirectory(cwd: string, entries: string[], outFile: string, signal?: AbortSignal): Promise<void> {
   // portable: no uid/gid/uname/dev/ino in headers, so archives do not leak host details.
-  const pack = create({ cwd, gzip: { level: GZIP_LEVEL }, portable: true }, entries);
+  // maxReadSize: tar reads each file in chunks of up to 16 MiB by default; 1 MiB keeps memory flat.
+  const pack = create({ cwd, gzip: { level: GZIP_LEVEL }, portable: true, maxReadSize: 1024 * 1024 }, entries);
   const out = createWriteStream(outFile, { flags: 'wx', flush: true });
   await pipeline(pack, out, ...(signal ? [{ signal }] : []));
 }

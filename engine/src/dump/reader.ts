@@ -109,8 +109,13 @@ function wrapOpenError(error: unknown, file: string): DumpError {
 
 export async function openDump(file: string, opts: OpenDumpOptions = {}): Promise<DumpReader> {
   const parent = opts.tmpDir ?? tmpdir();
-  await mkdir(parent, { recursive: true });
-  const root = await mkdtemp(join(parent, 'searchkube-dump-'));
+  let root: string;
+  try {
+    await mkdir(parent, { recursive: true });
+    root = await mkdtemp(join(parent, 'searchkube-dump-'));
+  } catch (error) {
+    throw new DumpError(`cannot import dump ${basename(file)}: no room to extract it under ${parent} (${describe(error)})`, { cause: error });
+  }
   const name = basename(file);
   let source: V6Source;
   let indexes: DumpIndex[];
@@ -118,7 +123,8 @@ export async function openDump(file: string, opts: OpenDumpOptions = {}): Promis
     await extractArchive(file, root);
     source = await openSource(root);
     const triple = parseVersionTriple(source.dbVersion);
-    const legacyEmbedderPooling = triple !== null && (triple[0] < 1 || (triple[0] === 1 && triple[1] < 13));
+    // Meilisearch writes `pooling` for Hugging Face embedders from v1.14 on.
+    const legacyEmbedderPooling = triple !== null && (triple[0] < 1 || (triple[0] === 1 && triple[1] < 14));
     indexes = source.indexes.map((index) => ({
       uid: index.uid,
       primaryKey: index.primaryKey,

@@ -16,7 +16,7 @@ const isStringArray = (value: unknown): value is string[] => Array.isArray(value
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 export interface SettingsOptions {
-  /** The dump predates Meilisearch v1.13: Hugging Face embedders without `pooling` get `forceMean`. */
+  /** The dump predates Meilisearch v1.14: Hugging Face embedders without `pooling` get `forceMean`. */
   legacyEmbedderPooling?: boolean;
 }
 
@@ -150,7 +150,7 @@ export function settingsFromDump(raw: unknown, rel: string, warnings: string[], 
 }
 
 /**
- * Meilisearch v1.13 changed the default pooling of Hugging Face embedders; embedders dumped
+ * Meilisearch v1.14 changed the default pooling of Hugging Face embedders; embedders dumped
  * before that (no `pooling` key) keep their old behaviour by being imported as `forceMean`.
  */
 function withHuggingFacePooling(embedders: Record<string, Record<string, unknown>>): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import type { Task } from '../types/task.ts';
+import { createHash } from 'node:crypto';
 import { DumpError } from './errors.ts';
 import { openDump, type DumpReader } from './reader.ts';
 import { INSTANCE_UID, KEYS, MOVIES, PAYLOAD, sampleIndexes, sampleSource, sampleTasks } from './test-support/sample.ts';
@@ -15,6 +16,7 @@ beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'dump-writer-test-')
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
 const UID = '20250204-102231331';
+const indexHash = (uid: string): string => createHash('sha256').update(uid).digest('hex').slice(0, 16);
 
 async function readAll(reader: DumpReader) {
   const keys = [];
@@ -101,6 +103,19 @@ describe('writeDump', () => {
     const reader = await openDump(repacked);
     try {
       expect((await readAll(reader)).indexes.map((i) => i.documents.length)).toEqual([MOVIES.length, 0]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('round-trips the longest index uid Meilisearch allows (400 characters) under a shortened directory name', async () => {
+    const uid = `${'a'.repeat(399)}z`;
+    const { path } = await writeDump({ dumpDir: dir, dumpUid: UID, source: sampleSource({ *indexes() { yield { ...sampleIndexes()[0]!, uid }; } }) });
+    expect(tarList(path).filter((entry) => entry.endsWith('/metadata.json'))).toEqual([`indexes/${'a'.repeat(180)}-${indexHash(uid)}/metadata.json`]);
+    const reader = await openDump(path);
+    try {
+      const [index] = (await readAll(reader)).indexes;
+      expect(index).toMatchObject({ uid, documents: MOVIES });
     } finally {
       await reader.close();
     }

@@ -16,7 +16,7 @@ import type { StoredKey } from '../types/key.ts';
 import type { Settings } from '../types/settings.ts';
 import type { Task } from '../types/task.ts';
 import { DumpError, describe } from './errors.ts';
-import { CURRENT_DUMP_VERSION, INDEX_UID, V6_PATHS, updateFilePath } from './format.ts';
+import { CURRENT_DUMP_VERSION, INDEX_UID, V6_PATHS, indexDirName, updateFilePath } from './format.ts';
 import { JsonlWriter, isObject } from './jsonl.ts';
 import { keyToDump } from './key-shape.ts';
 import { packDirectory } from './pack.ts';
@@ -140,7 +140,7 @@ async function writeSections(dir: string, dumpUid: string, source: DumpSource, s
     if (!INDEX_UID.test(index.uid)) throw new DumpError(`index uid ${JSON.stringify(index.uid)} is not a valid index uid`, { code: 'dump_process_failed' });
     if (seen.has(index.uid)) throw new DumpError(`index ${index.uid} is listed twice`, { code: 'dump_process_failed' });
     seen.add(index.uid);
-    const indexDir = join(dir, V6_PATHS.indexes, index.uid);
+    const indexDir = join(dir, V6_PATHS.indexes, indexDirName(index.uid));
     await mkdir(indexDir);
     const meta = { uid: index.uid, primaryKey: index.primaryKey, createdAt: index.createdAt, updatedAt: index.updatedAt };
     await writeFile(join(indexDir, 'metadata.json'), JSON.stringify(meta), { flag: 'wx' });
