@@ -103,27 +103,9 @@ export function parseTaskFilter(query: Query, options: { allowPage: boolean; req
     }
   }
   const statuses = raw('statuses');
-  if (statuses !== undefined) {
-    const items = list(statuses);
-    if (items !== '*') {
-      filter.statuses = new Set(items.map((item) => {
-        const status = TASK_STATUSES.find((candidate) => candidate.toLowerCase() === item.toLowerCase());
-        if (!status) throw new EngineError('invalid_task_statuses', `Invalid value in parameter \`statuses\`: \`${item}\` is not a valid task status. Available statuses are ${TASK_STATUSES.map((s) => `\`${s}\``).join(', ')}.`);
-        return status;
-      }));
-    }
-  }
+  if (statuses !== undefined) filter.statuses = enumSet(statuses, TASK_STATUSES, 'statuses', 'status', 'invalid_task_statuses');
   const types = raw('types');
-  if (types !== undefined) {
-    const items = list(types);
-    if (items !== '*') {
-      filter.types = new Set(items.map((item) => {
-        const type = TASK_TYPES.find((candidate) => candidate.toLowerCase() === item.toLowerCase());
-        if (!type) throw new EngineError('invalid_task_types', `Invalid value in parameter \`types\`: \`${item}\` is not a valid task type. Available types are ${TASK_TYPES.map((t) => `\`${t}\``).join(', ')}.`);
-        return type;
-      }));
-    }
-  }
+  if (types !== undefined) filter.types = enumSet(types, TASK_TYPES, 'types', 'type', 'invalid_task_types');
   for (const name of ['beforeEnqueuedAt', 'afterEnqueuedAt', 'beforeStartedAt', 'afterStartedAt', 'beforeFinishedAt', 'afterFinishedAt'] as const) {
     const value = raw(name);
     if (value !== undefined) filter[name] = dateBound(value, name, name.startsWith('before'));
@@ -146,6 +128,17 @@ export function parseTaskFilter(query: Query, options: { allowPage: boolean; req
   }
   const originalFilter = '?' + FILTER_PARAMS.filter((name) => raw(name) !== undefined).map((name) => `${name}=${raw(name)}`).join('&');
   return { filter, page, originalFilter };
+}
+
+/** A comma list of known names, matched case-insensitively; `*` means no filter. */
+function enumSet<T extends string>(raw: string, known: readonly T[], parameter: string, noun: string, code: ErrorCode): Set<T> | undefined {
+  const items = list(raw);
+  if (items === '*') return undefined;
+  return new Set(items.map((item) => {
+    const value = known.find((candidate) => candidate.toLowerCase() === item.toLowerCase());
+    if (!value) throw new EngineError(code, `Invalid value in parameter \`${parameter}\`: \`${item}\` is not a valid task ${noun}. Available ${parameter} are ${known.map((name) => `\`${name}\``).join(', ')}.`);
+    return value;
+  }));
 }
 
 const time = (value: string | null): number | null => (value === null ? null : Date.parse(value));
