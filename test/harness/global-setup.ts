@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { checkCluster, clusterDown, clusterUp } from './control-plane/cluster.ts';
 import { defaultStateDir, repoRoot } from './control-plane/paths.ts';
-import { readState } from './control-plane/state.ts';
+import { deadComponents, readState } from './control-plane/state.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kubeconfig', shared.kubeconfig);
     project.provide('nodeName', shared.nodeName);
     project.provide('clusterStateDir', shared.stateDir);
-    return async () => {};
+    return async () => {
+      const dead = deadComponents(shared);
+      if (dead.length > 0) throw new Error(`cluster components died during the test run: ${dead.map((p) => `${p.name} (log: ${p.log})`).join(', ')}`);
+    };
   }
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'searchkube-cluster-'));
@@ -49,6 +52,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterStateDir', dir);
 
   return async () => {
+    // A component that died mid-run is reported (and fails the run), never hidden.
+    const dead = deadComponents(up.state);
     const report = await clusterDown(dir, { keepState: true });
     // Keep the last run's logs for post-mortems (control plane, kubelet, every container).
     const keep = path.join(repoRoot, '.cache', 'cluster-logs', 'last');
@@ -56,5 +61,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cpSync(path.join(dir, 'logs'), keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     say(`cluster stopped: ${report.join('; ')}; logs kept in ${keep}`);
+    if (dead.length > 0) throw new Error(`cluster components died during the test run: ${dead.map((p) => p.name).join(', ')}; see ${keep}`);
   };
 }
