@@ -1,7 +1,7 @@
 import type { Document } from '../types/document.ts';
 import { GrowableU32, ensureLength } from './growable.ts';
 import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
-import { compareFacetStrings, facetKey } from '../filter/index.ts';
+import { compareFacetStrings, documentGeoPoint, facetKey } from '../filter/index.ts';
 
 /**
  * The facet index: for every filterable, sortable or distinct attribute, which documents hold
@@ -144,11 +144,10 @@ export class FacetIndex {
     if (doc < this.#lastDoc) this.#unsorted = true;
     this.#lastDoc = doc;
     forEachLeaf(document, (path, value, inArray) => this.#addLeaf(doc, path, value, inArray));
-    const geo = document['_geo'];
-    if (geo !== null && typeof geo === 'object') {
-      const lat = Number((geo as Record<string, unknown>)['lat']);
-      const lng = Number((geo as Record<string, unknown>)['lng']);
-      if (Number.isFinite(lat) && Number.isFinite(lng)) {
+    const point = documentGeoPoint(document);
+    if (point !== null) {
+      const { lat, lng } = point;
+      {
         if (this.lat.length <= doc) {
           const oldLength = this.lat.length;
           this.lat = ensureLength(this.lat, doc + 1);

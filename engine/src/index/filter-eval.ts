@@ -1,16 +1,18 @@
 import type { FilterNode, FilterValue } from '../filter/ast.ts';
 import { addAll, copySet, emptySet, intersectInPlace, subtractInPlace, unionInPlace, type DocSet } from './doc-set.ts';
 import type { FacetField, FacetIndex } from './facets.ts';
-import { normalizeFacetString as normalizeFacetValue } from '../filter/index.ts';
+import { compareFacetStrings, haversineDistance, normalizeFacetString as normalizeFacetValue } from '../filter/index.ts';
 
 /**
  * Evaluates a filter tree against the facet index, as document sets. The tree is assumed to
  * be checked already (attributes filterable); unknown attributes simply match nothing.
  *
- * Semantics (Meilisearch): `=`/`IN` match the number when the value parses as one and the
- * normalized string in any case; `!=` and `NOT ...` are complements within the live documents,
- * so they also match documents without the attribute; `>`, `>=`, `<`, `<=`, `TO` compare
- * numbers, or strings lexicographically when the bound is not a number.
+ * Semantics are the filter module's reference ones (evaluate.ts, Meilisearch v1.15+): `=`/`IN`
+ * match the number when the value parses as one and the normalized string in any case; `!=`
+ * and `NOT ...` are complements within the live documents, so they also match documents
+ * without the attribute; `>`, `>=`, `<`, `<=`, `TO` compare numbers when the bounds are
+ * numbers, and strings lexicographically (byte order) in every case. A property test checks
+ * this evaluator against the reference one.
  */
 export class FilterEvaluator {
   readonly #facets: FacetIndex;
@@ -53,10 +55,8 @@ export class FilterEvaluator {
         return subtractInPlace(copySet(this.#universe), this.#eval(node.child));
       case 'compare':
         return this.#compare(node.attribute, node.operator, node.value);
-      case 'range': {
-        const from = this.#compare(node.attribute, '>=', node.from);
-        return intersectInPlace(from, this.#compare(node.attribute, '<=', node.to));
-      }
+      case 'range':
+        return this.#range(node.attribute, node.from, node.to);
       case 'in': {
         const acc = this.#empty();
         for (const v of node.values) this.#addEqual(acc, node.attribute, v);
@@ -72,8 +72,10 @@ export class FilterEvaluator {
         return this.#strings(node.attribute, (s) => s.includes(normalizeFacetValue(node.value.raw)));
       case 'startsWith':
         return this.#strings(node.attribute, (s) => s.startsWith(normalizeFacetValue(node.value.raw)));
-      case 'geoRadius':
-        return this.#geo((lat, lng) => haversineMeters(node.lat, node.lng, lat, lng) <= node.radius);
+      case 'geoRadius': {
+        const center = { lat: node.lat, lng: node.lng };
+        return this.#geo((lat, lng) => haversineDistance(center, { lat, lng }) <= node.radius + Number.EPSILON);
+      }
       case 'geoBoundingBox': {
         const [top, right] = node.topRight;
         const [bottom, left] = node.bottomLeft;
@@ -124,25 +126,47 @@ export class FilterEvaluator {
       this.#addEqual(eq, attribute, value);
       return subtractInPlace(copySet(this.#universe), eq);
     }
+    const inclusive = operator === '>=' || operator === '<=';
+    const lower = operator === '>' || operator === '>=';
+    const n = value.number;
+    const key = normalizeFacetValue(value.raw);
+    return this.#collect(
+      attribute,
+      n === null ? null : lower ? { lower: n, lowerInclusive: inclusive, upper: null, upperInclusive: false } : { lower: null, lowerInclusive: false, upper: n, upperInclusive: inclusive },
+      lower ? { lower: key, lowerInclusive: inclusive, upper: null, upperInclusive: false } : { lower: null, lowerInclusive: false, upper: key, upperInclusive: inclusive },
+    );
+  }
+
+  #range(attribute: string, from: FilterValue, to: FilterValue): DocSet {
+    const numbers = from.number === null || to.number === null ? null : { lower: from.number, lowerInclusive: true, upper: to.number, upperInclusive: true };
+    const strings = { lower: normalizeFacetValue(from.raw), lowerInclusive: true, upper: normalizeFacetValue(to.raw), upperInclusive: true };
+    return this.#collect(attribute, numbers, strings);
+  }
+
+  /** Documents with a number in `numbers` or a string in `strings` (null range = none). */
+  #collect(attribute: string, numbers: Range<number> | null, strings: Range<string>): DocSet {
     const out = this.#empty();
     const field = this.#facets.field(attribute);
     if (field === undefined) return out;
-    if (value.number !== null) {
+    if (numbers !== null) {
       const keys = field.sortedNumbers();
-      const [from, to] = numericRange(keys, operator, value.number);
-      for (let i = from; i < to; i++) {
+      for (let i = lowerIndex(keys, numbers), end = upperIndex(keys, numbers); i < end; i++) {
         const docs = field.numbers.get(keys[i]!)!;
         addAll(out, docs.data, 0, docs.length);
       }
-      return out;
     }
-    const bound = normalizeFacetValue(value.raw);
     for (const key of field.sortedStrings()) {
-      const ok = operator === '>' ? key > bound : operator === '>=' ? key >= bound : operator === '<' ? key < bound : key <= bound;
-      if (ok) {
-        const entry = field.strings.get(key)!;
-        addAll(out, entry.docs.data, 0, entry.docs.length);
+      if (strings.lower !== null) {
+        const c = compareFacetStrings(key, strings.lower);
+        if (c < 0 || (c === 0 && !strings.lowerInclusive)) continue;
       }
+      if (strings.upper !== null) {
+        const c = compareFacetStrings(key, strings.upper);
+        // Keys are sorted: nothing further can be in range.
+        if (c > 0 || (c === 0 && !strings.upperInclusive)) break;
+      }
+      const entry = field.strings.get(key)!;
+      addAll(out, entry.docs.data, 0, entry.docs.length);
     }
     return out;
   }
@@ -158,37 +182,37 @@ export class FilterEvaluator {
   }
 }
 
-/** Index range [from, to) of the sorted keys satisfying `key <op> bound`. */
-function numericRange(keys: Float64Array, op: '>' | '>=' | '<' | '<=', bound: number): [number, number] {
-  const lower = (strict: boolean): number => {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (strict ? keys[mid]! <= bound : keys[mid]! < bound) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  switch (op) {
-    case '>':
-      return [lower(true), keys.length];
-    case '>=':
-      return [lower(false), keys.length];
-    case '<':
-      return [0, lower(false)];
-    case '<=':
-      return [0, lower(true)];
-  }
+interface Range<T> {
+  lower: T | null;
+  lowerInclusive: boolean;
+  upper: T | null;
+  upperInclusive: boolean;
 }
 
-/** Mean Earth radius in meters, the value Meilisearch's haversine uses. */
-export const EARTH_RADIUS_METERS = 6_371_000;
+/** First index of the sorted keys inside the range's lower bound. */
+function lowerIndex(keys: Float64Array, r: Range<number>): number {
+  if (r.lower === null) return 0;
+  const bound = r.lower;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (r.lowerInclusive ? keys[mid]! < bound : keys[mid]! <= bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
-export function haversineMeters(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * toRad;
-  const dLng = (lng2 - lng1) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(a)));
+/** One past the last index of the sorted keys inside the range's upper bound. */
+function upperIndex(keys: Float64Array, r: Range<number>): number {
+  if (r.upper === null) return keys.length;
+  const bound = r.upper;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (r.upperInclusive ? keys[mid]! <= bound : keys[mid]! < bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

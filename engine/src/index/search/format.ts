@@ -1,7 +1,7 @@
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
 import { pickAttributes } from '../fields.ts';
-import { haversineMeters } from '../filter-eval.ts';
+import { documentGeoPoint, haversineDistance } from '../../filter/index.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { SearchParams } from '../types.ts';
 import type { Vocabulary } from '../vocabulary.ts';
@@ -32,16 +32,17 @@ export function formatHit(stored: Document, options: FormatOptions): Document {
   const wantsFormatting =
     (params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0 || params.showMatchesPosition === true;
   if (wantsFormatting) {
-    const { formatted, matchesPosition } = formatAttributes(visible, hit, options);
+    // _formatted covers the retrieved attributes and those to highlight or crop.
+    const cropped = (params.attributesToCrop ?? []).map((a) => a.replace(/:\d+$/, ''));
+    const source = pickAttributes(visible, [...retrieve, ...(params.attributesToHighlight ?? []), ...cropped]);
+    const { formatted, matchesPosition } = formatAttributes(visible, source, options);
     if ((params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0) hit['_formatted'] = formatted;
     if (params.showMatchesPosition === true) hit['_matchesPosition'] = matchesPosition;
   }
   const geo = options.sort.find((c) => c.kind === 'geo');
   if (geo !== undefined && geo.kind === 'geo') {
-    const point = stored['_geo'] as { lat?: unknown; lng?: unknown } | undefined;
-    const lat = Number(point?.lat);
-    const lng = Number(point?.lng);
-    if (point !== undefined && Number.isFinite(lat) && Number.isFinite(lng)) hit['_geoDistance'] = Math.round(haversineMeters(geo.lat, geo.lng, lat, lng));
+    const point = documentGeoPoint(stored);
+    if (point !== null) hit['_geoDistance'] = Math.round(haversineDistance({ lat: geo.lat, lng: geo.lng }, point));
   }
   return hit;
 }

@@ -39,6 +39,7 @@ function buildMatcher(options: FormatOptions): Matcher {
   const terms = new Map<string, number>();
   const prefixes: Array<[string, number]> = [];
   options.words.forEach((w, i) => {
+    for (const alt of w.alternatives) for (const t of alt.terms) if (!terms.has(options.vocabulary.term(t))) terms.set(options.vocabulary.term(t), i);
     if (w.phrase !== null) {
       for (const t of w.phrase) if (t !== undefined) terms.set(options.vocabulary.term(t), i);
       return;

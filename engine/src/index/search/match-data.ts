@@ -81,7 +81,7 @@ export function computeWordMatches(
   startLimit: number,
 ): WordMatches {
   let chainMode = mode;
-  if (chainMode === 'all' && word.phrase === null && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
+  if (chainMode === 'all' && word.phrase === null && word.alternatives.length === 0 && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
   const m: WordMatches = {
     docs: emptySet(capacity),
     count: 0,
@@ -92,9 +92,10 @@ export function computeWordMatches(
     head: chainMode === 'none' ? null : new Int32Array(capacity).fill(-1),
   };
   if (word.phrase !== null) {
-    matchPhrase(word.phrase, postings, candidates, fields, chains, m, chainMode, startLimit);
-    return m;
+    if (word.phrase.every((t) => t !== undefined)) matchPhrase(word.phrase as number[], 0, true, postings, candidates, fields, chains, m, chainMode, startLimit);
   }
+  for (const alt of word.alternatives) matchPhrase(alt.terms, alt.typos, false, postings, candidates, fields, chains, m, chainMode, startLimit);
+  if (word.phrase !== null) return m;
   const { termStart, docs, occStart, occ } = postings;
   const sealedTerms = postings.sealedTermCount;
   const { rankOfField, noTypoField } = fields;
@@ -160,11 +161,13 @@ function hasOccurrence(postings: Postings, pair: number, packed: number): boolea
 }
 
 /**
- * A phrase matches where its words follow each other in one attribute. Words unknown to the
- * index make the phrase match nothing. Matches are recorded at the phrase's first word.
+ * A phrase matches where its words follow each other in one attribute. Matches are recorded at
+ * the phrase's first word. Used for quoted phrases (exact), multi-word synonyms and split words.
  */
 function matchPhrase(
-  phrase: Array<number | undefined>,
+  terms: number[],
+  typos: number,
+  exact: boolean,
   postings: Postings,
   candidates: DocSet,
   fields: FieldRules,
@@ -173,9 +176,7 @@ function matchPhrase(
   chainMode: ChainMode,
   startLimit: number,
 ): void {
-  if (phrase.length === 0 || phrase.some((t) => t === undefined || t >= postings.sealedTermCount)) return;
-  const terms = phrase as number[];
-  // Drive from the rarest word.
+  if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
   const first = terms[0]!;
   const { termStart, docs, occStart, occ } = postings;
   for (let p = termStart[first]!, end = termStart[first + 1]!; p < end; p++) {
@@ -193,7 +194,7 @@ function matchPhrase(
       const o = occ[k]!;
       const f = o >>> FIELD_SHIFT;
       const r = fields.rankOfField[f] ?? -1;
-      if (r < 0) continue;
+      if (r < 0 || (typos > 0 && fields.noTypoField[f] === 1)) continue;
       let all = true;
       for (let j = 1; j < terms.length && all; j++) all = hasOccurrence(postings, pairs[j - 1]!, o + j);
       if (!all) continue;
@@ -201,9 +202,9 @@ function matchPhrase(
       if (m.minTypo[d] === NO_MATCH) {
         m.docs[d >>> 5]! |= 1 << (d & 31);
         m.count++;
-        m.minTypo[d] = 0;
-        m.exactHit[d] = 1;
       }
+      if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
+      if (exact) m.exactHit[d] = 1;
       if (r < m.bestRank[d]!) m.bestRank[d] = r;
       if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
       if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);

@@ -1,6 +1,7 @@
 import type { Settings } from '../../types/settings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { Vocabulary } from '../vocabulary.ts';
+import { buildQueryWords } from './query-graph.ts';
 
 /**
  * Query parsing and term derivation: the query string becomes an ordered list of query words
@@ -40,6 +41,13 @@ export interface QueryWord {
   isPrefix: boolean;
   /** Typos allowed for this word (0 for phrases). */
   typoBudget: number;
+  /** Other word sequences this word may match: multi-word synonyms (cost 0), split words (1). */
+  alternatives: PhraseAlternative[];
+}
+
+export interface PhraseAlternative {
+  terms: number[];
+  typos: number;
 }
 
 export interface ParsedQuery {
@@ -179,8 +187,7 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
     }
   }
   for (const synonym of options.synonyms.get(word) ?? []) {
-    // Single-word synonyms are free derivations; multi-word synonyms are handled as phrases
-    // by the caller (see search.ts).
+    // Single-word synonyms are free derivations; multi-word ones become phrase alternatives.
     if (synonym.length === 1) {
       const term = vocabulary.lookup(synonym[0]!);
       if (term !== undefined) add(term, 0, false);
@@ -189,7 +196,18 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   return out;
 }
 
-/** Parses and derives a whole query. */
+/** Phrase alternatives from multi-word synonyms of `key` (words unknown to the index: none). */
+export function synonymPhrases(key: string, options: DerivationOptions): PhraseAlternative[] {
+  const out: PhraseAlternative[] = [];
+  for (const synonym of options.synonyms.get(key) ?? []) {
+    if (synonym.length < 2) continue;
+    const terms = synonym.map((w) => options.vocabulary.lookup(w));
+    if (terms.every((t) => t !== undefined)) out.push({ terms: terms as number[], typos: 0 });
+  }
+  return out;
+}
+
+/** Parses and derives a whole query (see query-graph.ts for n-grams and split words). */
 export function parseQuery(q: string, tokenizer: Tokenizer, options: DerivationOptions): ParsedQuery {
   const { parts, endsWithSeparator } = splitQuery(q, tokenizer);
   const positives = parts.filter((p) => !p.negative);
@@ -199,14 +217,14 @@ export function parseQuery(q: string, tokenizer: Tokenizer, options: DerivationO
   if (kept.length === 0) kept = positives;
   kept = kept.slice(0, MAX_QUERY_WORDS);
   const lastPart = positives[positives.length - 1];
-  const words: QueryWord[] = kept.map((part) => {
-    if (part.phrase) return phraseWord(part.words, options.vocabulary);
-    const text = part.words[0]!;
-    const isPrefix = options.prefixSearch && part === lastPart && !endsWithSeparator;
-    return { text, phrase: null, derivations: deriveWord(text, isPrefix, options), isPrefix, typoBudget: typoBudget(text, options.settings) };
-  });
+  const words = buildQueryWords(
+    kept.map((part) => ({ words: part.words, phrase: part.phrase, isPrefix: options.prefixSearch && part === lastPart && !endsWithSeparator && !part.phrase })),
+    options,
+  );
   const negative = negatives.map((part) =>
-    part.phrase ? phraseWord(part.words, options.vocabulary) : { text: part.words[0]!, phrase: null, derivations: exactOnly(part.words[0]!, options.vocabulary), isPrefix: false, typoBudget: 0 },
+    part.phrase
+      ? phraseWord(part.words, options.vocabulary)
+      : { text: part.words[0]!, phrase: null, derivations: exactOnly(part.words[0]!, options.vocabulary), isPrefix: false, typoBudget: 0, alternatives: [] },
   );
   return { words, negative };
 }
@@ -216,7 +234,7 @@ function exactOnly(word: string, vocabulary: Vocabulary): Derivation[] {
   return term === undefined ? [] : [{ term, typos: 0, exact: true }];
 }
 
-function phraseWord(words: string[], vocabulary: Vocabulary): QueryWord {
+export function phraseWord(words: string[], vocabulary: Vocabulary): QueryWord {
   const phrase = words.map((w) => vocabulary.lookup(w));
-  return { text: words.join(' '), phrase, derivations: [], isPrefix: false, typoBudget: 0 };
+  return { text: words.join(' '), phrase, derivations: [], isPrefix: false, typoBudget: 0, alternatives: [] };
 }

@@ -1,7 +1,7 @@
 import { EngineError } from '../../errors/engine-error.ts';
 import type { FacetIndex } from '../facets.ts';
 import type { FieldLengths } from '../field-lengths.ts';
-import { haversineMeters } from '../filter-eval.ts';
+import { haversineDistance } from '../../filter/index.ts';
 import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
 import { NO_MATCH, type PositionLookup, type WordMatches } from './match-data.ts';
@@ -121,6 +121,45 @@ function positionCost(pos: number): number {
   return pos < 8 ? pos : Math.min(8 + Math.floor(Math.log2(pos - 7)) + 1, 64);
 }
 
+/** attributeRank (v1.36+): only which attribute the words are in. */
+function attributeRankRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  const ranks = Math.max(1, ctx.attributeRanks);
+  return {
+    name: 'attributeRank',
+    maxKey: n * (ranks - 1),
+    key: (d) => {
+      let mask = ctx.activeMask[d]!;
+      let sum = 0;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        sum += ctx.matches[i]!.bestRank[d]!;
+      }
+      return sum;
+    },
+  };
+}
+
+/** wordPosition (v1.36+): only how early in their attribute the words are. */
+function wordPositionRule(ctx: RankingContext): RankingRule {
+  const n = ctx.words.length;
+  return {
+    name: 'wordPosition',
+    maxKey: n * 64,
+    key: (d) => {
+      let mask = ctx.activeMask[d]!;
+      let sum = 0;
+      while (mask !== 0) {
+        const i = 31 - Math.clz32(mask & -mask);
+        mask &= mask - 1;
+        sum += positionCost(ctx.matches[i]!.bestPos[d]!);
+      }
+      return sum;
+    },
+  };
+}
+
 function attributeRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   const ranks = Math.max(1, ctx.attributeRanks);
@@ -187,13 +226,14 @@ function fieldSortRule(name: string, ctx: RankingContext, attribute: string, asc
 
 function geoSortRule(ctx: RankingContext, lat: number, lng: number, ascending: boolean): RankingRule {
   const { lat: lats, lng: lngs } = ctx.facets;
+  const center = { lat, lng };
   return {
     name: `_geoPoint(${lat},${lng}):${ascending ? 'asc' : 'desc'}`,
     maxKey: null,
     key: (d) => {
       const a = lats[d];
       if (a === undefined || Number.isNaN(a)) return Infinity;
-      const dist = haversineMeters(lat, lng, a, lngs[d]!);
+      const dist = haversineDistance(center, { lat: a, lng: lngs[d]! });
       return ascending ? dist : -dist;
     },
   };
@@ -219,9 +259,13 @@ export function buildRankingRules(rankingRules: readonly string[], ctx: RankingC
         if (hasWords) rules.push(proximityRule(ctx));
         break;
       case 'attribute':
-      case 'attributeRank':
-      case 'wordPosition':
         if (hasWords) rules.push(attributeRule(ctx));
+        break;
+      case 'attributeRank':
+        if (hasWords) rules.push(attributeRankRule(ctx));
+        break;
+      case 'wordPosition':
+        if (hasWords) rules.push(wordPositionRule(ctx));
         break;
       case 'exactness':
         if (hasWords) rules.push(exactnessRule(ctx));

@@ -128,7 +128,7 @@ export function matchQuery(
   // Phrases keep their verified occurrences whenever a position-based rule may read them.
   const positional = (needs.proximity && n >= 2) || needs.exactness;
   const matches: WordMatches[] = parsed.words.map((w) =>
-    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || (needs.proximity && n >= 2)) ? 'all' : 'none', 0),
+    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none', 0),
   );
   let docs: Uint32Array;
   let activeMask: Uint32Array;
