@@ -12,7 +12,7 @@ import type { Document } from '../types/document.ts';
 import type { StoredKey } from '../types/key.ts';
 import type { Task } from '../types/task.ts';
 import { DumpError } from './errors.ts';
-import { openDump, type DumpIndex, type DumpReader } from './reader.ts';
+import { openDump, removeExtractionLeftovers, type DumpIndex, type DumpReader } from './reader.ts';
 
 const FIXTURES = '/work/shared/fixtures/meilisearch-dumps';
 
@@ -190,5 +190,15 @@ describe('Meilisearch fixtures', () => {
     await reader.close();
     await reader.close();
     expect(await readdir(join(tmpdir(), 'dump-fixture-close'))).toHaveLength(0);
+  });
+
+  it('removeExtractionLeftovers removes what a killed import left in a private tmpDir', async () => {
+    const parent = join(tmpdir(), 'dump-fixture-leftovers');
+    const reader = await openDump(join(FIXTURES, 'v6-with-experimental.dump'), { tmpDir: parent });
+    const [name] = await readdir(parent);
+    expect(await removeExtractionLeftovers(parent)).toEqual([join(parent, name!)]); // as if the process had died here
+    expect(await readdir(parent)).toEqual([]);
+    await reader.close();
+    expect(await removeExtractionLeftovers(join(parent, 'missing'))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * documents stream from disk on demand. Every failure is a DumpError naming the dump, and the
  * file and line inside it. `close()` removes the extraction directory.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Document } from '../types/document.ts';
@@ -63,8 +63,31 @@ export interface DumpReader {
 }
 
 export interface OpenDumpOptions {
-  /** Parent of the private extraction directory (default: the OS temp dir). */
+  /**
+   * Parent of the private extraction directory (default: the OS temp dir). Extraction needs
+   * about the uncompressed size of the dump: on Kubernetes, prefer a directory on the data volume.
+   */
   tmpDir?: string;
+}
+
+const EXTRACTION_PREFIX = 'searchkube-dump-';
+
+/**
+ * Removes extraction directories that a process killed while importing left in `tmpDir`; returns
+ * them. Only for a tmpDir private to one engine (e.g. beside its --db-path): in a shared temp dir
+ * it would also delete the extraction of another process that is importing right now.
+ */
+export async function removeExtractionLeftovers(tmpDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(tmpDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed = names.filter((name) => name.startsWith(EXTRACTION_PREFIX)).sort().map((name) => join(tmpDir, name));
+  for (const path of removed) await rm(path, { recursive: true, force: true });
+  return removed;
 }
 
 async function openSource(root: string): Promise<V6Source> {
@@ -112,7 +135,7 @@ export async function openDump(file: string, opts: OpenDumpOptions = {}): Promis
   let root: string;
   try {
     await mkdir(parent, { recursive: true });
-    root = await mkdtemp(join(parent, 'searchkube-dump-'));
+    root = await mkdtemp(join(parent, EXTRACTION_PREFIX));
   } catch (error) {
     throw new DumpError(`cannot import dump ${basename(file)}: no room to extract it under ${parent} (${describe(error)})`, { cause: error });
   }
