@@ -1,0 +1,17 @@
+// The Service <name> on port 7700: the engine's stable in-cluster address.
+import type { V1Service } from '@kubernetes/client-node';
+import type { SearchInstance } from '../api/search-instance.ts';
+import { ENGINE_PORT, instanceNames, ownedMeta, selectorLabels } from './names.ts';
+
+export function buildService(si: SearchInstance): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: ownedMeta(si, instanceNames(si.metadata.name!).service),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(si),
+      ports: [{ name: 'http', port: ENGINE_PORT, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
