@@ -2,13 +2,14 @@
  * The engine process: read options, import a dump if asked, open the database, serve HTTP,
  * run the task worker, and close cleanly on SIGTERM/SIGINT.
  */
+import { dirname, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { OptionsError, parseOptions, type Options } from './cli/options.ts';
 import { Engine } from './engine.ts';
 import { buildApp } from './http/app.ts';
 import { ImportState } from './dump/import-state.ts';
 import { importDumpIntoDatabase, removeImportLeftovers } from './dump/import-into-database.ts';
-import { openDump } from './dump/reader.ts';
+import { openDump, removeExtractionLeftovers } from './dump/reader.ts';
 import { removeDumpLeftovers } from './dump/writer.ts';
 import { createDumpFromEngine } from './dump/create-from-engine.ts';
 import { decideDumpImport } from './startup/dump-decision.ts';
@@ -46,7 +47,10 @@ async function main(): Promise<void> {
     await listen(app, options, logger, 'dumps agent');
     return;
   }
+  // Dumps are extracted next to the database (its volume), not in a small shared /tmp.
+  const extractionDir = dirname(resolve(options.dbPath));
   await removeImportLeftovers(options.dbPath);
+  await removeExtractionLeftovers(extractionDir);
   const decision = decideDumpImport(options);
   if (decision.action === 'fatal') fail(`searchkube engine: ${decision.message}`);
   if (decision.action === 'import') {
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     importState.begin({ indexes: 0, documents: 0 });
     await listen(app, options, logger, 'importing dump');
     try {
-      const reader = await openDump(decision.file);
+      const reader = await openDump(decision.file, { tmpDir: extractionDir });
       try {
         logger.info({ file: decision.file, version: reader.version, dbVersion: reader.dbVersion, ...reader.totals }, 'importing dump');
         await importDumpIntoDatabase(reader, options.dbPath, importState, logger);

@@ -16,6 +16,7 @@ export async function createDumpFromEngine(engine: Engine, dumpTask: Task, dumpD
     instanceUid: engine.instanceUid,
     engineVersion: ENGINE_VERSION,
     keys: engine.keys.list(),
+    dumpTaskUid: dumpTask.uid,
     *tasks() {
       for (const task of engine.queue.all()) {
         if (task.uid > dumpTask.uid) break;

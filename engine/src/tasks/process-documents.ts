@@ -92,7 +92,7 @@ export function planDocumentDeletions(ctx: WorkerContext, batch: Task[]): BatchP
       if (kind.type === 'documentDeletion') {
         let count = 0;
         for (const id of kind.ids) if (exists(id)) { deleted.add(id); count += 1; }
-        outcomes.push({ status: 'succeeded', details: { providedIds: kind.ids.length, deletedDocuments: count } });
+        outcomes.push({ status: 'succeeded', details: { providedIds: kind.ids.length, deletedDocuments: count, originalFilter: null } });
       } else if (kind.type === 'documentDeletionByFilter') {
         const ids = handle.core.filterDocuments(kind.filter, 'invalid_document_filter').filter(exists);
         for (const id of ids) deleted.add(id);

@@ -30,7 +30,7 @@ export function apiType(kind: TaskKind): TaskType {
 export function initialDetails(kind: TaskKind): Record<string, unknown> | undefined {
   switch (kind.type) {
     case 'documentAdditionOrUpdate': return { receivedDocuments: kind.documentsCount, indexedDocuments: null };
-    case 'documentDeletion': return { providedIds: kind.ids.length, deletedDocuments: null };
+    case 'documentDeletion': return { providedIds: kind.ids.length, deletedDocuments: null, originalFilter: null };
     case 'documentDeletionByFilter': return { providedIds: 0, originalFilter: JSON.stringify(kind.filter), deletedDocuments: null };
     case 'documentClear': return { deletedDocuments: null };
     case 'settingsUpdate': return { ...kind.settings };

@@ -8,7 +8,8 @@ import type { Task } from '../types/task.ts';
 import type { BatchRecord } from '../store/database.ts';
 import { nextBatch } from './autobatcher.ts';
 import type { BatchPlan, WorkerContext } from './context.ts';
-import { isoDuration, type Outcome } from './outcome.ts';
+import type { Outcome } from './outcome.ts';
+import { isoDuration } from '../dump/time.ts';
 import { processBatch } from './process-batch.ts';
 
 /** How many enqueued tasks the autobatcher looks at per decision. */
@@ -123,7 +124,7 @@ export class Scheduler {
     }
     const finished = Date.now();
     const finishedAt = new Date(finished).toISOString();
-    const duration = isoDuration(started, finished);
+    const duration = isoDuration(startedAt, finishedAt);
     const record = batchRecord(batchUid, batch, plan.outcomes, startedAt, finishedAt, duration);
     const writeOutcome = (outcomes: Outcome[], withPlan: boolean): Promise<void> => db.write(() => {
       if (withPlan) plan.write?.();
@@ -153,7 +154,7 @@ export class Scheduler {
   }
 }
 
-function batchRecord(uid: number, batch: Task[], outcomes: Outcome[], startedAt: string, finishedAt: string, duration: string): BatchRecord {
+function batchRecord(uid: number, batch: Task[], outcomes: Outcome[], startedAt: string, finishedAt: string, duration: string | null): BatchRecord {
   const count = (values: string[]): Record<string, number> => values.reduce<Record<string, number>>((acc, value) => ({ ...acc, [value]: (acc[value] ?? 0) + 1 }), {});
   const details: Record<string, unknown> = {};
   for (const outcome of outcomes) {
