@@ -9,6 +9,7 @@ import { evaluateFilterInput } from './filter-input.ts';
 import { Postings } from './postings.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, type IndexState } from './search/search.ts';
+import { ScratchArrays } from './search/scratch.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FilterInput, IndexCore, SearchParams, SearchResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
@@ -51,6 +52,7 @@ export class SearchCore implements IndexCore, IndexState {
   #nextId = 0;
   #dirty = false;
   readonly #indexer = new DocumentIndexer(this);
+  readonly scratch = new ScratchArrays();
 
   constructor(settings: Settings, primaryKey: string | null) {
     this.settings = settings;

@@ -172,7 +172,9 @@ export class FacetIndex {
       const parent = path.slice(0, i);
       if (this.isFaceted(parent)) pushOnce(this.#fieldFor(parent).exists, doc);
     }
-    if (!this.isFaceted(path)) return;
+    // `_geo.lat` / `_geo.lng` are served from the lat/lng arrays (see filter-eval.ts): one
+    // facet value per document would cost ~100 bytes each for nothing.
+    if (!this.isFaceted(path) || path.startsWith('_geo.')) return;
     const field = this.#fieldFor(path);
     pushOnce(field.exists, doc);
     if (value === null) {

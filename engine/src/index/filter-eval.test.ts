@@ -23,13 +23,13 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom({}, [], [[]], [null], ['']) },
   { weight: 1, arbitrary: fc.record({ x: scalar }, { requiredKeys: [] }) },
 );
-const geo = fc.record({ lat: fc.double({ min: -10, max: 10, noNaN: true }), lng: fc.double({ min: -10, max: 10, noNaN: true }) });
+const geo = fc.oneof(fc.record({ lat: fc.double({ min: -10, max: 10, noNaN: true }), lng: fc.double({ min: -10, max: 10, noNaN: true }) }), fc.record({ lat: fc.integer({ min: -3, max: 3 }), lng: fc.constantFrom('2', '1.5', 'x') }));
 const doc = fc.record({ a: value, b: value, c: value, _geo: geo }, { requiredKeys: [] });
 
 const filterValue: fc.Arbitrary<FilterValue> = fc
   .oneof(fc.constantFrom(...words.filter((w) => w !== '')), fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('1.5', 'true', 'false', 'a'))
   .map((raw) => ({ raw, number: parseFiniteFloat(raw) }));
-const attribute = fc.constantFrom('a', 'b', 'c', 'a.x', 'b.x');
+const attribute = fc.constantFrom('a', 'b', 'c', 'a.x', 'b.x', '_geo.lat', '_geo.lng', '_geo');
 
 const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
   fc.record({ kind: fc.constant('compare' as const), attribute, operator: fc.constantFrom('=', '!=', '>', '>=', '<', '<=' as const), value: filterValue }),

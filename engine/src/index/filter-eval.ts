@@ -1,7 +1,7 @@
 import type { FilterNode, FilterValue } from '../filter/ast.ts';
 import { addAll, copySet, emptySet, intersectInPlace, subtractInPlace, unionInPlace, type DocSet } from './doc-set.ts';
 import type { FacetField, FacetIndex } from './facets.ts';
-import { compareFacetStrings, haversineDistance, normalizeFacetString as normalizeFacetValue } from '../filter/index.ts';
+import { EARTH_RADIUS_METERS, compareFacetStrings, haversineDistance, normalizeFacetString as normalizeFacetValue } from '../filter/index.ts';
 
 /**
  * Evaluates a filter tree against the facet index, as document sets. The tree is assumed to
@@ -62,8 +62,10 @@ export class FilterEvaluator {
         for (const v of node.values) this.#addEqual(acc, node.attribute, v);
         return acc;
       }
-      case 'exists':
-        return this.#list(node.attribute, (f) => f.exists);
+      case 'exists': {
+        const coords = this.#geoCoordinate(node.attribute);
+        return coords === null ? this.#list(node.attribute, (f) => f.exists) : this.#coordinates(coords, () => true);
+      }
       case 'isNull':
         return this.#list(node.attribute, (f) => f.nulls);
       case 'isEmpty':
@@ -74,7 +76,9 @@ export class FilterEvaluator {
         return this.#strings(node.attribute, (s) => s.startsWith(normalizeFacetValue(node.value.raw)));
       case 'geoRadius': {
         const center = { lat: node.lat, lng: node.lng };
-        return this.#geo((lat, lng) => haversineDistance(center, { lat, lng }) <= node.radius + Number.EPSILON);
+        // A point farther in latitude than the radius cannot be inside: skip the haversine.
+        const latSpan = ((node.radius + 1) / EARTH_RADIUS_METERS) * (180 / Math.PI);
+        return this.#geo((lat, lng) => Math.abs(lat - node.lat) <= latSpan && haversineDistance(center, { lat, lng }) <= node.radius + Number.EPSILON);
       }
       case 'geoBoundingBox': {
         const [top, right] = node.topRight;
@@ -86,6 +90,22 @@ export class FilterEvaluator {
         });
       }
     }
+  }
+
+  /** `_geo.lat` / `_geo.lng`: the geo point's numbers (the filter module's facets for them). */
+  #geoCoordinate(attribute: string): Float64Array | null {
+    if (attribute === '_geo.lat') return this.#facets.lat;
+    if (attribute === '_geo.lng') return this.#facets.lng;
+    return null;
+  }
+
+  #coordinates(values: Float64Array, keep: (v: number) => boolean): DocSet {
+    const out = this.#empty();
+    for (let d = 0; d < values.length; d++) {
+      const v = values[d]!;
+      if (v === v && keep(v)) out[d >>> 5]! |= 1 << (d & 31);
+    }
+    return out;
   }
 
   #list(attribute: string, pick: (f: FacetField) => { data: Uint32Array; length: number }): DocSet {
@@ -105,6 +125,11 @@ export class FilterEvaluator {
   }
 
   #addEqual(out: DocSet, attribute: string, value: FilterValue): void {
+    const coords = this.#geoCoordinate(attribute);
+    if (coords !== null) {
+      if (value.number !== null) unionInPlace(out, this.#coordinates(coords, (v) => v === value.number));
+      return;
+    }
     const field = this.#facets.field(attribute);
     if (field === undefined) return;
     if (value.number !== null) {
@@ -145,6 +170,8 @@ export class FilterEvaluator {
 
   /** Documents with a number in `numbers` or a string in `strings` (null range = none). */
   #collect(attribute: string, numbers: Range<number> | null, strings: Range<string>): DocSet {
+    const coords = this.#geoCoordinate(attribute);
+    if (coords !== null) return numbers === null ? this.#empty() : this.#coordinates(coords, (v) => inRange(v, numbers));
     const out = this.#empty();
     const field = this.#facets.field(attribute);
     if (field === undefined) return out;
@@ -187,6 +214,12 @@ interface Range<T> {
   lowerInclusive: boolean;
   upper: T | null;
   upperInclusive: boolean;
+}
+
+function inRange(v: number, r: Range<number>): boolean {
+  if (r.lower !== null && (r.lowerInclusive ? v < r.lower : v <= r.lower)) return false;
+  if (r.upper !== null && (r.upperInclusive ? v > r.upper : v >= r.upper)) return false;
+  return true;
 }
 
 /** First index of the sorted keys inside the range's lower bound. */

@@ -1,5 +1,6 @@
 import { countSet, intersectInPlace, setToArray, copySet, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
+import type { ScratchArrays } from './scratch.ts';
 
 /**
  * The matching strategy decides which documents are candidates and, for each, which query
@@ -27,10 +28,10 @@ function popcount(v: number): number {
   return n;
 }
 
-export function selectCandidates(matches: WordMatches[], strategy: MatchingStrategy, capacity: number): Candidates {
+export function selectCandidates(matches: WordMatches[], strategy: MatchingStrategy, capacity: number, scratch?: ScratchArrays): Candidates {
   const n = matches.length;
-  const activeMask = new Uint32Array(capacity);
-  const activeCount = new Uint8Array(capacity);
+  const activeMask = scratch?.get(Uint32Array) ?? new Uint32Array(capacity);
+  const activeCount = scratch?.get(Uint8Array) ?? new Uint8Array(capacity);
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   if (n === 0) return { docs: new Uint32Array(0), activeMask, activeCount };
 
@@ -38,9 +39,9 @@ export function selectCandidates(matches: WordMatches[], strategy: MatchingStrat
     const set: DocSet = copySet(matches[0]!.docs);
     for (let i = 1; i < n; i++) intersectInPlace(set, matches[i]!.docs);
     const docs = setToArray(set);
-    for (const d of docs) {
-      activeMask[d] = full;
-      activeCount[d] = n;
+    for (let k = 0; k < docs.length; k++) {
+      activeMask[docs[k]!] = full;
+      activeCount[docs[k]!] = n;
     }
     return { docs, activeMask, activeCount };
   }
@@ -51,7 +52,15 @@ export function selectCandidates(matches: WordMatches[], strategy: MatchingStrat
   if (strategy === 'frequency') order.sort((a, b) => matches[b]!.count - matches[a]!.count || b - a);
   const kept = order[n - 1]!; // the word that is never removed
   const docs = setToArray(matches[kept]!.docs);
-  for (const d of docs) {
+  if (n === 1) {
+    for (let k = 0; k < docs.length; k++) {
+      activeMask[docs[k]!] = 1;
+      activeCount[docs[k]!] = 1;
+    }
+    return { docs, activeMask, activeCount };
+  }
+  for (let k = 0; k < docs.length; k++) {
+    const d = docs[k]!;
     // Remove words in order until every remaining word matches the document.
     let mask = full;
     for (let r = 0; r < n - 1; r++) {

@@ -1,6 +1,7 @@
 import { emptySet, hasDoc, type DocSet } from '../doc-set.ts';
 import { FIELD_SHIFT, POSITION_MASK, type Postings } from '../postings.ts';
-import type { QueryWord } from './query-terms.ts';
+import type { Derivation, QueryWord } from './query-terms.ts';
+import type { ScratchArrays } from './scratch.ts';
 
 /**
  * What the ranking rules need to know about each query word in each candidate document,
@@ -79,18 +80,30 @@ export function computeWordMatches(
   chains: OccurrenceChains,
   mode: ChainMode,
   startLimit: number,
+  scratch?: ScratchArrays,
 ): WordMatches {
   let chainMode = mode;
   if (chainMode === 'all' && word.phrase === null && word.alternatives.length === 0 && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
-  const m: WordMatches = {
-    docs: emptySet(capacity),
-    count: 0,
-    minTypo: new Uint8Array(capacity).fill(NO_MATCH),
-    exactHit: new Uint8Array(capacity),
-    bestRank: new Uint16Array(capacity).fill(0xffff),
-    bestPos: new Uint16Array(capacity).fill(0xffff),
-    head: chainMode === 'none' ? null : new Int32Array(capacity).fill(-1),
-  };
+  const m: WordMatches =
+    scratch === undefined
+      ? {
+          docs: emptySet(capacity),
+          count: 0,
+          minTypo: new Uint8Array(capacity).fill(NO_MATCH),
+          exactHit: new Uint8Array(capacity),
+          bestRank: new Uint16Array(capacity).fill(0xffff),
+          bestPos: new Uint16Array(capacity).fill(0xffff),
+          head: chainMode === 'none' ? null : new Int32Array(capacity).fill(-1),
+        }
+      : {
+          docs: emptySet(capacity),
+          count: 0,
+          minTypo: scratch.get(Uint8Array, NO_MATCH),
+          exactHit: scratch.get(Uint8Array),
+          bestRank: scratch.get(Uint16Array, 0xffff),
+          bestPos: scratch.get(Uint16Array, 0xffff),
+          head: chainMode === 'none' ? null : scratch.get(Int32Array, -1),
+        };
   if (word.phrase !== null) {
     if (word.phrase.every((t) => t !== undefined)) matchPhrase(word.phrase as number[], 0, true, postings, candidates, fields, chains, m, chainMode, startLimit);
   }
@@ -224,8 +237,11 @@ export class PositionLookup {
   readonly #postings: Postings;
   readonly #fields: FieldRules;
   readonly #chains: OccurrenceChains;
+  /** Per word: its exact derivations (usually one), so exactness checks skip the others. */
+  readonly #exact: Derivation[][];
 
   constructor(words: QueryWord[], matches: WordMatches[], postings: Postings, fields: FieldRules, chains: OccurrenceChains) {
+    this.#exact = words.map((w) => w.derivations.filter((d) => d.exact));
     this.#words = words;
     this.#matches = matches;
     this.#postings = postings;
@@ -241,8 +257,8 @@ export class PositionLookup {
     const out: number[] = [];
     const { occStart, occ } = this.#postings;
     const { rankOfField, noTypoField } = this.#fields;
-    for (const der of word.derivations) {
-      if (exactOnly && !der.exact) continue;
+    const derivations = exactOnly ? this.#exact[i]! : word.derivations;
+    for (const der of derivations) {
       if (der.term >= this.#postings.sealedTermCount) continue;
       const p = findPair(this.#postings, der.term, d);
       if (p < 0) continue;
@@ -253,6 +269,6 @@ export class PositionLookup {
         out.push(o);
       }
     }
-    return word.derivations.length > 1 ? out.sort((a, b) => a - b) : out;
+    return derivations.length > 1 ? out.sort((a, b) => a - b) : out;
   }
 }

@@ -19,6 +19,7 @@ import { formatHit, type FormatOptions } from './format.ts';
 import { OccurrenceChains, PositionLookup, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
 import { parseQuery } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
+import type { ScratchArrays } from './scratch.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort } from './sort-params.ts';
 
@@ -44,6 +45,8 @@ export interface IndexState {
   capacity: number;
   externalId(internal: number): string | undefined;
   searchRank(fieldId: number): number;
+  /** Working arrays reused across searches (see scratch.ts). */
+  scratch: ScratchArrays;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -109,6 +112,8 @@ export function matchQuery(
 ): Matching {
   const settings = state.settings;
   const capacity = state.capacity;
+  const scratch = state.scratch;
+  scratch.reset(capacity);
   const parsed = parseQuery(q, state.tokenizer, {
     vocabulary: state.vocabulary,
     settings,
@@ -128,7 +133,7 @@ export function matchQuery(
   // Phrases keep their verified occurrences whenever a position-based rule may read them.
   const positional = (needs.proximity && n >= 2) || needs.exactness;
   const matches: WordMatches[] = parsed.words.map((w) =>
-    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none', 0),
+    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none', 0, scratch),
   );
   let docs: Uint32Array;
   let activeMask: Uint32Array;
@@ -136,10 +141,10 @@ export function matchQuery(
   if (n === 0) {
     // Only negations (or nothing but separators): every remaining document, as a placeholder.
     docs = setToArray(candidates);
-    activeMask = new Uint32Array(capacity);
-    activeCount = new Uint8Array(capacity);
+    activeMask = scratch.get(Uint32Array);
+    activeCount = scratch.get(Uint8Array);
   } else {
-    ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity));
+    ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity, scratch));
   }
   const attributeRanks = Math.max(1, ...Array.from(rules.rankOfField).map((r) => r + 1));
   const ctx: RankingContext = {

@@ -1,0 +1,118 @@
+/**
+ * Quick benchmark of the search core alone (no HTTP, no LMDB): indexing throughput and memory,
+ * then search latency per query kind. Run:
+ *   node_modules/.bin/node --expose-gc engine/src/index/bench/core-bench.ts [debian|geonames] [repetitions]
+ * Reports wall-clock p50/p99 and mean CPU time per query (CPU time is the steadier number on a
+ * shared machine).
+ */
+import { readFileSync } from 'node:fs';
+import { defaultSettings, type Settings } from '../../types/settings.ts';
+import type { Document } from '../../types/document.ts';
+import { createIndexCore } from '../index.ts';
+import type { SearchParams } from '../types.ts';
+
+const DATASETS = '/work/shared/datasets';
+
+interface Workload {
+  file: string;
+  settings: Partial<Settings>;
+  queries: Array<[kind: string, params: SearchParams]>;
+}
+
+const WORKLOADS: Record<string, Workload> = {
+  debian: {
+    file: 'debian-packages-63k.ndjson',
+    settings: {
+      searchableAttributes: ['package', 'summary', 'description', 'tags'],
+      filterableAttributes: ['section', 'priority', 'tags'],
+      sortableAttributes: ['installedSize'],
+    },
+    queries: [
+      ['plain', { q: 'python' }],
+      ['plain', { q: 'web server' }],
+      ['plain (stop-word-like)', { q: 'the' }],
+      ['typo', { q: 'pyhton' }],
+      ['typo', { q: 'compresion library' }],
+      ['prefix', { q: 'lib' }],
+      ['prefix', { q: 't' }],
+      ['phrase', { q: '"text editor"' }],
+      ['filtered', { q: 'python', filter: 'section = python' }],
+      ['faceted', { q: 'game', facets: ['section', 'priority'] }],
+      ['sorted', { q: 'library', sort: ['installedSize:desc'] }],
+      ['placeholder', { q: '' }],
+    ],
+  },
+  geonames: {
+    file: 'geonames-cities-171k.ndjson',
+    settings: {
+      searchableAttributes: ['name'],
+      filterableAttributes: ['country', '_geo'],
+      sortableAttributes: ['_geo'],
+    },
+    queries: [
+      ['plain', { q: 'london' }],
+      ['typo', { q: 'londno' }],
+      ['typo', { q: 'sant julia de loria' }],
+      ['prefix', { q: 'sain' }],
+      ['filtered', { q: 'springfield', filter: 'country = US' }],
+      ['faceted', { q: 'san', facets: ['country'] }],
+      ['geo', { filter: '_geoRadius(48.8566, 2.3522, 20000)', sort: ['_geoPoint(48.8566, 2.3522):asc'] }],
+      ['geo sort', { q: 'paris', sort: ['_geoPoint(45.75, 4.85):asc'] }],
+    ],
+  },
+};
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
+const name = process.argv[2] ?? 'debian';
+const repetitions = Number(process.argv[3] ?? 50);
+const workload = WORKLOADS[name];
+if (workload === undefined) throw new Error(`unknown workload ${name}`);
+const docs = readFileSync(`${DATASETS}/${workload.file}`, 'utf8')
+  .split('\n')
+  .filter((l) => l.length > 0)
+  .map((l) => JSON.parse(l) as Document);
+const store = new Map<string, Document>(docs.map((d) => [String(d['id']), d]));
+const source = { get: (id: string) => store.get(id), entries: () => store.entries() };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const heapBefore = process.memoryUsage();
+const core = createIndexCore({ ...defaultSettings(), ...workload.settings }, 'id');
+let wall = performance.now();
+let cpu = process.cpuUsage();
+for (const d of docs) core.upsert(String(d['id']), d);
+const indexWall = performance.now() - wall;
+const indexCpu = cpuMs(cpu);
+wall = performance.now();
+cpu = process.cpuUsage();
+core.search({ q: 'warm' }, source); // seals the postings and builds the term tree
+const sealWall = performance.now() - wall;
+const sealCpu = cpuMs(cpu);
+gc?.();
+const heapAfter = process.memoryUsage();
+const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
+console.log(
+  `${name}: ${docs.length} docs; index ${indexWall.toFixed(0)} ms wall / ${indexCpu.toFixed(0)} ms cpu = ${(docs.length / (indexCpu / 1000)).toFixed(0)} docs/s (cpu); ` +
+    `first search (seal) ${sealWall.toFixed(0)} ms wall / ${sealCpu.toFixed(0)} ms cpu; ` +
+    `core memory: heap +${mb(heapAfter.heapUsed - heapBefore.heapUsed)}, array buffers +${mb(heapAfter.arrayBuffers - heapBefore.arrayBuffers)}`,
+);
+for (const [kind, params] of workload.queries) {
+  for (let i = 0; i < 5; i++) core.search(params, source);
+  const times: number[] = [];
+  let hits = 0;
+  const start = process.cpuUsage();
+  for (let i = 0; i < repetitions; i++) {
+    const t = performance.now();
+    const r = core.search(params, source);
+    times.push(performance.now() - t);
+    hits = r.estimatedTotalHits ?? 0;
+  }
+  const meanCpu = cpuMs(start) / repetitions;
+  times.sort((a, b) => a - b);
+  const p = (q: number): string => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
+  console.log(`${kind.padEnd(24)} ${JSON.stringify(params).padEnd(90)} p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  cpu ${meanCpu.toFixed(2)} ms  hits ${hits}`);
+}

@@ -1,0 +1,43 @@
+/**
+ * Per-document working arrays reused from one search to the next. A search allocates several
+ * arrays as long as the index's id space (typo counts, best attributes, active words per
+ * document...); at 100k+ documents each is hundreds of KB, and allocating them per query made
+ * garbage collection a visible part of latency. Searches run one at a time (synchronously), so
+ * one pool per index is enough: `reset()` at the start of a search recycles everything.
+ */
+type Typed = Uint8Array | Uint16Array | Int32Array | Uint32Array;
+type TypedCtor<T extends Typed> = new (length: number) => T;
+
+export class ScratchArrays {
+  #pools = new Map<TypedCtor<Typed>, { arrays: Typed[]; used: number }>();
+  #length = -1;
+
+  /** Starts a search over ids [0, length): every array handed out before may be reused. */
+  reset(length: number): void {
+    if (length !== this.#length) {
+      this.#pools.clear();
+      this.#length = length;
+    }
+    for (const pool of this.#pools.values()) pool.used = 0;
+  }
+
+  /** An array of the search length, filled with `value`. */
+  get<T extends Typed>(ctor: TypedCtor<T>, value = 0): T {
+    let pool = this.#pools.get(ctor as TypedCtor<Typed>);
+    if (pool === undefined) {
+      pool = { arrays: [], used: 0 };
+      this.#pools.set(ctor as TypedCtor<Typed>, pool);
+    }
+    let array: T;
+    if (pool.used < pool.arrays.length) {
+      array = pool.arrays[pool.used] as T;
+      array.fill(value);
+    } else {
+      array = new ctor(this.#length);
+      if (value !== 0) array.fill(value);
+      pool.arrays.push(array);
+    }
+    pool.used++;
+    return array;
+  }
+}
