@@ -3,7 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Engine tests start real engine processes and real files; give them room on a 2-core machine.
 // Two projects: `unit` (everything but test/cluster) and `cluster` (test/cluster, against a real
 // kube-apiserver started once per run by test/harness/global-setup.ts; see test/harness/README.md).
-// The cluster's globalSetup only runs when a cluster test is selected.
+// The cluster's globalSetup only runs when a cluster test is selected; the cluster project runs
+// after the unit project.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -25,6 +26,9 @@ export default defineConfig({
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
+          // After the unit project, so timing-sensitive engine tests and the control plane don't
+          // compete for the 2 cores.
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
