@@ -1,0 +1,39 @@
+// Errors from the Kubernetes API, classified by what a controller does about them.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: unknown;
+
+  constructor(status: number, reason: string, message: string, body?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.reason = reason;
+    this.body = body;
+  }
+}
+
+/** The resourceVersion a watch asked for is too old: list again. */
+export class GoneError extends ApiError {
+  constructor(message: string) {
+    super(410, 'Expired', message);
+    this.name = 'GoneError';
+  }
+}
+
+export function apiErrorFromResponse(status: number, body: unknown, what: string): ApiError {
+  const s = body as { reason?: string; message?: string } | undefined;
+  const message = `${what}: ${status} ${s?.reason ?? ''} ${s?.message ?? (typeof body === 'string' ? body.slice(0, 300) : '')}`.replace(/\s+/g, ' ').trim();
+  if (status === 410) return new GoneError(message);
+  return new ApiError(status, s?.reason ?? '', message, body);
+}
+
+export const isNotFound = (e: unknown): boolean => e instanceof ApiError && e.status === 404;
+export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.status === 409 && e.reason !== 'AlreadyExists';
+export const isAlreadyExists = (e: unknown): boolean => e instanceof ApiError && e.status === 409 && e.reason === 'AlreadyExists';
+export const isGone = (e: unknown): boolean => e instanceof ApiError && e.status === 410;
+
+export function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

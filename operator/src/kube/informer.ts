@@ -1,0 +1,203 @@
+// An informer: list, then watch from the list's resourceVersion, keeping a cache of the objects.
+// Recovery rules (the JS client's own ListWatch stops on most errors; see research/operators.md):
+//   - 410 Gone (status or ERROR event): forget the resourceVersion and list again at once;
+//   - any other error (network, 5xx, idle timeout): wait with backoff, then resume the watch from
+//     the last resourceVersion (or list again if the list is what failed);
+//   - every resyncMs: list again and deliver the list as the truth (objects that vanished while a
+//     watch was broken are deleted), and tell handlers about every object ('resync').
+// resourceVersions are opaque: compared for equality only, never ordered.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Backoff, type BackoffOptions } from './backoff.ts';
+import type { Clock } from './clock.ts';
+import type { KubeApi, WatchEvent } from './client.ts';
+import { errMessage, GoneError, isGone } from './errors.ts';
+import type { ResourceType } from './resource.ts';
+
+export type InformerEvent = 'added' | 'modified' | 'deleted' | 'resync';
+export type InformerHandler<T> = (event: InformerEvent, obj: T) => void;
+
+export interface InformerObserver {
+  listed?(type: ResourceType, items: number): void;
+  watchError?(type: ResourceType, error: unknown, gone: boolean): void;
+}
+
+export interface InformerOptions {
+  api: KubeApi;
+  type: ResourceType;
+  /** undefined: all namespaces. */
+  namespace?: string;
+  labelSelector?: string;
+  clock: Clock;
+  resyncMs: number;
+  /** Server-side watch timeout; the server ends the watch cleanly and we resume. */
+  watchTimeoutSeconds?: number;
+  backoff?: BackoffOptions;
+  observer?: InformerObserver;
+  log?: (msg: string) => void;
+}
+
+export function objectKey(obj: KubernetesObject): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
+
+export class Informer<T extends KubernetesObject> {
+  readonly #o: InformerOptions;
+  readonly #cache = new Map<string, T>();
+  readonly #handlers: InformerHandler<T>[] = [];
+  readonly #backoff: Backoff;
+  #rv = '';
+  #synced = false;
+  #stopped = true;
+  #watchAbort: AbortController | undefined;
+  #wake: AbortController | undefined;
+  #cancelResync: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #syncWaiters: Array<() => void> = [];
+
+  constructor(o: InformerOptions) {
+    this.#o = o;
+    this.#backoff = new Backoff(o.backoff ?? { baseMs: 1000, maxMs: 30_000, jitter: 0.2 });
+  }
+
+  on(handler: InformerHandler<T>): void {
+    this.#handlers.push(handler);
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.#cache.get(`${namespace ?? ''}/${name}`);
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.#cache.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  get hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  waitForSync(): Promise<void> {
+    return this.#synced ? Promise.resolve() : new Promise((r) => this.#syncWaiters.push(r));
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#scheduleResync();
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancelResync?.();
+    this.#watchAbort?.abort();
+    this.#wake?.abort();
+    await this.#loop;
+  }
+
+  #scheduleResync(): void {
+    this.#cancelResync = this.#o.clock.setTimer(() => {
+      this.#rv = ''; // list again; the running watch is ended so the loop gets to it now
+      this.#watchAbort?.abort();
+      this.#wake?.abort();
+      if (!this.#stopped) this.#scheduleResync();
+    }, this.#o.resyncMs);
+  }
+
+  async #run(): Promise<void> {
+    const { api, type, namespace, labelSelector } = this.#o;
+    while (!this.#stopped) {
+      try {
+        if (!this.#rv) await this.#relist();
+        this.#watchAbort = new AbortController();
+        const timeoutSeconds = this.#o.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+        const began = this.#o.clock.now();
+        await api.watch<T>(
+          type,
+          namespace,
+          { ...(labelSelector ? { labelSelector } : {}), resourceVersion: this.#rv, timeoutSeconds, idleTimeoutMs: (timeoutSeconds + 60) * 1000, signal: this.#watchAbort.signal },
+          (e) => this.#onWatchEvent(e),
+        );
+        // A clean end is normal (server timeout); one right away, again and again, is not.
+        if (this.#o.clock.now() - began < 1000 && !this.#watchAbort.signal.aborted) await this.#pause(this.#backoff.next());
+      } catch (e) {
+        if (this.#stopped) break;
+        if (this.#watchAbort?.signal.aborted) continue; // a resync asked for a new list
+        const gone = isGone(e);
+        this.#o.observer?.watchError?.(type, e, gone);
+        if (gone) {
+          this.#rv = '';
+          continue;
+        }
+        const delay = this.#backoff.next();
+        this.#o.log?.(`${type.plural}: ${errMessage(e)}; retrying in ${delay} ms`);
+        await this.#pause(delay);
+      }
+    }
+  }
+
+  /** Sleeps, but a resync or stop ends the pause early. */
+  async #pause(ms: number): Promise<void> {
+    this.#wake = new AbortController();
+    await this.#o.clock.sleep(ms, this.#wake.signal);
+  }
+
+  async #relist(): Promise<void> {
+    const { api, type, namespace, labelSelector } = this.#o;
+    const list = await api.list<T>(type, namespace, labelSelector ? { labelSelector } : {});
+    this.#o.observer?.listed?.(type, list.items.length);
+    const seen = new Set<string>();
+    for (const obj of list.items) {
+      const key = objectKey(obj);
+      seen.add(key);
+      const old = this.#cache.get(key);
+      this.#cache.set(key, obj);
+      if (!old) this.#emit('added', obj);
+      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.#emit('modified', obj);
+      else this.#emit('resync', obj);
+    }
+    for (const [key, old] of [...this.#cache]) {
+      if (seen.has(key)) continue;
+      this.#cache.delete(key);
+      this.#emit('deleted', old);
+    }
+    this.#rv = list.metadata?.resourceVersion ?? '';
+    this.#backoff.reset();
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const w of this.#syncWaiters.splice(0)) w();
+    }
+  }
+
+  #onWatchEvent(e: WatchEvent<T>): void {
+    if (e.type === 'ERROR') {
+      const status = e.object as unknown as { code?: number; message?: string };
+      if (status.code === 410) throw new GoneError(status.message ?? 'watch expired');
+      throw new Error(`watch error event: ${status.message ?? JSON.stringify(status)}`);
+    }
+    const rv = e.object.metadata?.resourceVersion;
+    if (rv) this.#rv = rv;
+    this.#backoff.reset();
+    if (e.type === 'BOOKMARK') return;
+    const key = objectKey(e.object);
+    if (e.type === 'DELETED') {
+      this.#cache.delete(key);
+      this.#emit('deleted', e.object);
+      return;
+    }
+    const old = this.#cache.get(key);
+    if (old?.metadata?.resourceVersion === rv) return; // replayed after a reconnect
+    this.#cache.set(key, e.object);
+    this.#emit(old ? 'modified' : 'added', e.object);
+  }
+
+  #emit(event: InformerEvent, obj: T): void {
+    for (const h of this.#handlers) {
+      try {
+        h(event, obj);
+      } catch (e) {
+        this.#o.log?.(`${this.#o.type.plural}: handler failed: ${errMessage(e)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// HTTP to the apiserver. Credentials and TLS come from @kubernetes/client-node's KubeConfig; the
+// transport is ours for three reasons: one keep-alive connection pool (client-node 2.0.1 builds a
+// new undici Agent, so a new TLS connection, for every request), watches whose idle timeout we
+// choose (the client's Watch aborts after 30 s without a byte, shorter than the apiserver's
+// bookmark interval), and one place that counts every request for the metrics.
+import http from 'node:http';
+import https from 'node:https';
+import { createInterface } from 'node:readline';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { apiErrorFromResponse, ApiError } from './errors.ts';
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** Called once per finished request: what it was and the HTTP status (0 = no response). */
+export type RequestObserver = (method: string, path: string, status: number) => void;
+
+export interface Transport {
+  request<T>(spec: RequestSpec): Promise<T>;
+  /** Streams newline-delimited JSON until the server closes (resolves) or an error (rejects). */
+  stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number): Promise<void>;
+}
+
+function buildUrl(server: string, spec: RequestSpec): URL {
+  const url = new URL(server.replace(/\/+$/, '') + spec.path);
+  for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url;
+}
+
+export class HttpTransport implements Transport {
+  readonly #kc: KubeConfig;
+  readonly #server: string;
+  readonly #observe: RequestObserver;
+  #agent: http.Agent | undefined;
+
+  constructor(kc: KubeConfig, observe: RequestObserver = () => {}) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.#kc = kc;
+    this.#server = cluster.server;
+    this.#observe = observe;
+  }
+
+  /** Headers are fetched per request (tokens rotate); TLS material once, for the shared agent. */
+  async #options(spec: RequestSpec): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = { headers: {} };
+    await this.#kc.applyToHTTPSOptions(opts);
+    const isHttps = this.#server.startsWith('https:');
+    this.#agent ??= isHttps
+      ? new https.Agent({ keepAlive: true, maxSockets: 32, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized ?? true, servername: opts.servername })
+      : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers as Record<string, string>) };
+    if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/json';
+    return { method: spec.method, headers, agent: this.#agent, ...(opts.auth ? { auth: opts.auth } : {}) };
+  }
+
+  async #send(spec: RequestSpec): Promise<{ res: http.IncomingMessage; url: URL }> {
+    const url = buildUrl(this.#server, spec);
+    const options = await this.#options(spec);
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, { ...options, ...(spec.signal ? { signal: spec.signal } : {}) }, (res) => resolve({ res, url }));
+      req.on('error', (e) => {
+        this.#observe(spec.method, spec.path, 0);
+        reject(e);
+      });
+      if (spec.body !== undefined) req.end(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
+      else req.end();
+    });
+  }
+
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const { res } = await this.#send(spec);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const status = res.statusCode ?? 0;
+    this.#observe(spec.method, spec.path, status);
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text for the error message */
+    }
+    if (status < 200 || status >= 300) throw apiErrorFromResponse(status, body, `${spec.method} ${spec.path}`);
+    return body as T;
+  }
+
+  async stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number): Promise<void> {
+    const { res } = await this.#send(spec);
+    const status = res.statusCode ?? 0;
+    this.#observe(spec.method, spec.path, status);
+    if (status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      let body: unknown = Buffer.concat(chunks).toString('utf8');
+      try {
+        body = JSON.parse(body as string);
+      } catch {
+        /* keep text */
+      }
+      throw apiErrorFromResponse(status, body, `watch ${spec.path}`);
+    }
+    // A silent network cut never closes the socket; the idle timeout turns it into an error.
+    res.socket.setTimeout(idleTimeoutMs, () => res.destroy(new ApiError(0, 'Timeout', `watch ${spec.path}: no data for ${idleTimeoutMs} ms`)));
+    try {
+      const lines = createInterface({ input: res, crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (!line.trim()) continue;
+        onLine(JSON.parse(line));
+      }
+    } finally {
+      res.socket?.setTimeout(0);
+      res.destroy();
+    }
+  }
+
+  close(): void {
+    this.#agent?.destroy();
+  }
+}
