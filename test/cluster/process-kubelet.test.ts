@@ -1,7 +1,7 @@
 // The process kubelet against the real apiserver and controllers, with the harness's echo program
 // (image searchkube/test-echo:*) standing in for a real workload.
 import { describe, expect, it } from 'vitest';
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { AuthenticationV1Api, KubeConfig, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { eventually, getJson, isPodReady, useNamespace } from '../harness/testing.ts';
 
 const ns = useNamespace('kubelet');
@@ -127,6 +127,12 @@ describe('process kubelet: StatefulSet with a PVC', () => {
     expect(firstInfo.env.FROM_CONFIGMAP).toBe('test');
     expect(firstInfo.env.POD_NAME).toBe('echo-0');
     expect(firstInfo.env.GREETING).toBe('hello echo-0');
+
+    // The service-account token volume is a local dir; KUBECONFIG points in-cluster clients at it.
+    const podKc = new KubeConfig();
+    podKc.loadFromFile(firstInfo.env.KUBECONFIG!);
+    const review = await podKc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    expect(review.status?.userInfo?.username).toBe(`system:serviceaccount:${ns.name}:default`);
 
     const sts = await eventually('StatefulSet readyReplicas=1', async () => {
       const s = await apps.readNamespacedStatefulSet({ name: 'echo', namespace: ns.name });
