@@ -21,6 +21,10 @@ import { Vocabulary } from './vocabulary.ts';
  * Internal ids order placeholder results, like Meilisearch's document ids.
  */
 
+/** Ids are renumbered when the id space exceeds COMPACT_FACTOR x live documents + COMPACT_SLACK. */
+const COMPACT_FACTOR = 2;
+const COMPACT_SLACK = 4096;
+
 export function filterableAttributePatterns(settings: Settings): string[] {
   const out: string[] = [];
   for (const rule of settings.filterableAttributes) {
@@ -54,7 +58,11 @@ export class SearchCore implements IndexCore, IndexState {
   readonly #indexer = new DocumentIndexer(this);
   readonly scratch = new ScratchArrays();
 
-  constructor(settings: Settings, primaryKey: string | null) {
+  readonly #compactSlack: number;
+
+  /** `options.compactSlack` lowers the renumbering threshold (tests). */
+  constructor(settings: Settings, primaryKey: string | null, options: { compactSlack?: number } = {}) {
+    this.#compactSlack = options.compactSlack ?? COMPACT_SLACK;
     this.settings = settings;
     this.primaryKey = primaryKey;
     this.facets = new FacetIndex((path) => this.#isFaceted(path));
@@ -173,6 +181,34 @@ export class SearchCore implements IndexCore, IndexState {
     this.postings.seal(this.vocabulary.size, alive);
     this.facets.seal(isAlive);
     this.#dirty = false;
+    if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) this.#compactIds();
+  }
+
+  /**
+   * Renumbers live documents 0..n-1 (keeping their order) once replaced and deleted documents
+   * have left too many unused ids: every per-document array is sized by the id space. The
+   * mapping is monotonic, so sorted id lists stay sorted.
+   */
+  #compactIds(): void {
+    const mapping = new Int32Array(this.#nextId).fill(-1);
+    const externals: Array<DocumentId | undefined> = [];
+    let next = 0;
+    for (let d = 0; d < this.#nextId; d++) {
+      if (!hasDoc(this.alive, d)) continue;
+      mapping[d] = next;
+      const ext = this.#internalToExternal[d]!;
+      externals[next] = ext;
+      this.#externalToInternal.set(ext, next);
+      next++;
+    }
+    this.postings.remapDocs(mapping);
+    this.facets.remapDocs(mapping, next);
+    this.fieldLengths.remapDocs(mapping, next);
+    this.#internalToExternal = externals;
+    this.#nextId = next;
+    this.alive = emptySet(Math.max(1024, next));
+    for (let d = 0; d < next; d++) addDoc(this.alive, d);
+    this.#indexer.reset();
   }
 
   applySettings(settings: Settings, source: DocumentSource): void {

@@ -222,6 +222,33 @@ export class FacetIndex {
     this.#lastDoc = -1;
   }
 
+  /** Applies a monotonic id renumbering (after seal: every listed document is alive). */
+  remapDocs(mapping: Int32Array, capacity: number): void {
+    const remap = (list: GrowableU32): void => {
+      const d = list.data;
+      for (let i = 0; i < list.length; i++) d[i] = mapping[d[i]!]!;
+    };
+    for (const field of this.fields.values()) {
+      for (const entry of field.strings.values()) remap(entry.docs);
+      for (const docs of field.numbers.values()) remap(docs);
+      remap(field.exists);
+      remap(field.nulls);
+      remap(field.empties);
+      field.invalidate();
+    }
+    const lat = new Float64Array(capacity).fill(NaN);
+    const lng = new Float64Array(capacity).fill(NaN);
+    for (let d = 0; d < Math.min(this.lat.length, mapping.length); d++) {
+      const to = mapping[d]!;
+      if (to >= 0) {
+        lat[to] = this.lat[d]!;
+        lng[to] = this.lng[d]!;
+      }
+    }
+    this.lat = lat;
+    this.lng = lng;
+  }
+
   removeGeo(doc: number): void {
     if (doc < this.lat.length) {
       this.lat[doc] = NaN;

@@ -29,6 +29,15 @@ export class FieldLengths {
     for (const arr of this.#byField) if (arr !== undefined && doc < arr.length) arr[doc] = 0;
   }
 
+  /** Applies an id renumbering (-1 = dropped). */
+  remapDocs(mapping: Int32Array, capacity: number): void {
+    this.#byField = this.#byField.map((arr) => {
+      const next = new Uint16Array(Math.max(64, capacity));
+      for (let d = 0; d < Math.min(arr.length, mapping.length); d++) if (mapping[d]! >= 0) next[mapping[d]!] = arr[d]!;
+      return next;
+    });
+  }
+
   clear(): void {
     this.#byField = [];
   }

@@ -186,6 +186,12 @@ export class Postings {
     this.#needsSeal = false;
   }
 
+  /** Applies a monotonic id renumbering to the sealed form (no pending pairs, all alive). */
+  remapDocs(mapping: Int32Array): void {
+    const docs = this.docs;
+    for (let p = 0; p < docs.length; p++) docs[p] = mapping[docs[p]!]!;
+  }
+
   /** Number of documents containing the term (sealed form). */
   docCount(term: number): number {
     if (term >= this.sealedTermCount) return 0;

@@ -1,5 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
-import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
+import { filterableNames as filterableAttributeNames, isFacetSearchable, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import { evaluateFilterInput } from '../filter-input.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult } from '../types.ts';
 import { facetValueCounts } from './facet-distribution.ts';
@@ -20,7 +20,7 @@ export function executeFacetSearch(state: IndexState, params: FacetSearchParams,
   const settings = state.settings;
   if (!settings.facetSearch) throw new EngineError('facet_search_disabled', 'The facet search is disabled for this index');
   const name = params.facetName;
-  if (!isFilterableAttribute(name, settings.filterableAttributes)) {
+  if (!isFilterableAttribute(name, settings.filterableAttributes) || !isFacetSearchable(name, settings.filterableAttributes)) {
     const available = filterableAttributeNames(settings.filterableAttributes);
     const tail = available.length === 0 ? 'This index does not have configured filterable attributes.' : `Available filterable attributes patterns are: \`${available.join(', ')}\`.`;
     throw new EngineError('invalid_facet_search_facet_name', `Attribute \`${name}\` is not filterable. ${tail}`);

@@ -34,6 +34,7 @@ export interface RankingContext {
   maxTypos: number;
   /** Number of distinct attribute ranks (for the attribute rule's score). */
   attributeRanks: number;
+  proximityPrecision: 'byWord' | 'byAttribute';
 }
 
 function wordsRule(ctx: RankingContext): RankingRule {
@@ -91,8 +92,15 @@ export function pairProximity(a: readonly number[], aSpan: number, b: readonly n
   return best;
 }
 
+/** proximityPrecision "byAttribute": two words are close when in the same attribute at all. */
+function attributeProximity(a: readonly number[], b: readonly number[]): number {
+  for (const x of a) for (const y of b) if (x >>> FIELD_SHIFT === y >>> FIELD_SHIFT) return 0;
+  return MAX_PROXIMITY;
+}
+
 function proximityRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
+  const byAttribute = ctx.proximityPrecision === 'byAttribute';
   const spans = ctx.words.map((w) => (w.phrase === null ? 0 : w.phrase.length - 1));
   return {
     name: 'proximity',
@@ -107,7 +115,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
         const i = 31 - Math.clz32(mask & -mask);
         mask &= mask - 1;
         const list = ctx.positions.positions(i, d, false);
-        if (prev >= 0) sum += pairProximity(prevList, spans[prev]!, list);
+        if (prev >= 0) sum += byAttribute ? attributeProximity(prevList, list) : pairProximity(prevList, spans[prev]!, list);
         prev = i;
         prevList = list;
       }

@@ -158,6 +158,7 @@ export function matchQuery(
     capacity,
     maxTypos: parsed.words.reduce((sum, w) => sum + w.typoBudget, 0),
     attributeRanks,
+    proximityPrecision: settings.proximityPrecision,
   };
   return { docs, ctx, words: n };
 }
