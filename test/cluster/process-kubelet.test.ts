@@ -1,7 +1,7 @@
 // The process kubelet against the real apiserver and controllers, with the harness's echo program
 // (image searchkube/test-echo:*) standing in for a real workload.
 import { describe, expect, it } from 'vitest';
-import { AuthenticationV1Api, KubeConfig, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import { AuthenticationV1Api, BatchV1Api, KubeConfig, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { eventually, getJson, isPodReady, useNamespace } from '../harness/testing.ts';
 
 const ns = useNamespace('kubelet');
@@ -238,6 +238,30 @@ describe('process kubelet: containers', () => {
     const log = `${ns.clients.stateDir}/pods/${pod.metadata!.uid}/volumes/work/order`;
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(log, 'utf8')).toBe('init-1\ninit-2\nmain\n');
+  });
+
+  it('runs a Job to completion (pod Succeeded, Job Complete)', async () => {
+    const batch = ns.clients.kc.makeApiClient(BatchV1Api);
+    await batch.createNamespacedJob({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'once' },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'main', image: 'searchkube/test-echo:1', args: ['--exit-after-ms', '100', '--exit-code', '0'] }],
+            },
+          },
+        },
+      },
+    });
+    const job = await eventually('Job once Complete', async () => {
+      const j = await batch.readNamespacedJob({ name: 'once', namespace: ns.name });
+      return j.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
+    });
+    expect(job.status?.succeeded).toBe(1);
   });
 
   it('reports an image it cannot run and never makes the pod Ready', async () => {
