@@ -282,7 +282,7 @@ async function stopAll(state: ClusterState): Promise<string[]> {
     const p = byName.get(name);
     if (!p) continue;
     if (!isAlive(p)) {
-      report.push(`${name} (pid ${p.pid}) was not running`);
+      report.push(`${name} (pid ${p.pid}) had already exited (crashed or killed); last lines of its log:\n${tail(p.log, 10).replace(/^/gm, '    | ')}`);
       continue;
     }
     await stopProcess(p, name === 'process-kubelet' ? 40_000 : 10_000);
