@@ -30,8 +30,8 @@ function popcount(v: number): number {
 
 export function selectCandidates(matches: WordMatches[], strategy: MatchingStrategy, capacity: number, scratch?: ScratchArrays): Candidates {
   const n = matches.length;
-  const activeMask = scratch?.get(Uint32Array) ?? new Uint32Array(capacity);
-  const activeCount = scratch?.get(Uint8Array) ?? new Uint8Array(capacity);
+  const activeMask = scratch?.take(Uint32Array) ?? new Uint32Array(capacity);
+  const activeCount = scratch?.take(Uint8Array) ?? new Uint8Array(capacity);
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   if (n === 0) return { docs: new Uint32Array(0), activeMask, activeCount };
 

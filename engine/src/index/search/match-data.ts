@@ -84,25 +84,27 @@ export function computeWordMatches(
 ): WordMatches {
   let chainMode = mode;
   if (chainMode === 'all' && word.phrase === null && word.alternatives.length === 0 && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
+  // Per-document entries are only meaningful for documents in `docs`: they are initialized when
+  // a document first matches (touch), so recycled arrays need no clearing.
   const m: WordMatches =
     scratch === undefined
       ? {
           docs: emptySet(capacity),
           count: 0,
-          minTypo: new Uint8Array(capacity).fill(NO_MATCH),
+          minTypo: new Uint8Array(capacity),
           exactHit: new Uint8Array(capacity),
-          bestRank: new Uint16Array(capacity).fill(0xffff),
-          bestPos: new Uint16Array(capacity).fill(0xffff),
-          head: chainMode === 'none' ? null : new Int32Array(capacity).fill(-1),
+          bestRank: new Uint16Array(capacity),
+          bestPos: new Uint16Array(capacity),
+          head: chainMode === 'none' ? null : new Int32Array(capacity),
         }
       : {
-          docs: emptySet(capacity),
+          docs: scratch.bitset(),
           count: 0,
-          minTypo: scratch.get(Uint8Array, NO_MATCH),
-          exactHit: scratch.get(Uint8Array),
-          bestRank: scratch.get(Uint16Array, 0xffff),
-          bestPos: scratch.get(Uint16Array, 0xffff),
-          head: chainMode === 'none' ? null : scratch.get(Int32Array, -1),
+          minTypo: scratch.take(Uint8Array),
+          exactHit: scratch.take(Uint8Array),
+          bestRank: scratch.take(Uint16Array),
+          bestPos: scratch.take(Uint16Array),
+          head: chainMode === 'none' ? null : scratch.take(Int32Array),
         };
   if (word.phrase !== null) {
     if (word.phrase.every((t) => t !== undefined)) matchPhrase(word.phrase as number[], 0, true, postings, candidates, fields, chains, m, chainMode, startLimit);
@@ -125,16 +127,13 @@ export function computeWordMatches(
         const f = o >>> FIELD_SHIFT;
         const r = rankOfField[f] ?? -1;
         if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+        if (rank === 0xffff) touch(m, d);
         const ps = o & POSITION_MASK;
         if (r < rank) rank = r;
         if (ps < pos) pos = ps;
         if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
       }
       if (rank === 0xffff) continue;
-      if (m.minTypo[d] === NO_MATCH) {
-        m.docs[d >>> 5]! |= 1 << (d & 31);
-        m.count++;
-      }
       if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
       if (der.exact) m.exactHit[d] = 1;
       if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
@@ -142,6 +141,20 @@ export function computeWordMatches(
     }
   }
   return m;
+}
+
+/** Adds `d` to the word's documents, initializing its entries the first time. */
+function touch(m: WordMatches, d: number): void {
+  const w = d >>> 5;
+  const bit = 1 << (d & 31);
+  if ((m.docs[w]! & bit) !== 0) return;
+  m.docs[w]! |= bit;
+  m.count++;
+  m.minTypo[d] = NO_MATCH;
+  m.exactHit[d] = 0;
+  m.bestRank[d] = 0xffff;
+  m.bestPos[d] = 0xffff;
+  if (m.head !== null) m.head[d] = -1;
 }
 
 /** Index of `doc` in the sorted docs of `term`, or -1. */
@@ -212,10 +225,7 @@ function matchPhrase(
       for (let j = 1; j < terms.length && all; j++) all = hasOccurrence(postings, pairs[j - 1]!, o + j);
       if (!all) continue;
       const ps = o & POSITION_MASK;
-      if (m.minTypo[d] === NO_MATCH) {
-        m.docs[d >>> 5]! |= 1 << (d & 31);
-        m.count++;
-      }
+      touch(m, d);
       if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
       if (exact) m.exactHit[d] = 1;
       if (r < m.bestRank[d]!) m.bestRank[d] = r;

@@ -11,18 +11,44 @@ type TypedCtor<T extends Typed> = new (length: number) => T;
 export class ScratchArrays {
   #pools = new Map<TypedCtor<Typed>, { arrays: Typed[]; used: number }>();
   #length = -1;
+  #bitsets: Uint32Array[] = [];
+  #bitsetsUsed = 0;
 
   /** Starts a search over ids [0, length): every array handed out before may be reused. */
   reset(length: number): void {
     if (length !== this.#length) {
       this.#pools.clear();
+      this.#bitsets = [];
       this.#length = length;
     }
     for (const pool of this.#pools.values()) pool.used = 0;
+    this.#bitsetsUsed = 0;
+  }
+
+  /** An empty document set (bitset) for ids [0, length). */
+  bitset(): Uint32Array {
+    if (this.#bitsetsUsed < this.#bitsets.length) {
+      const set = this.#bitsets[this.#bitsetsUsed++]!;
+      set.fill(0);
+      return set;
+    }
+    const set = new Uint32Array((this.#length + 31) >>> 5);
+    this.#bitsets.push(set);
+    this.#bitsetsUsed++;
+    return set;
   }
 
   /** An array of the search length, filled with `value`. */
   get<T extends Typed>(ctor: TypedCtor<T>, value = 0): T {
+    return this.#next(ctor, true, value);
+  }
+
+  /** An array of the search length with whatever a previous search left in it. */
+  take<T extends Typed>(ctor: TypedCtor<T>): T {
+    return this.#next(ctor, false, 0);
+  }
+
+  #next<T extends Typed>(ctor: TypedCtor<T>, clear: boolean, value: number): T {
     let pool = this.#pools.get(ctor as TypedCtor<Typed>);
     if (pool === undefined) {
       pool = { arrays: [], used: 0 };
@@ -31,7 +57,7 @@ export class ScratchArrays {
     let array: T;
     if (pool.used < pool.arrays.length) {
       array = pool.arrays[pool.used] as T;
-      array.fill(value);
+      if (clear) array.fill(value);
     } else {
       array = new ctor(this.#length);
       if (value !== 0) array.fill(value);

@@ -141,8 +141,9 @@ export function matchQuery(
   if (n === 0) {
     // Only negations (or nothing but separators): every remaining document, as a placeholder.
     docs = setToArray(candidates);
-    activeMask = scratch.get(Uint32Array);
-    activeCount = scratch.get(Uint8Array);
+    // Not read: without query words no rule looks at active words.
+    activeMask = scratch.take(Uint32Array);
+    activeCount = scratch.take(Uint8Array);
   } else {
     ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity, scratch));
   }
