@@ -1,0 +1,82 @@
+// The outer shell of a SearchInstance reconcile: read the instance from the cache, take the
+// deletion path or make sure the finalizer is there, run the ensure-steps in order, then write
+// the status if it changed. Every step observes before it acts, so a pass interrupted anywhere
+// (an operator killed mid-way) is finished by the next one.
+import { INSTANCE_FINALIZER } from '../../api/group.ts';
+import type { SearchInstance } from '../../api/search-instance.ts';
+import type { ReconcileResult } from '../../kube/controller.ts';
+import { engineBaseUrl } from '../../engine-client/client.ts';
+import { errMessage, isConflict } from '../../kube/errors.ts';
+import { addFinalizer, hasFinalizer, isBeingDeleted } from '../../kube/finalizers.ts';
+import { patchStatusIfChanged } from '../../kube/status.ts';
+import { ENGINE_PORT, instanceNames, serviceEndpoint } from '../../resources/names.ts';
+import type { InstanceDeps } from './deps.ts';
+import { ensureMasterKey } from './ensure-secret.ts';
+import { ensureVolumes } from './ensure-volumes.ts';
+import { ensureService, ensureStatefulSet } from './ensure-workload.ts';
+import { finalize } from './finalize.ts';
+import { computeStatus, isPodReady } from './instance-status.ts';
+import type { Observations } from './observations.ts';
+import { SEARCHINSTANCES } from './resource-types.ts';
+
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+export async function reconcileInstance(deps: InstanceDeps, key: string): Promise<ReconcileResult & { observations?: Observations }> {
+  const { namespace, name } = splitKey(key);
+  let si = deps.cache.instances.get(namespace, name);
+  if (!si) return {}; // deleted; owned objects go with their owner references
+  try {
+    if (isBeingDeleted(si)) {
+      await finalize(deps, si);
+      return {};
+    }
+    if (!hasFinalizer(si, INSTANCE_FINALIZER)) si = await addFinalizer(deps.api, SEARCHINSTANCES, si, INSTANCE_FINALIZER);
+    return await reconcileLive(deps, si);
+  } catch (e) {
+    // A conflict only means our cache was behind; the retry starts from fresh state. No event.
+    if (!isConflict(e)) await deps.events.record(si, 'Warning', 'ReconcileError', errMessage(e));
+    throw e;
+  }
+}
+
+async function reconcileLive(deps: InstanceDeps, si: SearchInstance): Promise<ReconcileResult & { observations: Observations }> {
+  const obs: Observations = { writes: [] };
+  const masterKey = await ensureMasterKey(deps, si, obs);
+  if (!obs.blocked) await ensureVolumes(deps, si, obs);
+  if (!obs.blocked) await ensureStatefulSet(deps, si, obs);
+  if (!obs.blocked) await ensureService(deps, si, obs);
+  if (!obs.blocked) {
+    obs.pod = deps.cache.pods.get(si.metadata.namespace!, instanceNames(si.metadata.name!).pod);
+    if (masterKey && isPodReady(obs.pod)) await readStats(deps, si, obs, masterKey);
+  }
+
+  const status = computeStatus(si, obs, new Date(deps.clock.now()));
+  const before = si.status?.phase;
+  const patched = await patchStatusIfChanged(deps.api, SEARCHINSTANCES, si, status);
+  if (patched) {
+    obs.writes.push('patch status');
+    if (before !== status.phase) {
+      const ready = status.conditions?.find((c) => c.type === 'Ready');
+      await deps.events.record(si, status.phase === 'Failed' ? 'Warning' : 'Normal', status.phase ?? 'Unknown', ready?.message ?? '');
+    }
+  }
+  if (obs.writes.length > 0) deps.log(`${si.metadata.namespace}/${si.metadata.name}: ${obs.writes.join(', ')}`);
+  // Ready: come back for fresh stats. Not ready: owned-object events wake us, but a blocked
+  // instance (missing Secret, dump not ready) depends on objects we do not watch.
+  const requeueAfterMs = status.phase === 'Ready' ? deps.statsIntervalMs : deps.pendingRequeueMs;
+  return { requeueAfterMs, observations: obs };
+}
+
+async function readStats(deps: InstanceDeps, si: SearchInstance, obs: Observations, masterKey: string): Promise<void> {
+  const url = engineBaseUrl(deps.engineAccess, serviceEndpoint(si), obs.pod?.status?.podIP, ENGINE_PORT);
+  if (!url) return;
+  try {
+    obs.stats = await deps.engineStats(url, masterKey);
+  } catch (e) {
+    // Stats are informative; an engine that answers /health but not /stats keeps its old numbers.
+    deps.log(`${si.metadata.namespace}/${si.metadata.name}: stats from ${url} failed: ${errMessage(e)}`);
+  }
+}
