@@ -19,6 +19,17 @@ export interface FacetString {
   docs: GrowableU32;
 }
 
+/**
+ * Document -> values of one field, as compressed rows over value ids: value id i is the i-th
+ * number in ascending order, then the strings in ascending order (the index order).
+ */
+export interface DocValues {
+  start: Uint32Array;
+  values: Uint32Array;
+  numbers: Float64Array;
+  strings: string[];
+}
+
 export class FacetField {
   readonly strings = new Map<string, FacetString>();
   readonly numbers = new Map<number, GrowableU32>();
@@ -28,6 +39,37 @@ export class FacetField {
   #sortedNumbers: Float64Array | null = null;
   #sortedStrings: string[] | null = null;
   readonly #sortRanks = new Map<string, Uint32Array>();
+  #docValues: DocValues | null = null;
+  /** Total (value, document) entries, numbers and strings. */
+  #entries = -1;
+
+  entryCount(): number {
+    if (this.#entries < 0) {
+      let n = 0;
+      for (const docs of this.numbers.values()) n += docs.length;
+      for (const entry of this.strings.values()) n += entry.docs.length;
+      this.#entries = n;
+    }
+    return this.#entries;
+  }
+
+  /** The values of every document (cached until the field changes). */
+  docValues(capacity: number): DocValues {
+    if (this.#docValues !== null && this.#docValues.start.length === capacity + 1) return this.#docValues;
+    const numbers = this.sortedNumbers();
+    const strings = this.sortedStrings();
+    const lists = [...Array.from(numbers, (n) => this.numbers.get(n)!), ...strings.map((k) => this.strings.get(k)!.docs)];
+    const start = new Uint32Array(capacity + 1);
+    for (const list of lists) for (let i = 0; i < list.length; i++) if (list.data[i]! < capacity) start[list.data[i]! + 1]!++;
+    for (let d = 0; d < capacity; d++) start[d + 1]! += start[d]!;
+    const values = new Uint32Array(start[capacity]!);
+    const fill = start.slice(0, capacity);
+    lists.forEach((list, v) => {
+      for (let i = 0; i < list.length; i++) if (list.data[i]! < capacity) values[fill[list.data[i]!]!++] = v;
+    });
+    this.#docValues = { start, values, numbers, strings };
+    return this.#docValues;
+  }
 
   /** Distinct numeric values, ascending. */
   sortedNumbers(): Float64Array {
@@ -47,6 +89,8 @@ export class FacetField {
     this.#sortedNumbers = null;
     this.#sortedStrings = null;
     this.#sortRanks.clear();
+    this.#docValues = null;
+    this.#entries = -1;
   }
 
   /**

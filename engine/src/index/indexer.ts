@@ -26,6 +26,7 @@ export interface IndexerDeps {
 }
 
 const NON_ASCII_RE = /[^\x00-\x7f]/;
+const MAX_FIELD_ID = 0xffff;
 
 function isAsciiWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
@@ -147,7 +148,8 @@ export class DocumentIndexer {
       const text = leafText(value);
       if (text === null) return;
       const fieldId = deps.fields.id(path);
-      if (deps.searchRank(fieldId) < 0) return;
+      // Occurrences pack the field id in 16 bits (Meilisearch also caps fields at 65535).
+      if (fieldId > MAX_FIELD_ID || deps.searchRank(fieldId) < 0) return;
       const previous = lastPosition.get(fieldId);
       const first = previous === undefined ? 0 : previous + HARD_SEPARATOR_GAP;
       let words = 0;

@@ -12,22 +12,10 @@ export class DistinctFilter {
   #seen: Uint8Array;
 
   constructor(facets: FacetIndex, attribute: string, capacity: number) {
-    const field = facets.field(attribute);
-    const lists: Array<{ data: Uint32Array; length: number }> = [];
-    if (field !== undefined) {
-      for (const docs of field.numbers.values()) lists.push(docs);
-      for (const entry of field.strings.values()) lists.push(entry.docs);
-    }
-    const count = new Uint32Array(capacity + 1);
-    for (const list of lists) for (let i = 0; i < list.length; i++) count[list.data[i]! + 1]!++;
-    for (let d = 0; d < capacity; d++) count[d + 1]! += count[d]!;
-    this.#start = count;
-    this.#groups = new Uint32Array(count[capacity]!);
-    const fill = count.slice(0, capacity);
-    lists.forEach((list, g) => {
-      for (let i = 0; i < list.length; i++) this.#groups[fill[list.data[i]!]!++] = g;
-    });
-    this.#seen = new Uint8Array(lists.length);
+    const values = facets.field(attribute)?.docValues(capacity);
+    this.#start = values?.start ?? new Uint32Array(capacity + 1);
+    this.#groups = values?.values ?? new Uint32Array(0);
+    this.#seen = new Uint8Array(values === undefined ? 0 : values.numbers.length + values.strings.length);
   }
 
   /** True if `doc` is the first of its group(s); records its groups. */

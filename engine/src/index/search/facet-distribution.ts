@@ -49,11 +49,49 @@ function sortOrder(settings: Settings, name: string): 'alpha' | 'count' {
   return by[name] ?? by['*'] ?? 'alpha';
 }
 
-export function facetValueCounts(field: FacetField, candidates: DocSet): Array<{ value: string; key: string; count: number }> {
-  const out: Array<{ value: string; key: string; count: number }> = [];
+export interface FacetCount {
+  /** As shown: the number's JSON spelling or the first original spelling of the string. */
+  value: string;
+  /** Normalized key. */
+  key: string;
+  count: number;
+  /** Set for numeric values. */
+  number?: number;
+}
+
+/** Below this ratio of candidates to field entries, counting walks the candidates' values. */
+const WALK_CANDIDATES_RATIO = 0.25;
+/** Tests force either path. */
+export const facetCountingPaths = { candidatesRatio: WALK_CANDIDATES_RATIO };
+
+export function facetValueCounts(
+  field: FacetField,
+  candidates: DocSet,
+  candidateList?: Uint32Array,
+  capacity?: number,
+): FacetCount[] {
+  const out: FacetCount[] = [];
+  if (candidateList !== undefined && capacity !== undefined && candidateList.length < facetCountingPaths.candidatesRatio * field.entryCount()) {
+    // Few candidates: count their values instead of walking every value's document list.
+    const { start, values, numbers, strings } = field.docValues(capacity);
+    const counts = new Uint32Array(numbers.length + strings.length);
+    for (let k = 0; k < candidateList.length; k++) {
+      const d = candidateList[k]!;
+      for (let i = start[d]!, e = start[d + 1]!; i < e; i++) counts[values[i]!]!++;
+    }
+    for (let v = 0; v < counts.length; v++) {
+      if (counts[v] === 0) continue;
+      if (v < numbers.length) out.push({ value: String(numbers[v]), key: String(numbers[v]), count: counts[v]!, number: numbers[v]! });
+      else {
+        const key = strings[v - numbers.length]!;
+        out.push({ value: field.strings.get(key)!.original, key, count: counts[v]! });
+      }
+    }
+    return out;
+  }
   for (const n of field.sortedNumbers()) {
     const count = countIn(field.numbers.get(n)!, candidates);
-    if (count > 0) out.push({ value: String(n), key: String(n), count });
+    if (count > 0) out.push({ value: String(n), key: String(n), count, number: n });
   }
   for (const key of field.sortedStrings()) {
     const entry = field.strings.get(key)!;
@@ -68,6 +106,8 @@ export function computeFacets(
   settings: Settings,
   facets: FacetIndex,
   candidates: DocSet,
+  candidateList?: Uint32Array,
+  capacity?: number,
 ): { facetDistribution: Record<string, Record<string, number>>; facetStats: Record<string, { min: number; max: number }> } {
   const facetDistribution: Record<string, Record<string, number>> = {};
   const facetStats: Record<string, { min: number; max: number }> = {};
@@ -77,15 +117,18 @@ export function computeFacets(
     facetDistribution[name] = dist;
     if (field === undefined) continue;
     // Alphabetical order is the index order: numbers ascending, then strings.
-    const values = facetValueCounts(field, candidates);
+    const values = facetValueCounts(field, candidates, candidateList, capacity);
     if (sortOrder(settings, name) === 'count') values.sort((a, b) => b.count - a.count);
     for (const v of values.slice(0, settings.faceting.maxValuesPerFacet)) dist[v.value] = v.count;
-    // Stats: the smallest and largest numbers present among the candidates.
-    const numbers = field.sortedNumbers();
+    // Stats: the smallest and largest numbers present among the candidates (numbers come
+    // first, in ascending order, in the counted values).
     let min: number | undefined;
     let max: number | undefined;
-    for (let i = 0; i < numbers.length && min === undefined; i++) if (countIn(field.numbers.get(numbers[i]!)!, candidates) > 0) min = numbers[i]!;
-    for (let i = numbers.length - 1; i >= 0 && max === undefined; i--) if (countIn(field.numbers.get(numbers[i]!)!, candidates) > 0) max = numbers[i]!;
+    for (const v of values) {
+      if (v.number === undefined) continue;
+      if (min === undefined || v.number < min) min = v.number;
+      if (max === undefined || v.number > max) max = v.number;
+    }
     if (min !== undefined && max !== undefined) facetStats[name] = { min, max };
   }
   return { facetDistribution, facetStats };

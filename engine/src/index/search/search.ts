@@ -244,7 +244,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     result.estimatedTotalHits = totalHits;
   }
   if (facetNames !== null) {
-    const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length));
+    const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length), matching.docs, state.capacity);
     result.facetDistribution = facetDistribution;
     result.facetStats = facetStats;
   }
