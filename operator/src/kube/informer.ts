@@ -11,7 +11,7 @@ import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { KubeApi, WatchEvent } from './client.ts';
 import { errMessage, GoneError, isGone } from './errors.ts';
-import type { ResourceType } from './resource.ts';
+import { apiVersionOf, type ResourceType } from './resource.ts';
 
 export type InformerEvent = 'added' | 'modified' | 'deleted' | 'resync';
 export type InformerHandler<T> = (event: InformerEvent, obj: T) => void;
@@ -147,7 +147,9 @@ export class Informer<T extends KubernetesObject> {
     const list = await api.list<T>(type, namespace, labelSelector ? { labelSelector } : {});
     this.#o.observer?.listed?.(type, list.items.length);
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    for (const item of list.items) {
+      // Items of a list carry no apiVersion/kind; watch events do. Make both look the same.
+      const obj = { apiVersion: apiVersionOf(type), kind: type.kind, ...item } as T;
       const key = objectKey(obj);
       seen.add(key);
       const old = this.#cache.get(key);
