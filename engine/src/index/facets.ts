@@ -1,6 +1,8 @@
 import type { Document } from '../types/document.ts';
 import { GrowableU32, ensureLength } from './growable.ts';
 import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
+import { RadixTree } from './term-dictionary.ts';
+import { normalizeWord } from './tokenizer.ts';
 import { compareFacetStrings, documentGeoPoint, facetKey } from '../filter/index.ts';
 
 /**
@@ -42,6 +44,25 @@ export class FacetField {
   #docValues: DocValues | null = null;
   /** Total (value, document) entries, numbers and strings. */
   #entries = -1;
+  #searchTree: RadixTree<string[]> | null = null;
+
+  /**
+   * Facet search dictionary: string values folded like query words (lowercase, no diacritics)
+   * -> their normalized keys. Built on first use, dropped when the field changes.
+   */
+  searchTree(): RadixTree<string[]> {
+    if (this.#searchTree === null) {
+      const tree = new RadixTree<string[]>();
+      for (const [key, entry] of this.strings) {
+        const folded = normalizeWord(entry.original);
+        const keys = tree.get(folded);
+        if (keys === undefined) tree.set(folded, [key]);
+        else keys.push(key);
+      }
+      this.#searchTree = tree;
+    }
+    return this.#searchTree;
+  }
 
   entryCount(): number {
     if (this.#entries < 0) {
@@ -91,6 +112,7 @@ export class FacetField {
     this.#sortRanks.clear();
     this.#docValues = null;
     this.#entries = -1;
+    this.#searchTree = null;
   }
 
   /**

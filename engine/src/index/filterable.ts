@@ -39,3 +39,9 @@ export function filterableNames(setting: FilterableSetting): string[] {
   const names = setting.flatMap((rule) => (typeof rule === 'string' ? [rule] : rule.attributePatterns));
   return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** The patterns of rules that allow facet search (strings always do), sorted. */
+export function facetSearchableNames(setting: FilterableSetting): string[] {
+  const names = setting.flatMap((rule) => (typeof rule === 'string' ? [rule] : rule.features?.facetSearch === true ? rule.attributePatterns : []));
+  return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -95,7 +95,7 @@ describe('ranking rules', () => {
     );
     const noSortRule = new MemoryIndex(BOOKS, { sortableAttributes: ['price'], rankingRules: ['words'] });
     expect(engineError(() => noSortRule.search({ sort: ['price:asc'] })).message).toBe(
-      'The sort ranking rule must be specified in the ranking rules settings to use the sort parameter at search time.',
+      'You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.',
     );
     expect(engineError(() => index.search({ sort: ['_geoDistance:asc'] })).message).toMatch(/reserved keyword/);
   });
@@ -195,7 +195,12 @@ describe('distinct, facets and facet search', () => {
       { value: 'fantasy', count: 1 },
       { value: 'games', count: 1 },
     ]);
-    expect(engineError(() => index.core.facetSearch({ facetName: 'author' }, index)).code).toBe('invalid_facet_search_facet_name');
+    expect(index.core.facetSearch({ facetName: 'genre', facetQuery: 'scince' }, index).facetHits).toEqual([{ value: 'science fiction', count: 2 }]);
+    expect(engineError(() => index.core.facetSearch({ facetName: 'author' }, index))).toEqual({
+      code: 'invalid_facet_search_facet_name',
+      message:
+        'Attribute `author` is not facet-searchable. Available facet-searchable attributes patterns are: `genre`. To make it facet-searchable add it to the `filterableAttributes` index settings.',
+    });
   });
 });
 

@@ -75,7 +75,7 @@ function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
     if (!searchable.some((s) => s === a || a.startsWith(`${s}.`))) {
       throw new EngineError(
         'invalid_search_attributes_to_search_on',
-        `Attribute \`${a}\` is not searchable. Available searchable attributes are: \`${searchable.join(', ')}\`.`,
+        `Attribute \`${a}\` is not searchable. Available searchable attributes are: \`${[...new Set(searchable)].sort().join(', ')}\`.`,
       );
     }
   }

@@ -49,7 +49,7 @@ export function parseSort(sort: readonly string[], sortableAttributes: readonly 
     criteria.push({ kind: 'field', attribute: expression, ascending });
   }
   if (criteria.length > 0 && !rankingRules.includes('sort')) {
-    throw sortError('The sort ranking rule must be specified in the ranking rules settings to use the sort parameter at search time.');
+    throw sortError('You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.');
   }
   return criteria;
 }
