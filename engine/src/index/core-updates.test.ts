@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import { defaultSettings } from '../types/settings.ts';
 import { SearchCore } from './core.ts';
+import { prefixCachePolicy } from './search/prefix-cache.ts';
 import type { DocumentSource, SearchParams } from './types.ts';
 
 /**
@@ -30,6 +31,8 @@ const QUERIES: SearchParams[] = [
   { q: 'alpha' },
   { q: 'gamma delta' },
   { q: 'epsi' },
+  { q: 'e' },
+  { q: 'g', filter: 'tag = blue' },
   { q: '', filter: 'tag = red OR n > 3' },
   { q: 'beta', facets: ['tag'] },
   { q: '', sort: ['n:asc'] },
@@ -46,6 +49,7 @@ function answer(core: SearchCore, source: DocumentSource): unknown[] {
 
 describe('SearchCore updates', () => {
   it('answers like a fresh core after any sequence of upserts and removals (property)', () => {
+    prefixCachePolicy.minDerivations = 0; // cache every prefix, to check its invalidation
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         let settings = base;
@@ -65,6 +69,7 @@ describe('SearchCore updates', () => {
             core.applySettings(settings, source);
           } else {
             core.search({ q: 'alpha' }, source);
+            core.search({ q: 'e' }, source);
           }
         }
         const fresh = new SearchCore(settings, 'id');
@@ -76,5 +81,6 @@ describe('SearchCore updates', () => {
       }),
       { numRuns: 300 },
     );
+    prefixCachePolicy.minDerivations = 100;
   });
 });

@@ -10,6 +10,7 @@ import { Postings } from './postings.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, type IndexState } from './search/search.ts';
 import { ScratchArrays } from './search/scratch.ts';
+import { PrefixCache } from './search/prefix-cache.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FilterInput, IndexCore, SearchParams, SearchResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
@@ -57,6 +58,9 @@ export class SearchCore implements IndexCore, IndexState {
   #dirty = false;
   readonly #indexer = new DocumentIndexer(this);
   readonly scratch = new ScratchArrays();
+  readonly prefixCache = new PrefixCache();
+  /** Bumped by every seal and settings change; read-side caches compare it. */
+  epoch = 0;
 
   readonly #compactSlack: number;
 
@@ -171,11 +175,13 @@ export class SearchCore implements IndexCore, IndexState {
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
+    this.epoch++;
   }
 
   /** Merges pending writes into the read structures; called before every read. */
   seal(): void {
     if (!this.#dirty) return;
+    this.epoch++;
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
     this.postings.seal(this.vocabulary.size, alive);
@@ -225,6 +231,7 @@ export class SearchCore implements IndexCore, IndexState {
       !same(before.sortableAttributes, settings.sortableAttributes) ||
       before.distinctAttribute !== settings.distinctAttribute;
     this.#configure(settings);
+    this.epoch++;
     if (!textChanged && !facetsChanged) return;
     this.seal();
     if (textChanged) {

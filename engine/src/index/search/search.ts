@@ -20,6 +20,7 @@ import { OccurrenceChains, PositionLookup, computeWordMatches, type FieldRules, 
 import { parseQuery } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
+import { prefixCachePolicy, restrict, type PrefixCache } from './prefix-cache.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort } from './sort-params.ts';
 
@@ -47,6 +48,10 @@ export interface IndexState {
   searchRank(fieldId: number): number;
   /** Working arrays reused across searches (see scratch.ts). */
   scratch: ScratchArrays;
+  /** Match data of common prefixes, valid while `epoch` is unchanged (see prefix-cache.ts). */
+  prefixCache: PrefixCache;
+  /** Changes whenever the searchable content or settings change. */
+  epoch: number;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -132,9 +137,19 @@ export function matchQuery(
   const n = parsed.words.length;
   // Phrases keep their verified occurrences whenever a position-based rule may read them.
   const positional = (needs.proximity && n >= 2) || needs.exactness;
-  const matches: WordMatches[] = parsed.words.map((w) =>
-    computeWordMatches(w, state.postings, candidates, capacity, rules, chains, positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none', 0, scratch),
-  );
+  const matches: WordMatches[] = parsed.words.map((w) => {
+    const mode = positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none';
+    const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
+    if (!cacheable) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch);
+    const key = `${w.text}\u0000${w.typoBudget}`;
+    let all = state.prefixCache.get(key, state.epoch);
+    if (all === undefined) {
+      // Computed over every live document, in arrays of its own (not the scratch pool).
+      all = computeWordMatches(w, state.postings, state.alive, capacity, rules, chains, 'none', 0);
+      state.prefixCache.set(key, state.epoch, all);
+    }
+    return restrict(all, candidates, candidates === state.alive);
+  });
   let docs: Uint32Array;
   let activeMask: Uint32Array;
   let activeCount: Uint8Array;
