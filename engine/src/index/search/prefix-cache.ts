@@ -1,5 +1,6 @@
 import { countSet, intersectInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
+import type { Derivation } from './query-terms.ts';
 
 /**
  * Match data of short, very common prefixes ("t", "li"...), computed over every live document
@@ -13,17 +14,36 @@ export const prefixCachePolicy = { minDerivations: 100 };
 /** Number of prefixes kept (least recently used dropped first). */
 export const PREFIX_CACHE_SIZE = 16;
 
+/** Number of query words whose derivations are kept. */
+export const DERIVATION_CACHE_SIZE = 256;
+
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
+  readonly #derivations = new Map<string, Derivation[]>();
   #epoch = -1;
+
+  #sync(epoch: number): void {
+    if (epoch === this.#epoch) return;
+    this.#entries.clear();
+    this.#derivations.clear();
+    this.#epoch = epoch;
+  }
+
+  /** Derivations of a query word (prefix extensions and typos cost a dictionary walk). */
+  derivations(key: string, epoch: number, compute: () => Derivation[]): Derivation[] {
+    this.#sync(epoch);
+    let hit = this.#derivations.get(key);
+    if (hit === undefined) {
+      hit = compute();
+      this.#derivations.set(key, hit);
+      if (this.#derivations.size > DERIVATION_CACHE_SIZE) this.#derivations.delete(this.#derivations.keys().next().value!);
+    }
+    return hit;
+  }
 
   /** The cached matches of `key` if the index has not changed since (`epoch`). */
   get(key: string, epoch: number): WordMatches | undefined {
-    if (epoch !== this.#epoch) {
-      this.#entries.clear();
-      this.#epoch = epoch;
-      return undefined;
-    }
+    this.#sync(epoch);
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
       this.#entries.delete(key);
@@ -33,10 +53,7 @@ export class PrefixCache {
   }
 
   set(key: string, epoch: number, matches: WordMatches): void {
-    if (epoch !== this.#epoch) {
-      this.#entries.clear();
-      this.#epoch = epoch;
-    }
+    this.#sync(epoch);
     this.#entries.set(key, matches);
     if (this.#entries.size > PREFIX_CACHE_SIZE) this.#entries.delete(this.#entries.keys().next().value!);
   }

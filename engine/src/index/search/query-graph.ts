@@ -54,7 +54,11 @@ export function buildQueryWords(parts: Part[], options: DerivationOptions): Quer
     const word: QueryWord = {
       text,
       phrase: null,
-      derivations: deriveWord(text, part.isPrefix, options),
+      derivations:
+        options.cachedDerivations === undefined
+          ? deriveWord(text, part.isPrefix, options)
+          : // A copy: concatenations below may add to this word's list.
+            options.cachedDerivations(`${text}\u0000${part.isPrefix ? 1 : 0}`, () => deriveWord(text, part.isPrefix, options)).slice(),
       isPrefix: part.isPrefix,
       typoBudget: budget,
       alternatives: synonymPhrases(text, options),

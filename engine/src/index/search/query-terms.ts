@@ -105,6 +105,8 @@ export interface DerivationOptions {
   prefixSearch: boolean;
   /** Number of documents containing a term (ranks prefix extensions when there are too many). */
   docCount?: (term: number) => number;
+  /** Memoizes derivations by word (and prefix flag) while the index does not change. */
+  cachedDerivations?: (key: string, compute: () => Derivation[]) => Derivation[];
 }
 
 /** Maximum typos allowed for a query word under the settings. */

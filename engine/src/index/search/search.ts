@@ -126,6 +126,7 @@ export function matchQuery(
     synonyms: state.synonyms,
     prefixSearch: settings.prefixSearch !== 'disabled',
     docCount: (term) => state.postings.docCount(term),
+    cachedDerivations: (key, compute) => state.prefixCache.derivations(key, state.epoch, compute),
   });
   const rules = fieldRules(state, searchOn);
   const chains = new OccurrenceChains();
