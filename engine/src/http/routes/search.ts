@@ -3,7 +3,7 @@ import type { Engine } from '../../engine.ts';
 import { EngineError } from '../../errors/engine-error.ts';
 import { jsonBody, queryOf } from '../body.ts';
 import { validateIndexUid } from '../index-uid.ts';
-import { parseSearchParams } from '../../index/search/params.ts';
+import { parseFacetSearchParams, parseSearchParams } from '../../index/search/params.ts';
 import type { FacetSearchParams, FilterInput, SearchParams } from '../../index/types.ts';
 import { isPlainObject, typeError, unknownField } from '../../settings/value-checks.ts';
 import { fuseFilters } from '../../auth/tenant-token.ts';
@@ -60,15 +60,9 @@ export async function searchRoutes(app: FastifyInstance, { engine }: Deps): Prom
   app.post<IndexParams>('/indexes/:uid/facet-search', { config }, async (request) => {
     const uid = validateIndexUid(request.params.uid);
     request.auth.assertIndex(uid);
-    const body = jsonBody(request);
-    if (!isPlainObject(body)) throw typeError('bad_request', '', 'an object', body);
-    const allowed = ['facetName', 'facetQuery', 'q', 'filter', 'matchingStrategy', 'attributesToSearchOn', 'exhaustiveFacetCount'];
-    for (const field of Object.keys(body)) if (!allowed.includes(field)) throw unknownField('bad_request', '', field, allowed);
-    if (body['facetName'] === undefined) throw new EngineError('missing_facet_search_facet_name', 'Missing field `facetName`');
-    if (typeof body['facetName'] !== 'string') throw typeError('invalid_facet_search_facet_name', '.facetName', 'a string', body['facetName']);
-    if (body['facetQuery'] !== undefined && body['facetQuery'] !== null && typeof body['facetQuery'] !== 'string') throw typeError('invalid_facet_search_facet_query', '.facetQuery', 'a string', body['facetQuery']);
+    const parsed = parseFacetSearchParams(jsonBody(request));
     const handle = engine().registry.require(uid);
-    const params = { ...body, filter: withRuleFilter(body['filter'] as FilterInput | undefined, request.auth.ruleFilter(uid)) } as unknown as FacetSearchParams;
+    const params: FacetSearchParams = { ...parsed, filter: withRuleFilter(parsed.filter, request.auth.ruleFilter(uid)) };
     return handle.core.facetSearch(params, handle.source);
   });
 }
