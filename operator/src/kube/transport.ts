@@ -33,6 +33,10 @@ function buildUrl(server: string, spec: RequestSpec): URL {
   return url;
 }
 
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
 export class HttpTransport implements Transport {
   readonly #kc: KubeConfig;
   readonly #server: string;
@@ -56,7 +60,12 @@ export class HttpTransport implements Transport {
       ? new https.Agent({ keepAlive: true, maxSockets: 32, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized ?? true, servername: opts.servername })
       : new http.Agent({ keepAlive: true, maxSockets: 32 });
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers as Record<string, string>) };
-    if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? 'application/json';
+    if (spec.body !== undefined) {
+      headers['content-type'] = spec.contentType ?? 'application/json';
+      // Always a length: Node sends a DELETE body neither chunked nor sized otherwise, and the
+      // server then reads it as the next request on the kept-alive connection.
+      headers['content-length'] = String(Buffer.byteLength(bodyText(spec.body)));
+    }
     return { method: spec.method, headers, agent: this.#agent, ...(opts.auth ? { auth: opts.auth } : {}) };
   }
 
@@ -70,7 +79,7 @@ export class HttpTransport implements Transport {
         this.#observe(spec.method, spec.path, 0);
         reject(e);
       });
-      if (spec.body !== undefined) req.end(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
+      if (spec.body !== undefined) req.end(bodyText(spec.body));
       else req.end();
     });
   }

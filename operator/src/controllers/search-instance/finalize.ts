@@ -66,5 +66,10 @@ export async function finalize(deps: InstanceDeps, si: SearchInstance): Promise<
     const what = policy === 'Retain' ? 'Kept (deletionPolicy Retain)' : 'Deleted (deletionPolicy Delete)';
     await deps.events.record(si, 'Normal', policy === 'Retain' ? 'Retained' : 'Deleted', `${what}: ${done.join(', ')}`);
   }
-  await removeFinalizer(deps.api, SEARCHINSTANCES, si, INSTANCE_FINALIZER);
+  try {
+    await removeFinalizer(deps.api, SEARCHINSTANCES, si, INSTANCE_FINALIZER);
+  } catch (e) {
+    // A second pass from a cache that had not seen the first pass's removal: already gone.
+    if (!isNotFound(e)) throw e;
+  }
 }
