@@ -3,7 +3,8 @@
  * Only whole dumps are listed: a writer's temporary files never match the `<dumpUid>.dump` name.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { namesIn } from './read-dir.ts';
+import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../errors/engine-error.ts';
 
@@ -18,13 +19,7 @@ export interface DumpFile {
 }
 
 export async function listDumpFiles(dumpDir: string): Promise<DumpFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dumpDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await namesIn(dumpDir);
   const files: DumpFile[] = [];
   for (const name of names) {
     const match = DUMP_FILE.exec(name);

@@ -6,7 +6,8 @@
  * documents stream from disk on demand. Every failure is a DumpError naming the dump, and the
  * file and line inside it. `close()` removes the extraction directory.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { namesIn } from './read-dir.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Document } from '../types/document.ts';
@@ -78,13 +79,7 @@ const EXTRACTION_PREFIX = 'searchkube-dump-';
  * it would also delete the extraction of another process that is importing right now.
  */
 export async function removeExtractionLeftovers(tmpDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(tmpDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await namesIn(tmpDir);
   const removed = names.filter((name) => name.startsWith(EXTRACTION_PREFIX)).sort().map((name) => join(tmpDir, name));
   for (const path of removed) await rm(path, { recursive: true, force: true });
   return removed;

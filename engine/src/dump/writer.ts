@@ -9,7 +9,8 @@
  * `removeDumpLeftovers` (called at engine start) deletes. This is stricter than Meilisearch,
  * which compresses straight into the final name.
  */
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { namesIn } from './read-dir.ts';
 import { join } from 'node:path';
 import type { Document } from '../types/document.ts';
 import type { StoredKey } from '../types/key.ts';
@@ -95,13 +96,7 @@ export async function writeDump({ dumpDir, dumpUid, source, signal }: WriteDumpO
 
 /** Deletes what a killed writer left in the dump dir; returns the removed paths. Not while a writer runs. */
 export async function removeDumpLeftovers(dumpDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dumpDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await namesIn(dumpDir);
   const removed: string[] = [];
   for (const name of names.filter((n) => LEFTOVER.test(n)).sort()) {
     const path = join(dumpDir, name);
