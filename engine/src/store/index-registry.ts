@@ -10,12 +10,14 @@ import { createIndexCore } from '../index/index.ts';
 import { EngineError } from '../errors/engine-error.ts';
 
 export class IndexHandle {
-  record: IndexRecord;
+  #record: IndexRecord;
+  /** Document stats cost a pass over every document: cached until the next write. */
+  #stats: { fieldDistribution: Record<string, number>; rawDocumentBytes: number } | null = null;
   readonly core: IndexCore;
   readonly source: DocumentSource;
 
   constructor(db: Database, record: IndexRecord, core: IndexCore) {
-    this.record = record;
+    this.#record = record;
     this.core = core;
     const documents = db.documents;
     const internalId = (): number => this.record.internalId;
@@ -23,6 +25,16 @@ export class IndexHandle {
       get: (id) => documents.get(internalId(), id),
       entries: () => documents.entries(internalId()),
     };
+  }
+
+  get record(): IndexRecord {
+    return this.#record;
+  }
+
+  /** Every write to an index replaces its record (updatedAt), which also drops cached stats. */
+  set record(record: IndexRecord) {
+    this.#record = record;
+    this.#stats = null;
   }
 
   get uid(): string {
@@ -35,6 +47,11 @@ export class IndexHandle {
 
   /** Field -> number of documents holding it, and the stored size, counted from the documents. */
   documentStats(): { fieldDistribution: Record<string, number>; rawDocumentBytes: number } {
+    this.#stats ??= this.#countDocumentStats();
+    return this.#stats;
+  }
+
+  #countDocumentStats(): { fieldDistribution: Record<string, number>; rawDocumentBytes: number } {
     const fieldDistribution: Record<string, number> = {};
     let rawDocumentBytes = 0;
     for (const [, document] of this.source.entries()) {
