@@ -1,5 +1,5 @@
-// SearchDump: one dump of one instance, a one-shot request like a Job (its controller is a later
-// issue; the kind, its schema and its status shape are defined now so the contract is fixed).
+// SearchDump: one dump of one instance, a one-shot request like a Job (controller:
+// operator/src/controllers/search-dump).
 import { conditionsSchema, localRefSchema, type Condition, type CustomObject, type LocalObjectReference } from './common.ts';
 import { int, obj, str, timestamp, type Schema } from './schema.ts';
 
@@ -22,6 +22,12 @@ export interface SearchDumpSpec {
 export interface SearchDumpStatus {
   phase?: DumpPhase;
   taskUid?: number;
+  /**
+   * The engine's newest task uid just before the operator asked for the dump (its intent, written
+   * before POST /dumps): a restarted operator adopts the first dump task after it instead of
+   * asking for a second dump. See controllers/search-dump/start-dump.ts.
+   */
+  requestedAfterTaskUid?: number;
   dumpUid?: string;
   path?: string;
   sizeBytes?: number;
@@ -50,6 +56,7 @@ export const searchDumpSchema: Schema = obj(
     status: obj({
       phase: str('Pending, Running, Succeeded or Failed.', { enum: ['Pending', 'Running', 'Succeeded', 'Failed'] }),
       taskUid: int('The engine task that creates the dump.'),
+      requestedAfterTaskUid: int('The engine\'s newest task uid when the dump was requested (lets a restarted operator find the task instead of starting a second dump).'),
       dumpUid: str('The engine\'s dump uid, e.g. 20220621-161029217.'),
       path: str('The dump file in the instance\'s dumps volume, /dumps/<dumpUid>.dump.'),
       sizeBytes: int('Size of the dump file.'),

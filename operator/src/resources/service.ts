@@ -2,6 +2,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { SearchInstance } from '../api/search-instance.ts';
 import { ENGINE_PORT, instanceNames, ownedMeta, selectorLabels } from './names.ts';
+import { DUMPS_AGENT_PORT, needsDumpsAgent } from './dumps-agent.ts';
 
 export function buildService(si: SearchInstance): V1Service {
   return {
@@ -11,7 +12,10 @@ export function buildService(si: SearchInstance): V1Service {
     spec: {
       type: 'ClusterIP',
       selector: selectorLabels(si),
-      ports: [{ name: 'http', port: ENGINE_PORT, targetPort: 'http', protocol: 'TCP' }],
+      ports: [
+        { name: 'http', port: ENGINE_PORT, targetPort: 'http', protocol: 'TCP' },
+        ...(needsDumpsAgent(si) ? [{ name: 'dumps-agent', port: DUMPS_AGENT_PORT, targetPort: 'dumps-agent', protocol: 'TCP' }] : []),
+      ],
     },
   };
 }

@@ -4,6 +4,7 @@ import type { V1Container, V1EnvVar, V1PodSpec, V1Probe, V1StatefulSet } from '@
 import { INSTANCE_DEFAULTS, type SearchInstance } from '../api/search-instance.ts';
 import { ENGINE_PORT, instanceLabels, instanceNames, ownedMeta, selectorLabels } from './names.ts';
 import { pvcName } from './pvcs.ts';
+import { buildDumpsAgentContainer, needsDumpsAgent } from './dumps-agent.ts';
 
 export const ENGINE_CONTAINER = 'engine';
 /** Non-root ids of the engine process; fsGroup makes the volumes writable for it. */
@@ -84,8 +85,10 @@ export function buildEngineContainer(si: SearchInstance, inputs: WorkloadInputs)
 
 function podSpec(si: SearchInstance, inputs: WorkloadInputs): V1PodSpec {
   const { nodeSelector, tolerations, affinity } = si.spec;
+  const engine = buildEngineContainer(si, inputs);
   return {
-    containers: [buildEngineContainer(si, inputs)],
+    // An upstream Meilisearch image gets the dumps-agent sidecar (dumps-agent.ts).
+    containers: [engine, ...(needsDumpsAgent(si) ? [buildDumpsAgentContainer(si, inputs.masterKey, engine)] : [])],
     // The engine never talks to the Kubernetes API, so it gets no token and no service env vars.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
