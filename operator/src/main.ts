@@ -8,6 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
 import { allInformers, makeInstanceCaches, makeInstanceController } from './controllers/search-instance/controller.ts';
+import { makeDumpControllers } from './controllers/dump-controllers.ts';
 import { Lookups, type InstanceDeps } from './controllers/search-instance/deps.ts';
 import { EngineClient } from './engine-client/client.ts';
 import { startHttpServer } from './http-server.ts';
@@ -54,7 +55,9 @@ const deps: InstanceDeps = {
   log: say,
 };
 const controller = makeInstanceController(deps, { workers: cfg.workers, observer: metrics.controller });
-const informers = allInformers(caches);
+// SearchDump and SearchDumpSchedule controllers, over the instance controller's caches.
+const dumpWork = makeDumpControllers(deps, { api, clock, namespaces: cfg.namespaces, resyncMs: cfg.resyncMs, observer: metrics.informer, log: (m) => log.warn(m) }, { workers: cfg.workers, observer: metrics.controller });
+const informers = [...allInformers(caches), ...dumpWork.informers];
 
 let leading = false;
 let synced = false;
@@ -78,7 +81,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stop.signal.aborted) return;
   log.info({ signal }, 'shutting down: finishing in-flight reconciles');
   stop.abort();
-  await controller.stop();
+  await Promise.all([controller.stop(), ...dumpWork.controllers.map((c) => c.stop())]);
   await Promise.all(informers.map((i) => i.stop()));
   await elector?.release();
   server.close();
@@ -106,4 +109,5 @@ for (const i of informers) i.start();
 await Promise.all(informers.map((i) => i.waitForSync()));
 synced = true;
 controller.start();
+for (const c of dumpWork.controllers) c.start();
 log.info('caches synced; reconciling');
