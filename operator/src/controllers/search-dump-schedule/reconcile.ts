@@ -104,6 +104,7 @@ async function createDump(deps: ScheduleDeps, p: Pass, name: string, slot: Date)
   try {
     const created = await deps.api.create<SearchDump>(SEARCHDUMPS, buildScheduledDump(s, name, slot));
     p.dumps.push(created);
+    deps.log(`${s.metadata.namespace}/${s.metadata.name}: created SearchDump ${name} for slot ${rfc3339(slot)}`);
     await deps.events.record(s, 'Normal', 'Created', `Created SearchDump ${name} for slot ${rfc3339(slot)}`);
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
@@ -154,6 +155,7 @@ async function prune(deps: ScheduleDeps, p: Pass): Promise<void> {
     await deps.api.delete(SEARCHDUMPS, s.metadata.namespace, name).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     p.dumps = p.dumps.filter((d) => d.metadata.name !== name);
   }
+  if (names.length > 0) deps.log(`${s.metadata.namespace}/${s.metadata.name}: pruned ${names.join(', ')}`);
   if (names.length > 0) await deps.events.record(s, 'Normal', 'Pruned', `Deleted SearchDumps ${names.join(', ')} (history limits${s.spec.maxAge ? ` and maxAge ${s.spec.maxAge}` : ''}) with their files`);
 }
 

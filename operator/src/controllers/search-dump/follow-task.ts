@@ -13,6 +13,7 @@ import { SEARCHDUMPS } from './resource-types.ts';
 async function fail(deps: DumpDeps, d: SearchDump, reason: string, error: string): Promise<ReconcileResult> {
   const now = deps.clock.now();
   await patchStatusIfChanged(deps.api, SEARCHDUMPS, d, nextStatus(d, 'Failed', { error, completedAt: timestamp(now) }, { reason, message: error }, new Date(now)));
+  deps.log(`${d.metadata.namespace}/${d.metadata.name}: failed: ${error}`);
   await deps.events.record(d, 'Warning', 'Failed', error);
   return {};
 }
@@ -52,6 +53,7 @@ export async function followTask(deps: DumpDeps, d: SearchDump, api: DumpsApi): 
   const fields = { dumpUid, path: dumpPath(dumpUid), sizeBytes: file.sizeBytes, engineVersion, completedAt: timestamp(done) };
   const message = `Dump ${dumpPath(dumpUid)} written (${file.sizeBytes} bytes, engine ${engineVersion})`;
   await patchStatusIfChanged(deps.api, SEARCHDUMPS, d, nextStatus(d, 'Succeeded', fields, { reason: 'DumpSucceeded', message }, new Date(done)));
+  deps.log(`${d.metadata.namespace}/${d.metadata.name}: ${message}`);
   await deps.events.record(d, 'Normal', 'Succeeded', message);
   return {};
 }

@@ -68,6 +68,7 @@ export async function startDump(deps: DumpDeps, cached: SearchDump, api: DumpsAp
     }
     const taskUid = await api.createDump();
     d = await writeStatus(deps, d, nextStatus(d, 'Running', { taskUid }, { reason: 'DumpRunning', message: `Engine task ${taskUid} is writing the dump` }, new Date(deps.clock.now())));
+    deps.log(`${ns}/${d.metadata.name}: engine task ${taskUid} of SearchInstance ${instance} is writing the dump`);
     await deps.events.record(d, 'Normal', 'Started', `SearchInstance ${instance} is writing a dump (engine task ${taskUid})`);
     return d;
   });
