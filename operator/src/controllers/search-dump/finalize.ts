@@ -25,6 +25,8 @@ async function release(deps: DumpDeps, d: SearchDump): Promise<ReconcileResult> 
 
 export async function finalizeDump(deps: DumpDeps, d: SearchDump): Promise<ReconcileResult> {
   if (!hasFinalizer(d, DUMP_FINALIZER)) return {};
+  // Never asked for (no intent, no task): there is no file, whatever state the instance is in.
+  if (d.status?.requestedAfterTaskUid === undefined && d.status?.taskUid === undefined) return release(deps, d);
   const target = await resolveTarget(deps, d);
   if (!target.ok) {
     if (target.reason === 'InstanceNotFound' || target.reason === 'InstanceDeleting') {

@@ -253,6 +253,17 @@ describe('reconcileDump', () => {
     expect(getDump(api).metadata.finalizers).toEqual([]);
   });
 
+  it('lets a dump that never started go at once, even while its instance is not Ready', async () => {
+    const { api, engine, deps } = setup({ ...makeInstance('products'), status: { phase: 'Failed' } });
+    addDump(api);
+    await reconcileDump(deps, 'shop/d1');
+    expect(getDump(api).metadata.finalizers).toEqual([DUMP_FINALIZER]);
+    api.store.set('searchdumps/shop/d1', { ...getDump(api), metadata: { ...getDump(api).metadata, deletionTimestamp: new Date() } } as SearchDump);
+    expect(await reconcileDump(deps, 'shop/d1')).toEqual({});
+    expect(getDump(api).metadata.finalizers).toEqual([]);
+    expect(engine.calls).toEqual([]);
+  });
+
   it('puts no finalizer on a Retain dump, so its deletion never touches the file', async () => {
     const { api, engine, deps } = setup();
     addDump(api, 'd1', { deletionPolicy: 'Retain' });
