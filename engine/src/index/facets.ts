@@ -137,7 +137,8 @@ export class FacetField {
     const strings = this.sortedStrings();
     if (ascending) for (let i = 0; i < strings.length; i++) assign(this.strings.get(strings[i]!)!.docs);
     else for (let i = strings.length - 1; i >= 0; i--) assign(this.strings.get(strings[i]!)!.docs);
-    this.#sortRanks.clear();
+    // Both directions stay cached (a list sorted one way, then the other, is common).
+    for (const k of this.#sortRanks.keys()) if (k.slice(1) !== String(capacity)) this.#sortRanks.delete(k);
     this.#sortRanks.set(key, ranks);
     return ranks;
   }

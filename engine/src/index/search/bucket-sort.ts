@@ -11,6 +11,13 @@
 export interface RankingRule {
   readonly name: string;
   key(doc: number): number;
+  /**
+   * Optional batch form of `key` (out[i] = key(docs[i])): one monomorphic loop per bucket instead
+   * of a closure call per document, which is most of the sorting cost on large buckets.
+   */
+  keys?(docs: Uint32Array, out: Float64Array): void;
+  /** Set when every candidate has this key (e.g. `words` for a one-word query): nothing to split. */
+  readonly constantKey?: number;
   /** Largest key the rule can return; null for rules outside the ranking score (sort). */
   readonly maxKey: number | null;
 }
@@ -19,89 +26,184 @@ export interface RankingRule {
 export type RankedDocVisitor = (doc: number, keys: readonly number[]) => boolean;
 
 const PACK_INDEX_BITS = 2 ** 21;
-/** Integer keys spanning fewer values than this are grouped by counting sort (linear time). */
+/** Integer keys spanning fewer values than this (and than a few times the bucket) are grouped by
+ * counting sort (linear time). */
 const COUNTING_SORT_RANGE = 1 << 16;
 
-/** Groups `docs` by rule key, ascending; ties keep the order they had in `docs`. */
-export function groupByKey(docs: Uint32Array, rule: RankingRule): { groups: Uint32Array[]; keys: number[] } {
+/** Key buffer shared by all calls (groupByKey never runs inside a key function). */
+let keyBuffer = new Float64Array(1024);
+
+export interface Grouped {
+  /** Buckets in ascending key order; ties keep the order they had in `docs`. */
+  groups: Uint32Array[];
+  keys: number[];
+  /** Documents whose keys are all above the last group's, in their original order (not yet
+   * grouped because the first groups already hold `need` documents); null when none. */
+  rest: Uint32Array | null;
+}
+
+/**
+ * Groups `docs` by rule key, ascending; ties keep the order they had in `docs`. With `need`
+ * below the bucket size, only the lowest keys holding at least `need` documents are grouped and
+ * the others are returned unsorted in `rest`, to be grouped later only if the caller gets there.
+ */
+export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity): Grouped {
   const n = docs.length;
-  const keys = new Float64Array(n);
+  if (n === 0) return { groups: [], keys: [], rest: null };
+  if (keyBuffer.length < n) keyBuffer = new Float64Array(Math.max(n, keyBuffer.length * 2));
+  const keys = keyBuffer;
+  if (rule.keys !== undefined) rule.keys(docs, keys);
+  else for (let i = 0; i < n; i++) keys[i] = rule.key(docs[i]!);
   let ints = true;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const k = rule.key(docs[i]!);
-    keys[i] = k;
+    const k = keys[i]!;
     if (k < min) min = k;
     if (k > max) max = k;
     if (ints && !Number.isInteger(k)) ints = false;
   }
-  if (n === 0) return { groups: [], keys: [] };
-  if (min === max) return { groups: [docs], keys: [min] };
+  if (min === max) return { groups: [docs], keys: [min], rest: null };
   const groups: Uint32Array[] = [];
   const groupKeys: number[] = [];
-  const sorted = new Uint32Array(n);
-  if (ints && max - min < COUNTING_SORT_RANGE) {
+  if (ints && max - min < COUNTING_SORT_RANGE && max - min <= 4 * n + 64) {
     const range = max - min + 1;
     const start = new Uint32Array(range + 1);
     for (let i = 0; i < n; i++) start[keys[i]! - min + 1]!++;
     for (let k = 0; k < range; k++) start[k + 1]! += start[k]!;
-    const fill = start.slice(0, range);
-    for (let i = 0; i < n; i++) sorted[fill[keys[i]! - min]!++] = docs[i]!;
-    for (let k = 0; k < range; k++) {
+    // Group keys up to `cut` (inclusive): the smallest prefix of keys holding `need` documents.
+    let cut = range - 1;
+    if (need < n) {
+      cut = 0;
+      while (start[cut + 1]! < need) cut++;
+    }
+    const taken = start[cut + 1]!;
+    const sorted = new Uint32Array(taken);
+    const rest = taken < n ? new Uint32Array(n - taken) : null;
+    const fill = start.slice(0, cut + 1);
+    let r = 0;
+    const last = cut + min;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      if (k > last) rest![r++] = docs[i]!;
+      else sorted[fill[k - min]!++] = docs[i]!;
+    }
+    for (let k = 0; k <= cut; k++) {
       if (start[k + 1]! > start[k]!) {
         groups.push(sorted.subarray(start[k]!, start[k + 1]!));
         groupKeys.push(k + min);
       }
     }
-    return { groups, keys: groupKeys };
+    return { groups, keys: groupKeys, rest };
   }
+  // Comparison sort; with a small `need`, only the documents with keys up to the need-th
+  // smallest key are sorted.
+  let idx: Uint32Array;
+  let rest: Uint32Array | null = null;
+  if (need < n / 4) {
+    const bound = kthSmallest(keys.slice(0, n), Math.max(0, need - 1));
+    let m = 0;
+    for (let i = 0; i < n; i++) if (keys[i]! <= bound) m++;
+    idx = new Uint32Array(m);
+    if (m < n) rest = new Uint32Array(n - m);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      if (keys[i]! <= bound) idx[a++] = i;
+      else rest![b++] = docs[i]!;
+    }
+  } else {
+    idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+  }
+  const m = idx.length;
   let order: Uint32Array;
   if (ints && min >= 0 && max < 2 ** 31 && n < PACK_INDEX_BITS) {
-    const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = keys[i]! * PACK_INDEX_BITS + i;
+    const packed = new Float64Array(m);
+    for (let j = 0; j < m; j++) packed[j] = keys[idx[j]!]! * PACK_INDEX_BITS + idx[j]!;
     packed.sort();
-    order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = packed[i]! % PACK_INDEX_BITS;
+    order = new Uint32Array(m);
+    for (let j = 0; j < m; j++) order[j] = packed[j]! % PACK_INDEX_BITS;
   } else {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => keys[a]! - keys[b]! || a - b);
-    order = Uint32Array.from(idx);
+    const list = Array.from(idx);
+    list.sort((a, b) => keys[a]! - keys[b]! || a - b);
+    order = Uint32Array.from(list);
   }
+  const sorted = new Uint32Array(m);
+  for (let j = 0; j < m; j++) sorted[j] = docs[order[j]!]!;
   let start = 0;
-  for (let i = 0; i < n; i++) sorted[i] = docs[order[i]!]!;
-  for (let i = 1; i <= n; i++) {
-    if (i === n || keys[order[i]!] !== keys[order[start]!]) {
-      groups.push(sorted.subarray(start, i));
+  for (let j = 1; j <= m; j++) {
+    if (j === m || keys[order[j]!] !== keys[order[start]!]) {
+      groups.push(sorted.subarray(start, j));
       groupKeys.push(keys[order[start]!]!);
-      start = i;
+      start = j;
     }
   }
-  return { groups, keys: groupKeys };
+  return { groups, keys: groupKeys, rest };
+}
+
+/** The k-th smallest value (0-based) of `values` (reordered in place), by quickselect. */
+function kthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 /**
  * Visits documents of `docs` in ranked order. With `exhaustKeys` false, buckets of one document
  * are not split further (their keys for later rules are then reported as NaN); with it true
- * every rule is evaluated for every visited document (needed for ranking scores).
+ * every rule is evaluated for every visited document (needed for ranking scores). `expected` is
+ * how many documents the visitor is likely to accept before it stops (the end of the page): only
+ * that many are ranked ahead, the rest of a bucket is ranked if and when the visitor gets there.
  */
-export function bucketSort(docs: Uint32Array, rules: readonly RankingRule[], visit: RankedDocVisitor, exhaustKeys: boolean): void {
+export function bucketSort(docs: Uint32Array, rules: readonly RankingRule[], visit: RankedDocVisitor, exhaustKeys: boolean, expected = Infinity): void {
   const keys: number[] = new Array(rules.length).fill(NaN);
+  let visited = 0;
   const recurse = (bucket: Uint32Array, depth: number): boolean => {
     if (depth === rules.length || (bucket.length === 1 && !exhaustKeys)) {
       for (let i = depth; i < rules.length; i++) keys[i] = NaN;
-      for (let i = 0; i < bucket.length; i++) if (!visit(bucket[i]!, keys)) return false;
+      for (let i = 0; i < bucket.length; i++) {
+        visited++;
+        if (!visit(bucket[i]!, keys)) return false;
+      }
       return true;
     }
     const rule = rules[depth]!;
+    if (rule.constantKey !== undefined) {
+      keys[depth] = rule.constantKey;
+      return recurse(bucket, depth + 1);
+    }
     if (bucket.length === 1) {
       keys[depth] = rule.key(bucket[0]!);
       return recurse(bucket, depth + 1);
     }
-    const { groups, keys: groupKeys } = groupByKey(bucket, rule);
-    for (let g = 0; g < groups.length; g++) {
-      keys[depth] = groupKeys[g]!;
-      if (!recurse(groups[g]!, depth + 1)) return false;
+    let rest: Uint32Array | null = bucket;
+    while (rest !== null) {
+      const grouped = groupByKey(rest, rule, Math.max(1, expected - visited));
+      for (let g = 0; g < grouped.groups.length; g++) {
+        keys[depth] = grouped.keys[g]!;
+        if (!recurse(grouped.groups[g]!, depth + 1)) return false;
+      }
+      rest = grouped.rest;
     }
     return true;
   };

@@ -1,5 +1,6 @@
 import { emptySet, hasDoc, type DocSet } from '../doc-set.ts';
 import { FIELD_SHIFT, POSITION_MASK, type Postings } from '../postings.ts';
+import type { FieldLengths } from '../field-lengths.ts';
 import type { Derivation, QueryWord } from './query-terms.ts';
 import type { ScratchArrays } from './scratch.ts';
 
@@ -12,6 +13,8 @@ import type { ScratchArrays } from './scratch.ts';
  *   exactHit   1 when the word itself (not a prefix, typo or synonym) is present
  *   bestRank   best (lowest) attribute rank among the matches
  *   bestPos    lowest word position among the matches
+ *   exactStart 1 when the word itself is the first word of a searched attribute, 2 when it is the
+ *              attribute's only word (for the exactness rule; only with `FieldRules.fieldLengths`)
  * and optionally every matching occurrence, chained per document, for the proximity and
  * exactness rules (`ChainMode`: none, only occurrences at position < word count, or all).
  */
@@ -25,6 +28,8 @@ export interface FieldRules {
   rankOfField: Int32Array;
   /** 1 for fields where typos are not allowed (typoTolerance.disableOnAttributes). */
   noTypoField: Uint8Array;
+  /** Words per attribute per document; when given, matches record `exactStart`. */
+  fieldLengths?: FieldLengths;
 }
 
 export interface WordMatches {
@@ -34,6 +39,8 @@ export interface WordMatches {
   exactHit: Uint8Array;
   bestRank: Uint16Array;
   bestPos: Uint16Array;
+  /** See above; null when the field lengths were not given. */
+  exactStart: Uint8Array | null;
   /** First chain entry per document, or -1; null when chains were not built. */
   head: Int32Array | null;
 }
@@ -95,6 +102,7 @@ export function computeWordMatches(
           exactHit: new Uint8Array(capacity),
           bestRank: new Uint16Array(capacity),
           bestPos: new Uint16Array(capacity),
+          exactStart: fields.fieldLengths === undefined ? null : new Uint8Array(capacity),
           head: chainMode === 'none' ? null : new Int32Array(capacity),
         }
       : {
@@ -104,6 +112,7 @@ export function computeWordMatches(
           exactHit: scratch.take(Uint8Array),
           bestRank: scratch.take(Uint16Array),
           bestPos: scratch.take(Uint16Array),
+          exactStart: fields.fieldLengths === undefined ? null : scratch.take(Uint8Array),
           head: chainMode === 'none' ? null : scratch.take(Int32Array),
         };
   if (word.phrase !== null) {
@@ -113,10 +122,12 @@ export function computeWordMatches(
   if (word.phrase !== null) return m;
   const { termStart, docs, occStart, occ } = postings;
   const sealedTerms = postings.sealedTermCount;
-  const { rankOfField, noTypoField } = fields;
+  const { rankOfField, noTypoField, fieldLengths } = fields;
+  const exactStart = m.exactStart;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
     const typos = der.typos;
+    const recordStart = der.exact && exactStart !== null;
     for (let p = termStart[der.term]!, end = termStart[der.term + 1]!; p < end; p++) {
       const d = docs[p]!;
       if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
@@ -129,6 +140,10 @@ export function computeWordMatches(
         if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
         if (rank === 0xffff) touch(m, d);
         const ps = o & POSITION_MASK;
+        if (recordStart && ps === 0) {
+          const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
+          if (s > exactStart[d]!) exactStart[d] = s;
+        }
         if (r < rank) rank = r;
         if (ps < pos) pos = ps;
         if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
@@ -154,6 +169,7 @@ function touch(m: WordMatches, d: number): void {
   m.exactHit[d] = 0;
   m.bestRank[d] = 0xffff;
   m.bestPos[d] = 0xffff;
+  if (m.exactStart !== null) m.exactStart[d] = 0;
   if (m.head !== null) m.head[d] = -1;
 }
 

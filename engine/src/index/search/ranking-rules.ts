@@ -39,23 +39,42 @@ export interface RankingContext {
 
 function wordsRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
-  return { name: 'words', maxKey: n - 1, key: (d) => n - ctx.activeCount[d]! };
+  const count = ctx.activeCount;
+  return {
+    name: 'words',
+    maxKey: n - 1,
+    // One word: every candidate matches it.
+    ...(n === 1 ? { constantKey: 0 } : {}),
+    key: (d) => n - count[d]!,
+    keys: (docs, out) => {
+      for (let i = 0; i < docs.length; i++) out[i] = n - count[docs[i]!]!;
+    },
+  };
 }
 
 function typoRule(ctx: RankingContext): RankingRule {
+  const key = (d: number): number => {
+    let mask = ctx.activeMask[d]!;
+    let sum = 0;
+    while (mask !== 0) {
+      const i = 31 - Math.clz32(mask & -mask);
+      mask &= mask - 1;
+      const t = ctx.matches[i]!.minTypo[d]!;
+      if (t !== NO_MATCH) sum += t;
+    }
+    return sum;
+  };
+  // No derivation with typos (short words, prefixes, phrases): every candidate has 0.
+  const typoFree = ctx.words.every((w) => w.derivations.every((d) => d.typos === 0) && w.alternatives.every((a) => a.typos === 0));
+  const single = ctx.words.length === 1 ? ctx.matches[0]!.minTypo : null;
   return {
     name: 'typo',
     maxKey: ctx.maxTypos,
-    key: (d) => {
-      let mask = ctx.activeMask[d]!;
-      let sum = 0;
-      while (mask !== 0) {
-        const i = 31 - Math.clz32(mask & -mask);
-        mask &= mask - 1;
-        const t = ctx.matches[i]!.minTypo[d]!;
-        if (t !== NO_MATCH) sum += t;
-      }
-      return sum;
+    ...(typoFree ? { constantKey: 0 } : {}),
+    key,
+    keys: (docs, out) => {
+      if (single !== null) for (let i = 0; i < docs.length; i++) out[i] = single[docs[i]!]!;
+      else for (let i = 0; i < docs.length; i++) out[i] = key(docs[i]!);
     },
   };
 }
@@ -105,6 +124,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
   return {
     name: 'proximity',
     maxKey: Math.max(0, (n - 1) * MAX_PROXIMITY),
+    ...(n < 2 ? { constantKey: 0 } : {}),
     key: (d) => {
       if (n < 2) return 0;
       let prev = -1;
@@ -171,57 +191,93 @@ function wordPositionRule(ctx: RankingContext): RankingRule {
 function attributeRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   const ranks = Math.max(1, ctx.attributeRanks);
+  const key = (d: number): number => {
+    let mask = ctx.activeMask[d]!;
+    let rankSum = 0;
+    let posSum = 0;
+    while (mask !== 0) {
+      const i = 31 - Math.clz32(mask & -mask);
+      mask &= mask - 1;
+      const m = ctx.matches[i]!;
+      rankSum += m.bestRank[d]!;
+      posSum += positionCost(m.bestPos[d]!);
+    }
+    return rankSum * (n * 64 + 1) + Math.min(posSum, n * 64);
+  };
+  const single = n === 1 ? ctx.matches[0]! : null;
   return {
     name: 'attribute',
     maxKey: n * (ranks - 1) * 65 + n * 64,
-    key: (d) => {
-      let mask = ctx.activeMask[d]!;
-      let rankSum = 0;
-      let posSum = 0;
-      while (mask !== 0) {
-        const i = 31 - Math.clz32(mask & -mask);
-        mask &= mask - 1;
-        const m = ctx.matches[i]!;
-        rankSum += m.bestRank[d]!;
-        posSum += positionCost(m.bestPos[d]!);
+    key,
+    keys: (docs, out) => {
+      if (single !== null) {
+        const { bestRank, bestPos } = single;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i]!;
+          const pos = bestPos[d]!;
+          out[i] = bestRank[d]! * 65 + (pos < 8 ? pos : positionCost(pos));
+        }
+      } else {
+        for (let i = 0; i < docs.length; i++) out[i] = key(docs[i]!);
       }
-      return rankSum * (n * 64 + 1) + Math.min(posSum, n * 64);
     },
   };
 }
 
 function exactnessRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
+  const general = (d: number): number => {
+    let exact = 0;
+    let activeCount = 0;
+    let mask = ctx.activeMask[d]!;
+    while (mask !== 0) {
+      const i = 31 - Math.clz32(mask & -mask);
+      mask &= mask - 1;
+      activeCount++;
+      if (ctx.matches[i]!.exactHit[d] === 1) exact++;
+    }
+    // Some attribute equal to (0) / starting with (1) the active words, exactly and in order;
+    // only possible when the first active word is exactly at the start of an attribute.
+    const first = ctx.matches[31 - Math.clz32(ctx.activeMask[d]! & -ctx.activeMask[d]!)]!;
+    const mayStart = first.exactStart !== null ? first.exactStart[d] !== 0 : first.bestPos[d] === 0;
+    if (exact === activeCount && activeCount > 0 && mayStart) {
+      const active: number[] = [];
+      for (let m = ctx.activeMask[d]!; m !== 0; m &= m - 1) active.push(31 - Math.clz32(m & -m));
+      const lists = active.map((i) => ctx.positions.positions(i, d, true));
+      let best = 2;
+      for (const o of lists[0]!) {
+        if ((o & POSITION_MASK) !== 0) continue;
+        const field = o >>> FIELD_SHIFT;
+        let span = 0;
+        let ok = true;
+        for (let j = 0; j < active.length && ok; j++) {
+          const w = ctx.words[active[j]!]!;
+          ok = lists[j]!.includes(((field << FIELD_SHIFT) | span) >>> 0);
+          span += w.phrase === null ? 1 : w.phrase.length;
+        }
+        if (ok) best = Math.min(best, ctx.fieldLengths.get(field, d) === span ? 0 : 1);
+        if (best === 0) break;
+      }
+      if (best < 2) return best;
+    }
+    return 2 + (n - exact);
+  };
+  // One plain word: the matching pass already recorded whether it starts or equals an attribute.
+  const single = n === 1 && ctx.words[0]!.phrase === null ? ctx.matches[0]! : null;
+  const start = single?.exactStart ?? null;
+  const key =
+    single !== null && start !== null
+      ? (d: number): number => {
+          const s = start[d]!;
+          return s === 2 ? 0 : s === 1 ? 1 : 3 - single.exactHit[d]!;
+        }
+      : general;
   return {
     name: 'exactness',
     maxKey: n + 2,
-    key: (d) => {
-      const active: number[] = [];
-      let exact = 0;
-      let mask = ctx.activeMask[d]!;
-      while (mask !== 0) {
-        const i = 31 - Math.clz32(mask & -mask);
-        mask &= mask - 1;
-        active.push(i);
-        if (ctx.matches[i]!.exactHit[d] === 1) exact++;
-      }
-      // Attribute equal to / starting with the active words, exactly and in order.
-      if (exact === active.length && active.length > 0) {
-        const lists = active.map((i) => ctx.positions.positions(i, d, true));
-        for (const o of lists[0]!) {
-          if ((o & POSITION_MASK) !== 0) continue;
-          const field = o >>> FIELD_SHIFT;
-          let span = 0;
-          let ok = true;
-          for (let j = 0; j < active.length && ok; j++) {
-            const w = ctx.words[active[j]!]!;
-            ok = lists[j]!.includes(((field << FIELD_SHIFT) | span) >>> 0);
-            span += w.phrase === null ? 1 : w.phrase.length;
-          }
-          if (ok) return ctx.fieldLengths.get(field, d) === span ? 0 : 1;
-        }
-      }
-      return 2 + (n - exact);
+    key,
+    keys: (docs, out) => {
+      for (let i = 0; i < docs.length; i++) out[i] = key(docs[i]!);
     },
   };
 }
@@ -229,7 +285,15 @@ function exactnessRule(ctx: RankingContext): RankingRule {
 function fieldSortRule(name: string, ctx: RankingContext, attribute: string, ascending: boolean): RankingRule {
   const field = ctx.facets.field(attribute);
   const ranks = field?.sortRanks(ascending, ctx.capacity);
-  return { name, maxKey: null, key: (d) => (ranks === undefined ? 0xffffffff : (ranks[d] ?? 0xffffffff)) };
+  return {
+    name,
+    maxKey: null,
+    key: (d) => (ranks === undefined ? 0xffffffff : (ranks[d] ?? 0xffffffff)),
+    keys: (docs, out) => {
+      if (ranks === undefined) out.fill(0xffffffff, 0, docs.length);
+      else for (let i = 0; i < docs.length; i++) out[i] = ranks[docs[i]!] ?? 0xffffffff;
+    },
+  };
 }
 
 function geoSortRule(ctx: RankingContext, lat: number, lng: number, ascending: boolean): RankingRule {

@@ -70,7 +70,7 @@ export function fieldRules(state: IndexState, searchOn: readonly string[] | null
     rankOfField[f] = rank;
     if (noTypo.some((a) => a === name || name.startsWith(`${a}.`))) noTypoField[f] = 1;
   }
-  return { rankOfField, noTypoField };
+  return { rankOfField, noTypoField, fieldLengths: state.fieldLengths };
 }
 
 function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
@@ -136,10 +136,11 @@ export function matchQuery(
     for (const w of parsed.negative) subtractInPlace(candidates, computeWordMatches(w, state.postings, universe, capacity, rules, chains, 'none', 0).docs);
   }
   const n = parsed.words.length;
-  // Phrases keep their verified occurrences whenever a position-based rule may read them.
-  const positional = (needs.proximity && n >= 2) || needs.exactness;
+  // Occurrences are chained for proximity (two words or more), and for phrases when exactness
+  // reads their positions (other words' exact positions are looked up in their postings).
+  const proximity = needs.proximity && n >= 2;
   const matches: WordMatches[] = parsed.words.map((w) => {
-    const mode = positional && (w.phrase !== null || w.alternatives.length > 0 || (needs.proximity && n >= 2)) ? 'all' : 'none';
+    const mode = proximity || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
     const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
     if (!cacheable) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch);
     const key = `${w.text}\u0000${w.typoBudget}`;
@@ -223,6 +224,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
       return kept < end || threshold !== null;
     },
     wantScore,
+    threshold !== null ? Infinity : end,
   );
   let total = matching.docs.length;
   if (threshold !== null) total = kept;

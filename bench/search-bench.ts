@@ -1,0 +1,422 @@
+/**
+ * npm run bench:search — search latency of the engine's core against Orama, MiniSearch and
+ * FlexSearch on the same documents and the same fixed query set, then HTTP throughput and
+ * latency of a running engine under a concurrent client (autocannon).
+ *
+ *   npm run bench:search [-- --dataset debian|geonames] [--rounds N] [--engines ours,orama,...]
+ *                        [--kinds plain,typo,...] [--no-http] [--http-only] [--detail]
+ *
+ * Every engine is built, measured and dropped in turn (one in memory at a time). Queries run
+ * round-robin over the whole set (`rounds` times, after two warm-up rounds), so a kind's p50/p99
+ * are over rounds × queries samples (a query slower than 3 s in total stops at 3 samples). Each search asks for the first 20 hits and materializes
+ * their documents. Peers are configured as close to the core's defaults as they allow:
+ *
+ * - typo tolerance by Meilisearch's default word-length rule (0 below 5 letters, 1 from 5,
+ *   2 from 9): MiniSearch per word (`fuzzy` function); Orama has one `tolerance` per query, the
+ *   largest budget of its words; FlexSearch has no edit-distance tolerance (n/a for typo).
+ * - prefix on the last word: MiniSearch per word; Orama and FlexSearch (`tokenize: forward`)
+ *   prefix-match every word.
+ * - documents matching only some of the words are returned (the core's `matchingStrategy:
+ *   last`): MiniSearch OR, Orama `threshold: 1`, FlexSearch `suggest: true`.
+ * - filters (equality) through MiniSearch's `filter` callback, Orama's `where`, FlexSearch's
+ *   tags; facets, sort and geo (radius filter, distance order) only where supported (Orama).
+ *   Phrases: no peer has phrase search.
+ *
+ * The core's read caches (query-word derivations, match data of common prefixes) live until the
+ * next write, so they are warm after the first round, as on a server between writes.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import MiniSearch from 'minisearch';
+import FlexSearch from 'flexsearch';
+import { create, insert, search as oramaSearch } from '@orama/orama';
+import autocannon from 'autocannon';
+import { defaultSettings, type Settings } from '../engine/src/types/settings.ts';
+import type { Document } from '../engine/src/types/document.ts';
+import { createIndexCore } from '../engine/src/index/index.ts';
+import type { SearchParams } from '../engine/src/index/types.ts';
+import { startEngine } from '../test/helpers/engine-process.ts';
+import { Api } from '../test/helpers/http-client.ts';
+
+const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
+const KINDS = ['plain', 'typo', 'prefix', 'phrase', 'filtered', 'faceted', 'sorted', 'geo'] as const;
+type Kind = (typeof KINDS)[number];
+const LIMIT = 20;
+/** Time after which a (very slow) query stops being repeated; it keeps at least 3 samples. */
+const QUERY_BUDGET_MS = 3000;
+
+/** One query, described once; each engine translates it. */
+interface BenchQuery {
+  kind: Kind;
+  q: string;
+  /** Equality conditions, ANDed. */
+  where?: Record<string, string>;
+  facets?: string[];
+  sort?: { field: string; order: 'asc' | 'desc' };
+  geo?: { lat: number; lng: number; radiusM: number; sortByDistance: boolean };
+}
+
+interface Dataset {
+  name: string;
+  file: string;
+  searchable: string[];
+  settings: Partial<Settings>;
+  queries: BenchQuery[];
+}
+
+const DEBIAN: Dataset = {
+  name: 'debian-63k',
+  file: 'debian-packages-63k.ndjson',
+  searchable: ['package', 'summary', 'description', 'tags'],
+  settings: {
+    searchableAttributes: ['package', 'summary', 'description', 'tags'],
+    filterableAttributes: ['section', 'priority'],
+    sortableAttributes: ['installedSize'],
+  },
+  queries: [
+    ...['python', 'web server', 'image viewer', 'database', 'network monitoring tool'].map((q) => ({ kind: 'plain' as const, q })),
+    ...['pyhton', 'compresion library', 'javscript', 'databse server', 'grapical editor'].map((q) => ({ kind: 'typo' as const, q })),
+    ...['lib', 'pyth', 'web serv', 'multim', 'gam'].map((q) => ({ kind: 'prefix' as const, q })),
+    ...['"text editor"', '"command line"', '"web server"', '"python 3"'].map((q) => ({ kind: 'phrase' as const, q })),
+    { kind: 'filtered', q: 'python', where: { section: 'python' } },
+    { kind: 'filtered', q: 'library', where: { section: 'libs', priority: 'optional' } },
+    { kind: 'filtered', q: 'editor', where: { section: 'editors' } },
+    { kind: 'filtered', q: 'game', where: { section: 'games' } },
+    { kind: 'faceted', q: 'game', facets: ['section', 'priority'] },
+    { kind: 'faceted', q: 'editor', facets: ['section', 'priority'] },
+    { kind: 'faceted', q: 'python', facets: ['section', 'priority'] },
+    { kind: 'sorted', q: 'library', sort: { field: 'installedSize', order: 'desc' } },
+    { kind: 'sorted', q: 'editor', sort: { field: 'installedSize', order: 'asc' } },
+    { kind: 'sorted', q: 'server', sort: { field: 'installedSize', order: 'desc' } },
+  ],
+};
+
+const GEONAMES: Dataset = {
+  name: 'geonames-171k',
+  file: 'geonames-cities-171k.ndjson',
+  searchable: ['name'],
+  settings: {
+    searchableAttributes: ['name'],
+    filterableAttributes: ['country', 'admin1', '_geo'],
+    sortableAttributes: ['name', '_geo'],
+  },
+  queries: [
+    ...['london', 'paris', 'new york', 'springfield', 'san francisco'].map((q) => ({ kind: 'plain' as const, q })),
+    ...['londno', 'sant julia de loria', 'pariss', 'manchestre', 'frankfrut'].map((q) => ({ kind: 'typo' as const, q })),
+    ...['sain', 'lon', 'new y', 'ber', 'st'].map((q) => ({ kind: 'prefix' as const, q })),
+    ...['"new york"', '"san jose"', '"saint louis"'].map((q) => ({ kind: 'phrase' as const, q })),
+    { kind: 'filtered', q: 'springfield', where: { country: 'US' } },
+    { kind: 'filtered', q: 'san', where: { country: 'ES' } },
+    { kind: 'filtered', q: 'saint', where: { country: 'FR' } },
+    { kind: 'faceted', q: 'san', facets: ['country'] },
+    { kind: 'faceted', q: 'saint', facets: ['country', 'admin1'] },
+    { kind: 'faceted', q: 'springfield', facets: ['country'] },
+    { kind: 'sorted', q: 'san', sort: { field: 'name', order: 'asc' } },
+    { kind: 'sorted', q: 'saint', sort: { field: 'name', order: 'desc' } },
+    { kind: 'geo', q: '', geo: { lat: 48.8566, lng: 2.3522, radiusM: 20_000, sortByDistance: true } },
+    { kind: 'geo', q: '', geo: { lat: 40.7128, lng: -74.006, radiusM: 50_000, sortByDistance: true } },
+    { kind: 'geo', q: 'saint', geo: { lat: 45.75, lng: 4.85, radiusM: 100_000, sortByDistance: false } },
+  ],
+};
+
+/** Meilisearch's default typo budget of one word. */
+function typoBudget(word: string): number {
+  const n = [...word].length;
+  return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+}
+
+function queryWords(q: string): string[] {
+  return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+}
+
+interface Engine {
+  name: string;
+  /** Undefined when the engine has no equivalent for this query. */
+  prepare(query: BenchQuery): (() => number) | undefined;
+  drop(): void;
+}
+
+type Docs = Document[];
+
+function buildOurs(dataset: Dataset, docs: Docs): Engine {
+  const store = new Map<string, Document>(docs.map((d) => [String(d['id']), d]));
+  const source = { get: (id: string) => store.get(id), entries: () => store.entries() };
+  const core = createIndexCore({ ...defaultSettings(), ...dataset.settings }, 'id');
+  for (const d of docs) core.upsert(String(d['id']), d);
+  core.search({ q: '', limit: 0 }, source); // seals the postings: part of indexing
+  return {
+    name: 'searchkube',
+    prepare(query) {
+      const params = oursParams(query);
+      return () => core.search(params, source).hits.length;
+    },
+    drop() { store.clear(); },
+  };
+}
+
+function oursParams(query: BenchQuery): SearchParams {
+  const params: SearchParams = { q: query.q, limit: LIMIT };
+  const filters = Object.entries(query.where ?? {}).map(([field, value]) => `${field} = ${JSON.stringify(value)}`);
+  if (query.geo) filters.push(`_geoRadius(${query.geo.lat}, ${query.geo.lng}, ${query.geo.radiusM})`);
+  if (filters.length > 0) params.filter = filters.join(' AND ');
+  if (query.facets) params.facets = query.facets;
+  if (query.sort) params.sort = [`${query.sort.field}:${query.sort.order}`];
+  if (query.geo?.sortByDistance) params.sort = [`_geoPoint(${query.geo.lat}, ${query.geo.lng}):asc`];
+  return params;
+}
+
+function buildOrama(dataset: Dataset, docs: Docs): Engine {
+  const geonames = dataset === GEONAMES;
+  const schema = geonames
+    ? ({ name: 'string', country: 'enum', admin1: 'enum', location: 'geopoint' } as const)
+    : ({ package: 'string', summary: 'string', description: 'string', tags: 'string[]', section: 'enum', priority: 'enum', installedSize: 'number' } as const);
+  const db = create({ schema: schema as any });
+  for (const d of docs) {
+    if (geonames) {
+      const geo = d['_geo'] as { lat: number; lng: number };
+      insert(db as any, { id: String(d['id']), name: d['name'], country: d['country'], admin1: d['admin1'] ?? '', location: { lat: geo.lat, lon: geo.lng } });
+    } else {
+      insert(db as any, {
+        id: String(d['id']), package: d['package'], summary: d['summary'] ?? '', description: d['description'] ?? '', tags: d['tags'] ?? [],
+        section: d['section'] ?? '', priority: d['priority'] ?? '', installedSize: d['installedSize'] ?? 0,
+      });
+    }
+  }
+  return {
+    name: 'orama',
+    prepare(query) {
+      if (query.kind === 'phrase') return undefined;
+      const words = queryWords(query.q);
+      const params: Record<string, unknown> = { term: query.q, properties: dataset.searchable, limit: LIMIT, threshold: 1, tolerance: Math.max(0, ...words.map(typoBudget)) };
+      const where: Record<string, unknown> = {};
+      for (const [field, value] of Object.entries(query.where ?? {})) where[field] = { eq: value };
+      if (query.geo) {
+        where['location'] = { radius: { coordinates: { lat: query.geo.lat, lon: query.geo.lng }, unit: 'm', value: query.geo.radiusM, inside: true } };
+        // Orama orders a radius-only query by distance; with a term, by relevance (as ours).
+        if (query.q === '') { delete params['term']; delete params['properties']; }
+      }
+      if (Object.keys(where).length > 0) params['where'] = where;
+      if (query.facets) params['facets'] = Object.fromEntries(query.facets.map((f) => [f, { limit: 100 }]));
+      if (query.sort) params['sortBy'] = { property: query.sort.field, order: query.sort.order === 'asc' ? 'ASC' : 'DESC' };
+      return () => (oramaSearch(db as any, params as any) as { hits: unknown[] }).hits.length;
+    },
+    drop() {},
+  };
+}
+
+function buildMiniSearch(dataset: Dataset, docs: Docs): Engine {
+  const byId = new Map<number, Document>(docs.map((d) => [d['id'] as number, d]));
+  const storeFields = dataset === GEONAMES ? ['country', 'admin1'] : ['section', 'priority'];
+  const mini = new MiniSearch({ fields: dataset.searchable, storeFields });
+  mini.addAll(docs);
+  return {
+    name: 'minisearch',
+    prepare(query) {
+      if (query.kind === 'phrase' || query.facets || query.sort || query.geo || query.q === '') return undefined;
+      const where = Object.entries(query.where ?? {});
+      const options = {
+        prefix: (_term: string, i: number, terms: string[]) => i === terms.length - 1,
+        fuzzy: (term: string) => typoBudget(term) || false,
+        combineWith: 'OR',
+        ...(where.length > 0 ? { filter: (r: Record<string, unknown>) => where.every(([f, v]) => r[f] === v) } : {}),
+      };
+      return () => {
+        const results = mini.search(query.q, options as any);
+        let n = 0;
+        for (let i = 0; i < results.length && i < LIMIT; i++) if (byId.get(results[i]!.id as number) !== undefined) n++;
+        return n;
+      };
+    },
+    drop() { byId.clear(); mini.removeAll(); },
+  };
+}
+
+function buildFlexSearch(dataset: Dataset, docs: Docs): Engine {
+  const byId = new Map<number, Document>(docs.map((d) => [d['id'] as number, d]));
+  const tags = dataset === GEONAMES ? ['country', 'admin1'] : ['section', 'priority'];
+  const index = new (FlexSearch as any).Document({ tokenize: 'forward', document: { id: 'id', index: dataset.searchable, tag: tags } });
+  for (const d of docs) index.add(d);
+  return {
+    name: 'flexsearch',
+    prepare(query) {
+      if (query.kind === 'phrase' || query.kind === 'typo' || query.facets || query.sort || query.geo || query.q === '') return undefined;
+      const options: Record<string, unknown> = { limit: LIMIT, suggest: true, merge: true };
+      if (query.where) options['tag'] = query.where;
+      return () => {
+        const results = index.search(query.q, options) as Array<{ id: number }>;
+        let n = 0;
+        for (let i = 0; i < results.length && i < LIMIT; i++) if (byId.get(results[i]!.id) !== undefined) n++;
+        return n;
+      };
+    },
+    drop() { byId.clear(); },
+  };
+}
+
+const BUILDERS: Record<string, (dataset: Dataset, docs: Docs) => Engine> = {
+  ours: buildOurs,
+  orama: buildOrama,
+  minisearch: buildMiniSearch,
+  flexsearch: buildFlexSearch,
+};
+
+// ---- measurement -----------------------------------------------------------------------------
+
+interface KindStats { p50: number; p99: number; samples: number }
+interface EngineRun { name: string; indexMs: number; heapMB: number; kinds: Map<Kind, KindStats | null>; perQuery: Array<{ query: BenchQuery; p50: number; hits: number } | null> }
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function measure(name: string, dataset: Dataset, docs: Docs, rounds: number): EngineRun {
+  gc?.();
+  const heapBefore = process.memoryUsage();
+  const started = performance.now();
+  const engine = BUILDERS[name]!(dataset, docs);
+  const indexMs = performance.now() - started;
+  gc?.();
+  const heapAfter = process.memoryUsage();
+  const heapMB = (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) / 2 ** 20;
+  const runners = dataset.queries.map((q) => engine.prepare(q));
+  const times: number[][] = dataset.queries.map(() => []);
+  const hits: number[] = dataset.queries.map(() => 0);
+  const spent: number[] = dataset.queries.map(() => 0);
+  for (let round = -2; round < rounds; round++) {
+    for (let i = 0; i < runners.length; i++) {
+      const run = runners[i];
+      if (run === undefined) continue;
+      // A query that has already taken QUERY_BUDGET_MS keeps only its first samples (at least 3).
+      if (spent[i]! > QUERY_BUDGET_MS && times[i]!.length >= 3) continue;
+      const t = performance.now();
+      hits[i] = run();
+      const elapsed = performance.now() - t;
+      spent[i]! += elapsed;
+      if (round >= 0) times[i]!.push(elapsed);
+    }
+  }
+  const kinds = new Map<Kind, KindStats | null>();
+  for (const kind of KINDS) {
+    const all: number[] = [];
+    let supported = false;
+    let present = false;
+    dataset.queries.forEach((q, i) => {
+      if (q.kind !== kind) return;
+      present = true;
+      if (runners[i] !== undefined) { supported = true; all.push(...times[i]!); }
+    });
+    if (!present) continue;
+    all.sort((a, b) => a - b);
+    kinds.set(kind, supported ? { p50: percentile(all, 0.5), p99: percentile(all, 0.99), samples: all.length } : null);
+  }
+  const perQuery = dataset.queries.map((query, i) => {
+    if (runners[i] === undefined) return null;
+    const sorted = [...times[i]!].sort((a, b) => a - b);
+    return { query, p50: percentile(sorted, 0.5), hits: hits[i]! };
+  });
+  engine.drop();
+  return { name: engine.name, indexMs, heapMB, kinds, perQuery };
+}
+
+function ms(n: number): string {
+  return n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+}
+
+function report(dataset: Dataset, docs: Docs, runs: EngineRun[], detail: boolean): void {
+  console.log(`\n## ${dataset.name}: ${docs.length} documents, ${dataset.queries.length} queries`);
+  printTable([
+    ['engine', 'indexing', 'docs/s', 'heap+buffers'],
+    ...runs.map((r) => [r.name, `${(r.indexMs / 1000).toFixed(2)} s`, `${Math.round(docs.length / (r.indexMs / 1000))}`, `${r.heapMB.toFixed(0)} MB`]),
+  ]);
+  console.log('\nlatency per query kind, p50 / p99 in ms (n/a: the engine has no equivalent)');
+  const ours = runs.find((r) => r.name === 'searchkube');
+  const peers = runs.filter((r) => r !== ours);
+  const header = ['kind', ...runs.map((r) => r.name), ...(ours ? ['ours / fastest peer (p50, p99)'] : [])];
+  const rows: string[][] = [header];
+  for (const kind of KINDS) {
+    if (!runs.some((r) => r.kinds.has(kind))) continue;
+    const row = [kind, ...runs.map((r) => { const s = r.kinds.get(kind); return s ? `${ms(s.p50)} / ${ms(s.p99)}` : 'n/a'; })];
+    if (ours) {
+      const mine = ours.kinds.get(kind);
+      const supported = peers.filter((p) => p.kinds.get(kind));
+      if (!mine || supported.length === 0) row.push('n/a (no peer)');
+      else {
+        const fastest = supported.reduce((a, b) => (b.kinds.get(kind)!.p50 < a.kinds.get(kind)!.p50 ? b : a));
+        const f = fastest.kinds.get(kind)!;
+        row.push(`${(mine.p50 / f.p50).toFixed(2)}x, ${(mine.p99 / f.p99).toFixed(2)}x vs ${fastest.name}`);
+      }
+    }
+    rows.push(row);
+  }
+  printTable(rows);
+  if (detail) {
+    console.log('\nper query: p50 ms (hits returned, at most 20)');
+    printTable([
+      ['query', ...runs.map((r) => r.name)],
+      ...dataset.queries.map((q, i) => [
+        `${q.kind}: ${q.q === '' ? '(placeholder)' : q.q}${q.where ? ` [${Object.entries(q.where).map(([k, v]) => `${k}=${v}`).join(',')}]` : ''}${q.geo ? ' [geo]' : ''}${q.sort ? ` [sort ${q.sort.field}]` : ''}${q.facets ? ' [facets]' : ''}`,
+        ...runs.map((r) => { const x = r.perQuery[i]; return x ? `${ms(x.p50)} (${x.hits})` : 'n/a'; }),
+      ]),
+    ]);
+  }
+}
+
+function loadDocs(file: string): Docs {
+  return readFileSync(`${DATASETS}/${file}`, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Document);
+}
+
+// ---- HTTP ------------------------------------------------------------------------------------
+
+async function httpBench(seconds: number, connections: number): Promise<void> {
+  const engine = await startEngine();
+  try {
+    const api = new Api(engine.url);
+    await api.run(api.post('/indexes', { uid: 'packages', primaryKey: 'id' }));
+    await api.run(api.patch('/indexes/packages/settings', DEBIAN.settings));
+    const started = performance.now();
+    const text = readFileSync(`${DATASETS}/${DEBIAN.file}`, 'utf8');
+    const task = await api.run(api.post('/indexes/packages/documents', text, { 'content-type': 'application/x-ndjson' }));
+    if (task.status !== 'succeeded') throw new Error(`indexing failed: ${JSON.stringify(task.error)}`);
+    console.log(`\n## HTTP: engine process with debian-63k (indexed over HTTP in ${((performance.now() - started) / 1000).toFixed(1)} s), autocannon ${connections} connections x ${seconds} s per kind, POST /indexes/packages/search`);
+    const kinds: Kind[] = ['plain', 'typo', 'prefix', 'filtered', 'faceted'];
+    const rows: string[][] = [['kind', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors']];
+    for (const kind of kinds) {
+      const requests = DEBIAN.queries.filter((q) => q.kind === kind).map((q) => ({ method: 'POST' as const, path: '/indexes/packages/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(oursParams(q)) }));
+      const result = await autocannon({ url: engine.url, connections, duration: seconds, requests });
+      rows.push([kind, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p97_5), String(result.latency.p99), String(result.latency.max), String(result.non2xx), String(result.errors)]);
+    }
+    printTable(rows);
+  } finally {
+    await engine.stop();
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+
+const rounds = Number(arg('rounds') ?? 20);
+const engines = (arg('engines') ?? 'ours,orama,minisearch,flexsearch').split(',');
+const onlyKinds = arg('kinds')?.split(',');
+const datasets = (arg('dataset') ?? 'debian,geonames').split(',').map((d) => (d === 'geonames' ? GEONAMES : DEBIAN));
+if (onlyKinds) for (const d of datasets) d.queries = d.queries.filter((q) => onlyKinds.includes(q.kind));
+console.log(`# bench:search — node ${process.version}, ${rounds} rounds (+2 warm-up) per engine, first ${LIMIT} hits`);
+if (!flag('http-only')) {
+  for (const dataset of datasets) {
+    const docs = loadDocs(dataset.file);
+    const runs = engines.map((name) => measure(name, dataset, docs, rounds));
+    report(dataset, docs, runs, flag('detail'));
+  }
+}
+if (!flag('no-http')) await httpBench(Number(arg('seconds') ?? 10), Number(arg('connections') ?? 20));
