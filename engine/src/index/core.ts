@@ -1,6 +1,6 @@
 import type { Document, DocumentId } from '../types/document.ts';
 import type { Settings } from '../types/settings.ts';
-import { addDoc, emptySet, hasDoc, removeDoc, setToArray, type DocSet } from './doc-set.ts';
+import { addDoc, countSet, emptySet, hasDoc, removeDoc, setToArray, type DocSet } from './doc-set.ts';
 import { FacetIndex } from './facets.ts';
 import { FieldLengths } from './field-lengths.ts';
 import { FieldRegistry, firstMatchingPattern, matchesAttributePattern } from './fields.ts';
@@ -8,11 +8,12 @@ import { DocumentIndexer } from './indexer.ts';
 import { evaluateFilterInput } from './filter-input.ts';
 import { Postings } from './postings.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
-import { executeSearch, type IndexState } from './search/search.ts';
+import { executeSearch, unionMatched, type IndexState } from './search/search.ts';
+import { computeFacets, resolveFacetNames } from './search/facet-distribution.ts';
 import { ScratchArrays } from './search/scratch.ts';
 import { PrefixCache } from './search/prefix-cache.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
-import type { DocumentSource, FacetSearchParams, FacetSearchResult, FilterInput, IndexCore, SearchParams, SearchResult } from './types.ts';
+import type { DocumentSource, FacetSearchParams, FacetSearchResult, FacetsResult, FilterInput, IndexCore, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 /**
@@ -256,9 +257,20 @@ export class SearchCore implements IndexCore, IndexState {
 
   // ---- reads ---------------------------------------------------------------------------
 
-  search(params: SearchParams, source: DocumentSource): SearchResult {
+  search(params: SearchParams, source: DocumentSource, options?: SearchOptions): SearchResult {
     this.seal();
-    return executeSearch(this, params, source);
+    return executeSearch(this, params, source, options);
+  }
+
+  countMatched(matched: readonly MatchedDocuments[]): number {
+    return countSet(unionMatched(this, matched));
+  }
+
+  facetsOf(facets: string[], matched: readonly MatchedDocuments[]): FacetsResult {
+    this.seal();
+    const names = resolveFacetNames(facets, this.settings, this.facets);
+    const set = unionMatched(this, matched);
+    return computeFacets(names, this.settings, this.facets, set, setToArray(set), this.capacity);
   }
 
   facetSearch(params: FacetSearchParams, source: DocumentSource): FacetSearchResult {

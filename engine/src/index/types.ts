@@ -55,6 +55,27 @@ export interface SearchResult {
   totalHits?: number;
   facetDistribution?: Record<string, Record<string, number>>;
   facetStats?: Record<string, { min: number; max: number }>;
+  /** With `SearchOptions.federation`: each hit's document id and global ranking score. */
+  hitIds?: DocumentId[];
+  hitScores?: number[];
+  /** With `SearchOptions.federation`: every document the query matched (not only the page). */
+  matched?: MatchedDocuments;
+}
+
+/** Options the HTTP layer gives a search (not part of the request body). */
+export interface SearchOptions {
+  /** Federated multi-search: fill `hitIds`, `hitScores` and `matched`. */
+  federation?: boolean;
+}
+
+/** The documents a search matched, for counting and faceting across queries (opaque). */
+export interface MatchedDocuments {
+  readonly internalIds: Uint32Array;
+}
+
+export interface FacetsResult {
+  facetDistribution: Record<string, Record<string, number>>;
+  facetStats: Record<string, { min: number; max: number }>;
 }
 
 export interface FacetSearchParams {
@@ -82,7 +103,14 @@ export interface IndexCore {
   /** Applies new settings, re-indexing from the source what the change requires. */
   applySettings(settings: Settings, source: DocumentSource): void;
   /** Throws EngineError (invalid_search_filter, invalid_search_sort, ...) on a bad request. */
-  search(params: SearchParams, source: DocumentSource): SearchResult;
+  search(params: SearchParams, source: DocumentSource, options?: SearchOptions): SearchResult;
+  /** Number of distinct documents in the union of several searches' `matched`. */
+  countMatched(matched: readonly MatchedDocuments[]): number;
+  /**
+   * facetDistribution and facetStats over the union of several searches' `matched` (federated
+   * `facetsByIndex`). Throws invalid_search_facets for facets that are not filterable.
+   */
+  facetsOf(facets: string[], matched: readonly MatchedDocuments[]): FacetsResult;
   facetSearch(params: FacetSearchParams, source: DocumentSource): FacetSearchResult;
   /**
    * The ids of the documents matching a filter, in internal order. Throws EngineError with

@@ -37,6 +37,21 @@ export const IMAGE_TABLE: readonly ImageMapping[] = [
     program: path.join(harnessDir, 'fixtures', 'echo-server.ts'),
     listen: { flag: '--listen', env: 'ECHO_LISTEN', defaultPort: 8080 },
   },
+  {
+    // Test-only light stand-in for the engine (/health, /stats): benchmarks with hundreds of instances.
+    // The operator takes this name for an upstream image and adds its dumps-agent sidecar (a real
+    // engine in --agent mode, ~60 MB private memory per pod).
+    repository: 'searchkube/engine-stub',
+    program: path.join(harnessDir, 'fixtures', 'engine-stub.mjs'),
+    listen: { flag: '--http-addr', env: 'MEILI_HTTP_ADDR', defaultPort: 7700 },
+  },
+  {
+    // The same stub under a name the operator takes for the Searchkube engine behind a registry
+    // (`*/searchkube/engine`): one small process per pod, no sidecar. `.invalid` never resolves.
+    repository: 'stub.invalid/searchkube/engine',
+    program: path.join(harnessDir, 'fixtures', 'engine-stub.mjs'),
+    listen: { flag: '--http-addr', env: 'MEILI_HTTP_ADDR', defaultPort: 7700 },
+  },
 ];
 
 export interface ImageRef {

@@ -9,7 +9,7 @@ import type { FieldRegistry } from '../fields.ts';
 import { evaluateFilterInput } from '../filter-input.ts';
 import type { Postings } from '../postings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
-import type { DocumentSource, SearchParams, SearchResult } from '../types.ts';
+import type { DocumentSource, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from '../types.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 import { bucketSort, globalScore } from './bucket-sort.ts';
 import { selectCandidates } from './candidates.ts';
@@ -181,7 +181,7 @@ export function matchQuery(
   return { docs, ctx, words: n };
 }
 
-export function executeSearch(state: IndexState, params: SearchParams, source: DocumentSource): SearchResult {
+export function executeSearch(state: IndexState, params: SearchParams, source: DocumentSource, options: SearchOptions = {}): SearchResult {
   const started = performance.now();
   const settings = state.settings;
   const q = params.q ?? '';
@@ -207,7 +207,8 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const end = Math.min(offset + limit, maxTotalHits);
 
   const threshold = params.rankingScoreThreshold ?? null;
-  const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null;
+  const federation = options.federation === true;
+  const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null || federation;
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
   const picked: Array<{ doc: number; keys: number[] }> = [];
@@ -239,10 +240,16 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     sort,
   };
   const hits: Document[] = [];
+  const hitIds: string[] = [];
+  const hitScores: number[] = [];
   for (const { doc, keys } of picked) {
     const id = state.externalId(doc);
     const stored = id === undefined ? undefined : source.get(id);
     if (stored === undefined) continue;
+    if (federation) {
+      hitIds.push(id!);
+      hitScores.push(globalScore(rules, keys));
+    }
     const hit = formatHit(stored, format);
     if (params.showRankingScore === true) hit['_rankingScore'] = globalScore(rules, keys);
     if (params.showRankingScoreDetails === true) hit['_rankingScoreDetails'] = scoreDetails(rules, keys, matching.ctx, doc, stored);
@@ -266,8 +273,20 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     result.facetDistribution = facetDistribution;
     result.facetStats = facetStats;
   }
+  if (federation) {
+    result.hitIds = hitIds;
+    result.hitScores = hitScores;
+    result.matched = { internalIds: matching.docs };
+  }
   result.processingTimeMs = Math.floor(performance.now() - started);
   return result;
+}
+
+/** The union of several searches' matched documents, as a set over the live-documents range. */
+export function unionMatched(state: IndexState, matched: readonly MatchedDocuments[]): DocSet {
+  const set = new Uint32Array(state.alive.length);
+  for (const m of matched) for (const d of m.internalIds) set[d >>> 5]! |= 1 << (d & 31);
+  return set;
 }
 
 function docSetOf(docs: Uint32Array, words: number): DocSet {
