@@ -40,6 +40,7 @@ export function makeMetrics(): OperatorMetrics {
   const requests = new Counter({ name: 'searchkube_operator_api_requests_total', help: 'Kubernetes API requests by verb, resource and status code', labelNames: ['method', 'resource', 'code'], registers: [registry] });
   const writes = new Counter({ name: 'searchkube_operator_api_writes_total', help: 'Kubernetes API requests that change state (POST, PUT, PATCH, DELETE)', labelNames: ['resource'], registers: [registry] });
   const lists = new Counter({ name: 'searchkube_operator_informer_lists_total', help: 'Full lists by informers', labelNames: ['resource'], registers: [registry] });
+  const watches = new Gauge({ name: 'searchkube_operator_informer_watches', help: 'Informer watches currently open (accepted by the apiserver)', labelNames: ['resource'], registers: [registry] });
   const watchErrors = new Counter({ name: 'searchkube_operator_watch_errors_total', help: 'Watches ended by an error', labelNames: ['resource', 'gone'], registers: [registry] });
   const leader = new Gauge({ name: 'searchkube_operator_leader', help: '1 while this process holds the leader lease', registers: [registry] });
   return {
@@ -61,6 +62,9 @@ export function makeMetrics(): OperatorMetrics {
       },
       watchError(type, _e, gone) {
         watchErrors.inc({ resource: type.plural, gone: String(gone) });
+      },
+      watching(type, delta) {
+        watches.inc({ resource: type.plural }, delta);
       },
     },
     request(method, path, status) {

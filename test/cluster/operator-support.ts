@@ -22,9 +22,10 @@ import { eventually } from '../harness/testing.ts';
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const CRDS: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false };
 
-export function kubeApi(): KubeClient {
+/** A client for the run's cluster, or for the cluster of `kubeconfig` (a private one). */
+export function kubeApi(kubeconfig = inject('kubeconfig')): KubeClient {
   const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
+  kc.loadFromFile(kubeconfig);
   return new KubeClient(new HttpTransport(kc));
 }
 
@@ -61,8 +62,11 @@ export interface OperatorProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the operator program; leader election on a Lease in `namespace` with short timings. */
-export async function startOperator(namespace: string, extra: string[] = [], tag = 'op'): Promise<OperatorProcess> {
+/**
+ * Runs the operator program; leader election on a Lease in `namespace` with short timings (flags in
+ * `extra` come later and win). `kubeconfig`: another cluster than the run's (a private one).
+ */
+export async function startOperator(namespace: string, extra: string[] = [], tag = 'op', kubeconfig = inject('kubeconfig')): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = path.join(os.tmpdir(), `searchkube-operator-${namespace}-${tag}-${port}.log`);
   const out = createWriteStream(logFile);
@@ -78,7 +82,7 @@ export async function startOperator(namespace: string, extra: string[] = [], tag
     ...extra,
   ];
   const proc = spawn(path.join(repoRoot, 'node_modules', '.bin', 'node'), args, {
-    env: { ...process.env, KUBECONFIG: inject('kubeconfig'), SEARCHKUBE_ENGINE_ACCESS: 'pod-ip' },
+    env: { ...process.env, KUBECONFIG: kubeconfig, SEARCHKUBE_ENGINE_ACCESS: 'pod-ip' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.pipe(out);

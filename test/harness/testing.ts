@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { startPrivateCluster, type PrivateCluster } from './private-cluster.ts';
 
 export interface ClusterClients {
   kc: KubeConfig;
@@ -80,4 +81,29 @@ export async function getJson(url: string, init?: RequestInit): Promise<{ status
     /* not JSON */
   }
   return { status: res.status, body };
+}
+
+/**
+ * A private cluster for the calling test file (started in beforeAll, stopped in afterAll): its own
+ * etcd/apiserver/controller-manager/kubelet, so the file may restart its apiserver without
+ * disturbing other files. ~5 s to start. See private-cluster.ts.
+ */
+export function usePrivateCluster(name: string): { readonly cluster: PrivateCluster } {
+  let cluster: PrivateCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startPrivateCluster(name);
+  });
+  afterAll(async () => {
+    const c = cluster;
+    if (!c) return;
+    const dead = c.deadComponents().map((p) => p.name);
+    await c.stop();
+    if (dead.length > 0) throw new Error(`private cluster ${name}: components died during the tests: ${dead.join(', ')} (logs in .cache/cluster-logs/private-${name})`);
+  });
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the private cluster is not started (use it inside tests or hooks)');
+      return cluster;
+    },
+  };
 }

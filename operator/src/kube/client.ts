@@ -33,7 +33,7 @@ export interface KubeApi {
   watch<T extends KubernetesObject>(
     t: ResourceType,
     namespace: string | undefined,
-    opts: ListOptions & { resourceVersion: string; timeoutSeconds: number; idleTimeoutMs: number; signal?: AbortSignal },
+    opts: ListOptions & { resourceVersion: string; timeoutSeconds: number; idleTimeoutMs: number; signal?: AbortSignal; onOpen?: () => void },
     onEvent: (e: WatchEvent<T>) => void,
   ): Promise<void>;
 }
@@ -93,14 +93,15 @@ export class KubeClient implements KubeApi {
   watch<T extends KubernetesObject>(
     t: ResourceType,
     namespace: string | undefined,
-    opts: ListOptions & { resourceVersion: string; timeoutSeconds: number; idleTimeoutMs: number; signal?: AbortSignal },
+    opts: ListOptions & { resourceVersion: string; timeoutSeconds: number; idleTimeoutMs: number; signal?: AbortSignal; onOpen?: () => void },
     onEvent: (e: WatchEvent<T>) => void,
   ): Promise<void> {
-    const { idleTimeoutMs, signal, ...query } = opts;
+    const { idleTimeoutMs, signal, onOpen, ...query } = opts;
     return this.#t.stream(
       { method: 'GET', path: resourcePath(t, namespace), query: { ...query, watch: true, allowWatchBookmarks: true }, ...(signal ? { signal } : {}) },
       (line) => onEvent(line as WatchEvent<T>),
       idleTimeoutMs,
+      onOpen,
     );
   }
 }

@@ -114,6 +114,25 @@ describe('Informer', () => {
     expect(api.watches).toHaveLength(1);
   });
 
+  it('tells the observer how many watches are open: +1 once accepted, -1 when one ends', async () => {
+    const api = new FakeApi();
+    const clock = new FakeClock();
+    let open = 0;
+    const inf = new Informer<V1Pod>({ api, type: PODS, clock, resyncMs: 60_000, watchTimeoutSeconds: 300, observer: { watching: (_t, d) => (open += d) } });
+    current = inf;
+    inf.start();
+    await inf.waitForSync();
+    await flush();
+    expect(open).toBe(1);
+    api.watches[0]!.end(new Error('ECONNREFUSED'));
+    await flush();
+    expect(open).toBe(0);
+    await clock.advance(1000);
+    expect(open).toBe(1);
+    await inf.stop();
+    expect(open).toBe(0);
+  });
+
   it('does not spin when the server ends watches immediately', async () => {
     const { api, clock, inf } = setup();
     current = inf;

@@ -19,6 +19,8 @@ export type InformerHandler<T> = (event: InformerEvent, obj: T) => void;
 export interface InformerObserver {
   listed?(type: ResourceType, items: number): void;
   watchError?(type: ResourceType, error: unknown, gone: boolean): void;
+  /** A watch was accepted by the server (+1) or has ended (-1): the sum is the open watches. */
+  watching?(type: ResourceType, delta: 1 | -1): void;
 }
 
 export interface InformerOptions {
@@ -112,12 +114,21 @@ export class Informer<T extends KubernetesObject> {
         this.#watchAbort = new AbortController();
         const timeoutSeconds = this.#o.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
         const began = this.#o.clock.now();
-        await api.watch<T>(
-          type,
-          namespace,
-          { ...(labelSelector ? { labelSelector } : {}), resourceVersion: this.#rv, timeoutSeconds, idleTimeoutMs: (timeoutSeconds + 60) * 1000, signal: this.#watchAbort.signal },
-          (e) => this.#onWatchEvent(e),
-        );
+        let open = false;
+        const onOpen = () => {
+          open = true;
+          this.#o.observer?.watching?.(type, 1);
+        };
+        try {
+          await api.watch<T>(
+            type,
+            namespace,
+            { ...(labelSelector ? { labelSelector } : {}), resourceVersion: this.#rv, timeoutSeconds, idleTimeoutMs: (timeoutSeconds + 60) * 1000, signal: this.#watchAbort.signal, onOpen },
+            (e) => this.#onWatchEvent(e),
+          );
+        } finally {
+          if (open) this.#o.observer?.watching?.(type, -1);
+        }
         // A clean end is normal (server timeout); one right away, again and again, is not.
         if (this.#o.clock.now() - began < 1000 && !this.#watchAbort.signal.aborted) await this.#pause(this.#backoff.next());
       } catch (e) {

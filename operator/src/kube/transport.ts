@@ -23,8 +23,11 @@ export type RequestObserver = (method: string, path: string, status: number) => 
 
 export interface Transport {
   request<T>(spec: RequestSpec): Promise<T>;
-  /** Streams newline-delimited JSON until the server closes (resolves) or an error (rejects). */
-  stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number): Promise<void>;
+  /**
+   * Streams newline-delimited JSON until the server closes (resolves) or an error (rejects).
+   * `onOpen` is called once the server has accepted the stream (status 200).
+   */
+  stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void>;
 }
 
 function buildUrl(server: string, spec: RequestSpec): URL {
@@ -101,7 +104,7 @@ export class HttpTransport implements Transport {
     return body as T;
   }
 
-  async stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number): Promise<void> {
+  async stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void> {
     const { res } = await this.#send(spec);
     const status = res.statusCode ?? 0;
     this.#observe(spec.method, spec.path, status);
@@ -116,6 +119,7 @@ export class HttpTransport implements Transport {
       }
       throw apiErrorFromResponse(status, body, `watch ${spec.path}`);
     }
+    onOpen?.();
     // A silent network cut never closes the socket; the idle timeout turns it into an error.
     res.socket.setTimeout(idleTimeoutMs, () => res.destroy(new ApiError(0, 'Timeout', `watch ${spec.path}: no data for ${idleTimeoutMs} ms`)));
     try {

@@ -104,8 +104,9 @@ export class FakeApi implements KubeApi {
     if (!this.store.delete(this.#key(t, namespace, name))) throw new ApiError(404, 'NotFound', 'not found');
   }
 
-  watch<T extends KubernetesObject>(t: ResourceType, _ns: string | undefined, opts: { resourceVersion: string; signal?: AbortSignal }, onEvent: (e: WatchEvent<T>) => void): Promise<void> {
+  watch<T extends KubernetesObject>(t: ResourceType, _ns: string | undefined, opts: { resourceVersion: string; signal?: AbortSignal; onOpen?: () => void }, onEvent: (e: WatchEvent<T>) => void): Promise<void> {
     this.calls.push({ verb: 'watch', plural: t.plural });
+    opts.onOpen?.();
     return new Promise((resolve, reject) => {
       const w: OpenWatch = {
         plural: t.plural,
