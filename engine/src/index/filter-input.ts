@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors/codes.ts';
+import { markInIndex } from './index-error.ts';
 import { checkFilterable, parseFilter } from '../filter/index.ts';
 import type { DocSet } from './doc-set.ts';
 import type { FacetIndex } from './facets.ts';
@@ -22,7 +23,7 @@ export function evaluateFilterInput(ctx: FilterContext, filter: FilterInput | nu
   if (filter === null || filter === undefined) return null;
   const node = parseFilter(filter, code);
   if (node.kind === 'true') return null;
-  checkFilterable(node, ctx.settings.filterableAttributes, code);
+  markInIndex(() => checkFilterable(node, ctx.settings.filterableAttributes, code));
   // Sets share the length of the live-documents bitset so they combine word for word.
   return new FilterEvaluator(ctx.facets, ctx.alive, ctx.alive.length * 32).evaluate(node);
 }

@@ -5,6 +5,7 @@ import { jsonBody, queryOf } from '../body.ts';
 import { validateIndexUid } from '../index-uid.ts';
 import { parseFacetSearchParams, parseSearchParams } from '../../index/search/params.ts';
 import type { FacetSearchParams, FacetsResult, FilterInput, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from '../../index/types.ts';
+import { withIndexPrefix } from '../../index/index-error.ts';
 import { DEFAULT_LIMIT } from '../../index/search/search.ts';
 import type { Document } from '../../types/document.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
@@ -37,7 +38,11 @@ function runSearch(engine: Engine, request: FastifyRequest, uid: string, params:
   request.auth.assertIndex(uid);
   const handle = engine.registry.require(uid);
   const filter = withRuleFilter(params.filter, request.auth.ruleFilter(uid));
-  return handle.core.search({ ...params, filter }, handle.source, options);
+  try {
+    return handle.core.search({ ...params, filter }, handle.source, options);
+  } catch (error) {
+    throw withIndexPrefix(error, uid);
+  }
 }
 
 interface ParsedQuery {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketSort, groupByKey, type RankingRule } from './bucket-sort.ts';
+import { bucketSort, globalScore, groupByKey, type Deadline, type RankingRule } from './bucket-sort.ts';
 
 /**
  * The bucket sort against the obvious reference: a stable sort of all documents on the tuple of
@@ -57,7 +57,8 @@ describe('bucketSort', () => {
         let kept = 0;
         bucketSort(docs, rules, (doc, keys) => {
           seen.push(doc);
-          for (let i = 0; i < rules.length; i++) if (!Number.isNaN(keys[i]!)) expect(keys[i]).toBe(rules[i]!.key(doc));
+          // (=== rather than Object.is: a bucket of 0 and -0 reports one of them)
+          for (let i = 0; i < rules.length; i++) if (!Number.isNaN(keys[i]!)) expect(keys[i] === rules[i]!.key(doc)).toBe(true);
           if (accept(doc)) kept++;
           return kept < limit;
         }, exhaust, expected);
@@ -93,5 +94,28 @@ describe('bucketSort', () => {
     expect(grouped.keys).toEqual([0]);
     expect([...grouped.rest!]).toEqual([10, 12, 14, 15]);
     expect(groupByKey(docs, rule).groups.map((g) => [...g])).toEqual([[11, 13], [12, 15], [10, 14]]);
+  });
+
+  it('stops ranking at the deadline: the current bucket, then the buckets not ranked yet, in document order', () => {
+    // Full order: rule a groups [0,1,2] < [3] < [4]; rule b orders the first group 2, 1, 0.
+    const a: Record<number, number> = { 0: 0, 1: 0, 2: 0, 3: 1, 4: 2 };
+    const b: Record<number, number> = { 0: 2, 1: 1, 2: 0, 3: 0, 4: 0 };
+    const rules: RankingRule[] = [
+      { name: 'a', maxKey: 2, key: (d) => a[d]! },
+      { name: 'b', maxKey: 3, key: (d) => b[d]! },
+    ];
+    /** Like milli's Deadline::never().with_stop_after(n): n bucket splits, then out of time. */
+    const stopAfter = (n: number): Deadline => ({ exceeded: () => n-- <= 0 });
+    const run = (deadline: Deadline): Array<[number, number]> => {
+      const out: Array<[number, number]> = [];
+      bucketSort(Uint32Array.from([0, 1, 2, 3, 4]), rules, (doc, _keys, skipped) => (out.push([doc, skipped]), true), false, Infinity, deadline);
+      return out;
+    };
+    expect(run(stopAfter(0))).toEqual([[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]]);
+    expect(run(stopAfter(1))).toEqual([[0, 1], [1, 1], [2, 1], [3, 0], [4, 0]]);
+    expect(run(stopAfter(2))).toEqual([[2, 2], [1, 2], [0, 2], [3, 2], [4, 2]]);
+    // A skipped rule ranks last and ends the score: words 3/3 then skipped = 2/3, as Meilisearch.
+    expect(globalScore(rules, [0, NaN], 1)).toBeCloseTo(2 / 3, 12);
+    expect(globalScore(rules, [NaN, NaN], 0)).toBe(0);
   });
 });

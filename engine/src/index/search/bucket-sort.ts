@@ -22,8 +22,19 @@ export interface RankingRule {
   readonly maxKey: number | null;
 }
 
-/** Receives documents in ranked order with each rule's key; returns false to stop. */
-export type RankedDocVisitor = (doc: number, keys: readonly number[]) => boolean;
+/**
+ * Receives documents in ranked order with each rule's key; returns false to stop. `skippedFrom`
+ * is the first rule that could not rank the document because the search ran out of time
+ * (`rules.length` when every rule did): keys from there on are meaningless.
+ */
+export type RankedDocVisitor = (doc: number, keys: readonly number[], skippedFrom: number) => boolean;
+
+/** The search's time budget (searchCutoffMs), checked before each bucket is split. */
+export interface Deadline {
+  exceeded(): boolean;
+}
+
+export const NO_DEADLINE: Deadline = { exceeded: () => false };
 
 const PACK_INDEX_BITS = 2 ** 21;
 /** Integer keys spanning fewer values than this (and than a few times the bucket) are grouped by
@@ -168,24 +179,51 @@ function kthSmallest(values: Float64Array, k: number): number {
   return values[k]!;
 }
 
+const CONTINUE = 0;
+const STOP = 1;
+const CUT_OFF = 2;
+
 /**
  * Visits documents of `docs` in ranked order. With `exhaustKeys` false, buckets of one document
  * are not split further (their keys for later rules are then reported as NaN); with it true
  * every rule is evaluated for every visited document (needed for ranking scores). `expected` is
  * how many documents the visitor is likely to accept before it stops (the end of the page): only
  * that many are ranked ahead, the rest of a bucket is ranked if and when the visitor gets there.
+ *
+ * When `deadline` has passed before a bucket is split, ranking stops as Meilisearch's
+ * searchCutoffMs does: that bucket's documents, then those of every bucket not ranked yet at
+ * each shallower rule, are visited in document order, with `skippedFrom` the rule they stopped at.
  */
-export function bucketSort(docs: Uint32Array, rules: readonly RankingRule[], visit: RankedDocVisitor, exhaustKeys: boolean, expected = Infinity): void {
+export function bucketSort(
+  docs: Uint32Array,
+  rules: readonly RankingRule[],
+  visit: RankedDocVisitor,
+  exhaustKeys: boolean,
+  expected = Infinity,
+  deadline: Deadline = NO_DEADLINE,
+): void {
   const keys: number[] = new Array(rules.length).fill(NaN);
   let visited = 0;
-  const recurse = (bucket: Uint32Array, depth: number): boolean => {
+  /** Visits the documents of `buckets` in ascending id order, unranked from rule `depth` on. */
+  const unranked = (buckets: Uint32Array[], depth: number): boolean => {
+    const all: number[] = [];
+    for (const bucket of buckets) for (let i = 0; i < bucket.length; i++) all.push(bucket[i]!);
+    all.sort((a, b) => a - b);
+    for (let i = depth; i < rules.length; i++) keys[i] = NaN;
+    for (const doc of all) {
+      visited++;
+      if (!visit(doc, keys, depth)) return false;
+    }
+    return true;
+  };
+  const recurse = (bucket: Uint32Array, depth: number): number => {
     if (depth === rules.length || (bucket.length === 1 && !exhaustKeys)) {
       for (let i = depth; i < rules.length; i++) keys[i] = NaN;
       for (let i = 0; i < bucket.length; i++) {
         visited++;
-        if (!visit(bucket[i]!, keys)) return false;
+        if (!visit(bucket[i]!, keys, rules.length)) return STOP;
       }
-      return true;
+      return CONTINUE;
     }
     const rule = rules[depth]!;
     if (rule.constantKey !== undefined) {
@@ -198,14 +236,21 @@ export function bucketSort(docs: Uint32Array, rules: readonly RankingRule[], vis
     }
     let rest: Uint32Array | null = bucket;
     while (rest !== null) {
+      if (deadline.exceeded()) return unranked([rest], depth) ? CUT_OFF : STOP;
       const grouped = groupByKey(rest, rule, Math.max(1, expected - visited));
       for (let g = 0; g < grouped.groups.length; g++) {
         keys[depth] = grouped.keys[g]!;
-        if (!recurse(grouped.groups[g]!, depth + 1)) return false;
+        const flow = recurse(grouped.groups[g]!, depth + 1);
+        if (flow === STOP) return STOP;
+        if (flow === CUT_OFF) {
+          const left = grouped.groups.slice(g + 1);
+          if (grouped.rest !== null) left.push(grouped.rest);
+          return unranked(left, depth) ? CUT_OFF : STOP;
+        }
       }
       rest = grouped.rest;
     }
-    return true;
+    return CONTINUE;
   };
   recurse(docs, 0);
 }
@@ -214,10 +259,12 @@ export function bucketSort(docs: Uint32Array, rules: readonly RankingRule[], vis
  * Meilisearch's global ranking score: the ranks of every scored rule are read as the digits of
  * one mixed-radix number (the first rule most significant), normalized to [0, 1].
  */
-export function globalScore(rules: readonly RankingRule[], keys: readonly number[]): number {
+export function globalScore(rules: readonly RankingRule[], keys: readonly number[], skippedFrom = rules.length): number {
   let rank = 1;
   let maxRank = 1;
   for (let i = 0; i < rules.length; i++) {
+    // A rule skipped for lack of time ranks last (rank 0 of 1), and ends the number.
+    if (i === skippedFrom) return (rank - 1) / maxRank;
     const max = rules[i]!.maxKey;
     if (max === null) continue;
     const ruleMax = max + 1;

@@ -21,10 +21,23 @@ function valueAt(doc: Document, path: string): unknown {
   return v;
 }
 
-export function scoreDetails(rules: readonly RankingRule[], keys: readonly number[], ctx: RankingContext, doc: number, stored: Document): Record<string, unknown> {
+export function scoreDetails(
+  rules: readonly RankingRule[],
+  keys: readonly number[],
+  ctx: RankingContext,
+  doc: number,
+  stored: Document,
+  skippedFrom = rules.length,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const n = ctx.words.length;
   rules.forEach((rule, order) => {
+    // Rules the search had no time for (searchCutoffMs): one `skipped` entry, as Meilisearch.
+    if (order > skippedFrom) return;
+    if (order === skippedFrom) {
+      out['skipped'] = { order };
+      return;
+    }
     const key = Number.isNaN(keys[order]!) ? rule.key(doc) : keys[order]!;
     switch (rule.name) {
       case 'words':

@@ -1,4 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
+import { inIndex } from '../index-error.ts';
 import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
@@ -56,6 +57,8 @@ export interface IndexState {
 
 export const DEFAULT_LIMIT = 20;
 export const DEFAULT_HITS_PER_PAGE = 20;
+/** Meilisearch stops ranking after this long when `searchCutoffMs` is null. */
+export const DEFAULT_SEARCH_CUTOFF_MS = 1500;
 
 /** Field ranks for this search, restricted by attributesToSearchOn when given. */
 export function fieldRules(state: IndexState, searchOn: readonly string[] | null | undefined): FieldRules {
@@ -78,10 +81,10 @@ function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
   if (searchable.includes('*')) return;
   for (const a of searchOn) {
     if (!searchable.some((s) => s === a || a.startsWith(`${s}.`))) {
-      throw new EngineError(
+      throw inIndex(new EngineError(
         'invalid_search_attributes_to_search_on',
         `Attribute \`${a}\` is not searchable. Available searchable attributes are: \`${[...new Set(searchable)].sort().join(', ')}\`.`,
-      );
+      ));
     }
   }
 }
@@ -91,7 +94,7 @@ function checkDistinct(state: IndexState, attribute: string): void {
   if (isFilterableAttribute(attribute, setting)) return;
   const available = filterableAttributeNames(setting);
   const tail = available.length === 0 ? 'This index does not have configured filterable attributes.' : `Available filterable attributes patterns are: \`${available.join(', ')}\`.`;
-  throw new EngineError('invalid_search_distinct', `Attribute \`${attribute}\` is not filterable and thus, cannot be used as distinct attribute. ${tail}`);
+  throw inIndex(new EngineError('invalid_search_distinct', `Attribute \`${attribute}\` is not filterable and thus, cannot be used as distinct attribute. ${tail}`));
 }
 
 export interface Matching {
@@ -211,21 +214,24 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null || federation;
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
-  const picked: Array<{ doc: number; keys: number[] }> = [];
+  const picked: Array<{ doc: number; keys: number[]; skipped: number }> = [];
   let kept = 0;
+  // searchCutoffMs (default 1500 ms) counts from the start of the search.
+  const budget = started + (settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS);
   bucketSort(
     matching.docs,
     rules,
-    (doc, keys) => {
-      if (threshold !== null && globalScore(rules, keys) < threshold) return true;
+    (doc, keys, skipped) => {
+      if (threshold !== null && globalScore(rules, keys, skipped) < threshold) return true;
       if (distinct !== null && !distinct.admit(doc)) return true;
-      if (kept >= offset && kept < end) picked.push({ doc, keys: [...keys] });
+      if (kept >= offset && kept < end) picked.push({ doc, keys: [...keys], skipped });
       kept++;
       // Past the page we only keep going when hits must be counted exactly.
       return kept < end || threshold !== null;
     },
     wantScore,
     threshold !== null ? Infinity : end,
+    { exceeded: () => performance.now() >= budget },
   );
   let total = matching.docs.length;
   if (threshold !== null) total = kept;
@@ -242,17 +248,17 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const hits: Document[] = [];
   const hitIds: string[] = [];
   const hitScores: number[] = [];
-  for (const { doc, keys } of picked) {
+  for (const { doc, keys, skipped } of picked) {
     const id = state.externalId(doc);
     const stored = id === undefined ? undefined : source.get(id);
     if (stored === undefined) continue;
     if (federation) {
       hitIds.push(id!);
-      hitScores.push(globalScore(rules, keys));
+      hitScores.push(globalScore(rules, keys, skipped));
     }
     const hit = formatHit(stored, format);
-    if (params.showRankingScore === true) hit['_rankingScore'] = globalScore(rules, keys);
-    if (params.showRankingScoreDetails === true) hit['_rankingScoreDetails'] = scoreDetails(rules, keys, matching.ctx, doc, stored);
+    if (params.showRankingScore === true) hit['_rankingScore'] = globalScore(rules, keys, skipped);
+    if (params.showRankingScoreDetails === true) hit['_rankingScoreDetails'] = scoreDetails(rules, keys, matching.ctx, doc, stored, skipped);
     hits.push(hit);
   }
 

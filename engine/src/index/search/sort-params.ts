@@ -1,4 +1,5 @@
 import { EngineError } from '../../errors/engine-error.ts';
+import { inIndex } from '../index-error.ts';
 import { matchesAttributePattern } from '../fields.ts';
 
 /** One criterion of the `sort` search parameter. */
@@ -49,13 +50,13 @@ export function parseSort(sort: readonly string[], sortableAttributes: readonly 
     criteria.push({ kind: 'field', attribute: expression, ascending });
   }
   if (criteria.length > 0 && !rankingRules.includes('sort')) {
-    throw sortError('You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.');
+    throw inIndex(sortError('You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.'));
   }
   return criteria;
 }
 
 function checkSortable(attribute: string, sortable: readonly string[]): void {
   if (sortable.some((p) => matchesAttributePattern(p, attribute))) return;
-  if (sortable.length === 0) throw sortError(`Attribute \`${attribute}\` is not sortable. This index does not have configured sortable attributes.`);
-  throw sortError(`Attribute \`${attribute}\` is not sortable. Available sortable attributes are: \`${[...sortable].sort().join(', ')}\`.`);
+  if (sortable.length === 0) throw inIndex(sortError(`Attribute \`${attribute}\` is not sortable. This index does not have configured sortable attributes.`));
+  throw inIndex(sortError(`Attribute \`${attribute}\` is not sortable. Available sortable attributes are: \`${[...sortable].sort().join(', ')}\`.`));
 }
