@@ -17,6 +17,15 @@ import { DatabaseVersionError } from './store/version-file.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 async function main(): Promise<void> {
+  // `fetch-dump`: the operator's init step that copies a dump from another engine over HTTP.
+  if (process.argv[2] === 'fetch-dump') {
+    const { fetchDumpCommand } = await import('./dump/fetch-dump.ts');
+    process.exit(await fetchDumpCommand(process.argv.slice(3), process.env));
+  }
+  if (process.argv[2] === 'copy-db') {
+    const { copyDatabaseCommand } = await import('./startup/copy-db.ts');
+    process.exit(await copyDatabaseCommand(process.argv.slice(3)));
+  }
   let options: Options;
   try {
     options = parseOptions(process.argv.slice(2), process.env);
@@ -79,6 +88,10 @@ async function main(): Promise<void> {
   }
   const opened = engine;
   opened.scheduler.setDumpCreator((task) => createDumpFromEngine(opened, task, options.dumpDir));
+  if (decision.action === 'import' && options.importWriteBlock !== null) {
+    await opened.setWriteBlock({ reason: options.importWriteBlock, retryAfterSeconds: 5 });
+    logger.info({ reason: options.importWriteBlock }, 'writes blocked after the import (--import-write-block)');
+  }
   importState.finish();
   opened.start();
   if (decision.action !== 'import') await listen(app, options, logger, 'ready');

@@ -1,6 +1,6 @@
 // The operator against the real control plane: a SearchInstance becomes a running, reachable
-// engine, keeps its data across pod loss, rolls on template changes, records version changes
-// without acting on them, writes nothing when idle, and bad objects are refused by the apiserver.
+// engine, keeps its data across pod loss, rolls on template changes, upgrades on a version change
+// (through a dump), writes nothing when idle, and bad objects are refused by the apiserver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Meilisearch } from 'meilisearch';
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
@@ -87,15 +87,15 @@ describe('SearchInstance', () => {
     expect((await c.index('books').search('dune')).hits).toHaveLength(1);
   });
 
-  it('records a version change as UpgradePending without touching the pod', async () => {
-    const before = await readyPod('products-0');
+  it('moves the data to a new version through a dump on a version change (details: operator-upgrade.test.ts)', async () => {
     await api.mergePatch(SEARCHINSTANCES, ns.name, 'products', { spec: { version: '0.2.0' } });
-    const si = await waitForPhase(api, ns.name, 'products', 'Ready', 30_000, (s) => s.status?.conditions?.some((c) => c.type === 'UpgradePending') ?? false);
-    expect(si.status?.currentVersion).toBe('0.1.0');
-    expect(si.status?.conditions?.find((c) => c.type === 'UpgradePending')).toMatchObject({ status: 'True', reason: 'VersionChanged' });
-    const pod = await api.get<V1Pod>(PODS, ns.name, 'products-0');
-    expect(pod.metadata?.uid).toBe(before.metadata?.uid);
-    expect(pod.spec?.containers[0]?.image).toBe('searchkube/engine:0.1.0');
+    const si = await waitForPhase(api, ns.name, 'products', 'Ready', 120_000, (s) => s.status?.upgrade?.result === 'Succeeded');
+    expect(si.status?.currentVersion).toBe('0.2.0');
+    expect(si.status?.conditions?.some((c) => c.type === 'UpgradePending')).toBe(false);
+    const pod = await readyPod('products-0');
+    expect(pod.spec?.containers[0]?.image).toBe('searchkube/engine:0.2.0');
+    const c = await client('products');
+    expect((await c.index('books').search('dune')).hits).toHaveLength(1);
   });
 
   it('is rejected by the apiserver with a readable message when invalid', async () => {

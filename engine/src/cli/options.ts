@@ -17,6 +17,12 @@ export interface Options {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** Serve only the dump-file routes over dumpDir (operator sidecar next to upstream Meilisearch). */
   agent: boolean;
+  /**
+   * Searchkube extension for upgrades: when a dump is imported at launch (and only then), the
+   * write block is turned on with this reason before the first request is served, so the new
+   * version takes no write until the operator has verified it.
+   */
+  importWriteBlock: string | null;
 }
 
 export class OptionsError extends Error {
@@ -38,6 +44,7 @@ const FLAGS = {
   'log-level': ['MEILI_LOG_LEVEL', 'string'],
   'no-analytics': ['MEILI_NO_ANALYTICS', 'boolean'],
   agent: ['SEARCHKUBE_AGENT', 'boolean'],
+  'import-write-block': ['SEARCHKUBE_IMPORT_WRITE_BLOCK', 'string'],
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -91,6 +98,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     httpPayloadSizeLimit: parseByteSize(str('http-payload-size-limit') ?? '100MB'),
     logLevel: parseLogLevel(str('log-level') ?? 'info'),
     agent: bool('agent'),
+    importWriteBlock: str('import-write-block') ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ const TABLE = {
   api_key_not_found: invalid(404),
   bad_request: invalid(),
   batch_not_found: invalid(404),
+  database_not_found: invalid(404),
   database_size_limit_reached: { type: 'internal', status: 500 },
   document_not_found: invalid(404),
   dump_already_processing: invalid(409),

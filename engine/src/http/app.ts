@@ -19,6 +19,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { dumpRoutes, dumpFileRoutes } from './routes/dumps.ts';
+import { databaseRoutes } from './routes/databases.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(taskRoutes, { engine });
     await app.register(keyRoutes, { engine, masterKey: options.masterKey });
     await app.register(dumpRoutes, { engine });
+    await app.register(databaseRoutes, { dbPath: () => engine().config.dbPath });
   }
   return app;
 }

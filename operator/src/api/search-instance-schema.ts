@@ -3,7 +3,7 @@
 import { conditionsSchema } from './common.ts';
 import { INSTANCE_DEFAULTS } from './search-instance.ts';
 import { affinitySchema, envSchema, nodeSelectorSchema, resourcesSchema, tolerationsSchema } from './pod-schemas.ts';
-import { bool, int, obj, quantity, str, timestamp, type Schema } from './schema.ts';
+import { arr, bool, int, obj, quantity, str, timestamp, type Schema } from './schema.ts';
 
 /** "0.3.0", "v1.14.0", "1.2.3-rc.1": a tag and a directory name at the same time. */
 export const VERSION_PATTERN = '^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$';
@@ -70,6 +70,7 @@ const specSchema: Schema = obj(
         }),
         verify: bool('Compare index and document counts before and after an upgrade.', { default: true }),
         blockWrites: bool('Refuse writes while the pre-upgrade dump is taken, so none is lost.', { default: true }),
+        readyTimeoutSeconds: int('How long the new version may take to become Ready, dump import included, before the upgrade is rolled back.', { default: 3600, minimum: 10 }),
       },
       { default: {} },
     ),
@@ -99,6 +100,19 @@ const specSchema: Schema = obj(
   },
 );
 
+function engineStartSchema(description: string): Schema {
+  return obj(
+    {
+      importDump: str('Dump file imported on first start.'),
+      extraArgs: arr(str('An engine flag.'), 'Engine flags beyond the base ones.'),
+      fetchFrom: str('URL the init step fetches the dump from.'),
+      fetchKey: obj({ name: str('Secret name.'), key: str('Key in the Secret.') }, { description: 'Master key of the engine the dump is fetched from.' }),
+      copyFrom: str('Database directory the init step copies (in-place upgrades).'),
+    },
+    { description },
+  );
+}
+
 const statusSchema: Schema = obj({
   phase: str('Pending, Provisioning, Ready, Upgrading, RollingBack or Failed.', {
     enum: ['Pending', 'Provisioning', 'Ready', 'Upgrading', 'RollingBack', 'Failed'],
@@ -107,13 +121,30 @@ const statusSchema: Schema = obj({
   currentVersion: str('The engine version the running database belongs to.'),
   endpoint: str('In-cluster URL of the engine.'),
   conditions: conditionsSchema,
+  statefulSet: str('The StatefulSet running the engine: <name>, or <name>-v<version> after a BlueGreen upgrade.'),
   upgrade: obj({
     from: str('Version before the upgrade.'),
     to: str('Target version.'),
-    step: str('Current step of the upgrade state machine.'),
+    step: str('Current step of the upgrade state machine (each is recorded before it is acted on).', {
+      enum: ['BlockingWrites', 'Dumping', 'Restarting', 'Importing', 'Verifying', 'Switching', 'Completed', 'RollingBack', 'RolledBack'],
+    }),
     dump: str('SearchDump taken before the upgrade.'),
     startedAt: timestamp('When the upgrade started.'),
     before: obj({ indexes: int('Indexes before the upgrade.'), documents: int('Documents before the upgrade.') }),
+    strategy: str('Recreate or BlueGreen, as it was when the upgrade started.'),
+    mode: str('Dump (dump, then --import-dump) or Dumpless (upstream in-place upgrade flag).'),
+    stepStartedAt: timestamp('When the current step started.'),
+    dumpPath: str('The dump file the new version imports.'),
+    blockWrites: bool('Whether writes are blocked during this upgrade.'),
+    fromStart: engineStartSchema('How the previous version was started (restored on a rollback).'),
+    toStart: engineStartSchema('How the new version is started.'),
+    fromStatefulSet: str('StatefulSet of the previous version.'),
+    toStatefulSet: str('StatefulSet of the new version.'),
+    progress: obj({ indexesDone: int('Indexes imported.'), indexesTotal: int('Indexes in the dump.'), documentsDone: int('Documents imported.'), documentsTotal: int('Documents in the dump.') }, { description: 'Import progress of the new version, from its /health.' }),
+    after: obj({ indexes: int('Indexes after the import.'), documents: int('Documents after the import.') }),
+    failure: obj({ reason: str('Why the upgrade failed, as a CamelCase reason.'), message: str('What failed.') }),
+    finishedAt: timestamp('When the upgrade completed or its rollback finished.'),
+    result: str('Succeeded or RolledBack.'),
   }),
   stats: obj({
     indexes: int('Number of indexes.'),
@@ -128,6 +159,7 @@ export const searchInstanceColumns = [
   { name: 'Version', type: 'string', jsonPath: '.spec.version', description: 'Desired engine version' },
   { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
   { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+  { name: 'Step', type: 'string', jsonPath: '.status.upgrade.step', priority: 1, description: 'Step of the current or last upgrade' },
   { name: 'Endpoint', type: 'string', jsonPath: '.status.endpoint', priority: 1 },
   { name: 'Documents', type: 'integer', jsonPath: '.status.stats.documents', priority: 1 },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },

@@ -34,7 +34,13 @@ export interface SearchInstanceSpec {
   nodeSelector?: Record<string, string>;
   tolerations?: V1Toleration[];
   affinity?: V1Affinity;
-  upgrade?: { strategy?: UpgradeStrategy; verify?: boolean; blockWrites?: boolean };
+  upgrade?: {
+    strategy?: UpgradeStrategy;
+    verify?: boolean;
+    blockWrites?: boolean;
+    /** How long the new version may take to become Ready (import included) before a rollback. */
+    readyTimeoutSeconds?: number;
+  };
   /** Start a new instance from a dump: a SearchDump by name, or a file in the dumps volume. */
   bootstrap?: { fromDump: { name?: string; path?: string } };
   deletionPolicy?: DeletionPolicy;
@@ -52,16 +58,54 @@ export interface SearchInstanceStatus {
   currentVersion?: string;
   endpoint?: string;
   conditions?: Condition[];
-  /** Written by the upgrade state machine (a later issue); kept here so the shape is complete. */
-  upgrade?: {
-    from?: string;
-    to?: string;
-    step?: string;
-    dump?: string;
-    startedAt?: string;
-    before?: { indexes: number; documents: number };
-  };
+  /** The StatefulSet running the engine: <name>, or <name>-v<version> after a BlueGreen upgrade. */
+  statefulSet?: string;
+  /** The upgrade state machine's record (controllers/search-instance/upgrade); kept after it ends. */
+  upgrade?: UpgradeRecord;
   stats?: InstanceStats;
+}
+
+export type UpgradeStep = 'BlockingWrites' | 'Dumping' | 'Restarting' | 'Importing' | 'Verifying' | 'Switching' | 'Completed' | 'RollingBack' | 'RolledBack';
+
+/** How the engine was started: the dump it imports on first start and the flags that go with it. */
+export interface EngineStart {
+  importDump?: string;
+  extraArgs?: string[];
+  /** Init step: fetch the dump over HTTP from this URL into importDump (with fetchKey's master key). */
+  fetchFrom?: string;
+  fetchKey?: { name: string; key: string };
+  /** Init step: copy this database directory to the new one (upstream in-place upgrades). */
+  copyFrom?: string;
+}
+
+export interface UpgradeRecord {
+  from?: string;
+  to?: string;
+  step?: UpgradeStep;
+  /** The pre-upgrade SearchDump (its name is derived from the record, so a restart finds it). */
+  dump?: string;
+  startedAt?: string;
+  before?: { indexes: number; documents: number };
+  strategy?: UpgradeStrategy;
+  /** Dump (dump and --import-dump) or Dumpless (upstream Meilisearch's in-place upgrade flag). */
+  mode?: 'Dump' | 'Dumpless';
+  stepStartedAt?: string;
+  /** The dump file the new version imports. */
+  dumpPath?: string;
+  /** Whether the engine's write block is part of this upgrade. */
+  blockWrites?: boolean;
+  /** How the previous version was started, restored as it was on a rollback. */
+  fromStart?: EngineStart;
+  /** How the new version is started (fixed when the Restarting step begins). */
+  toStart?: EngineStart;
+  fromStatefulSet?: string;
+  toStatefulSet?: string;
+  progress?: { indexesDone: number; indexesTotal: number; documentsDone: number; documentsTotal: number };
+  after?: { indexes: number; documents: number };
+  /** Why the upgrade is rolling (or was rolled) back. */
+  failure?: { reason: string; message: string };
+  finishedAt?: string;
+  result?: 'Succeeded' | 'RolledBack';
 }
 
 export type SearchInstance = CustomObject<SearchInstanceSpec, SearchInstanceStatus> & { spec: SearchInstanceSpec };

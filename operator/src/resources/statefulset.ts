@@ -20,7 +20,20 @@ export interface WorkloadInputs {
   masterKey: { name: string; key: string };
   /** A dump file to import on first start (bootstrap); the engine skips it once a database exists. */
   importDump?: string;
+  /** Engine flags after the base ones (upgrades: --ignore-missing-dump, --import-write-block, an upstream upgrade flag). */
+  extraArgs?: string[];
+  /** Init containers before the engine (upgrades: fetch a dump over HTTP, copy a database). */
+  initContainers?: V1Container[];
+  /** StatefulSet name when it is not <name> (BlueGreen: <name>-v<version>, with its own selector label). */
+  statefulSetName?: string;
+  /** Schedule the pod on the node of this pod (BlueGreen: both pods share the ReadWriteOnce PVCs). */
+  colocateWithPod?: string;
 }
+
+/** Selector label of a StatefulSet that is not <name> (a BlueGreen one). */
+export const WORKLOAD_LABEL = 'searchkube.io/statefulset';
+/** A per-pod scratch volume at /import: dumps fetched over HTTP before an import. */
+export const IMPORT_SCRATCH = '/import';
 
 export function dbPath(version: string): string {
   return `/data/db-${version}`;
@@ -29,6 +42,7 @@ export function dbPath(version: string): string {
 export function engineArgs(inputs: WorkloadInputs): string[] {
   const args = ['--db-path', dbPath(inputs.version), '--dump-dir', '/dumps', '--http-addr', `0.0.0.0:${ENGINE_PORT}`];
   if (inputs.importDump) args.push('--import-dump', inputs.importDump, '--ignore-dump-if-db-exists');
+  if (inputs.extraArgs) args.push(...inputs.extraArgs);
   return args;
 }
 
@@ -79,6 +93,7 @@ export function buildEngineContainer(si: SearchInstance, inputs: WorkloadInputs)
       { name: 'data', mountPath: '/data' },
       { name: 'dumps', mountPath: '/dumps' },
       { name: 'tmp', mountPath: '/tmp' },
+      ...(inputs.initContainers?.length ? [{ name: 'import', mountPath: IMPORT_SCRATCH }] : []),
     ],
   };
 }
@@ -89,6 +104,7 @@ function podSpec(si: SearchInstance, inputs: WorkloadInputs): V1PodSpec {
   return {
     // An upstream Meilisearch image gets the dumps-agent sidecar (dumps-agent.ts).
     containers: [engine, ...(needsDumpsAgent(si) ? [buildDumpsAgentContainer(si, inputs.masterKey, engine)] : [])],
+    ...(inputs.initContainers?.length ? { initContainers: inputs.initContainers } : {}),
     // The engine never talks to the Kubernetes API, so it gets no token and no service env vars.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -97,26 +113,33 @@ function podSpec(si: SearchInstance, inputs: WorkloadInputs): V1PodSpec {
       { name: 'data', persistentVolumeClaim: { claimName: pvcName(si, 'data') } },
       { name: 'dumps', persistentVolumeClaim: { claimName: pvcName(si, 'dumps') } },
       { name: 'tmp', emptyDir: {} },
+      ...(inputs.initContainers?.length ? [{ name: 'import', emptyDir: {} }] : []),
     ],
+    ...(inputs.colocateWithPod
+      ? { affinity: { ...affinity, podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': inputs.colocateWithPod } }, topologyKey: 'kubernetes.io/hostname' }] } } }
+      : {}),
     ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
     ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
-    ...(affinity && Object.keys(affinity).length > 0 ? { affinity } : {}),
+    ...(affinity && Object.keys(affinity).length > 0 && !inputs.colocateWithPod ? { affinity } : {}),
   };
 }
 
 export function buildStatefulSet(si: SearchInstance, inputs: WorkloadInputs): V1StatefulSet {
   const names = instanceNames(si.metadata.name!);
+  const name = inputs.statefulSetName ?? names.statefulSet;
+  // A second StatefulSet (BlueGreen) selects its own pod only; <name> keeps its immutable selector.
+  const own: Record<string, string> = name === names.statefulSet ? {} : { [WORKLOAD_LABEL]: name };
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: ownedMeta(si, names.statefulSet),
+    metadata: ownedMeta(si, name),
     spec: {
       replicas: 1,
       serviceName: names.service,
-      selector: { matchLabels: selectorLabels(si) },
+      selector: { matchLabels: { ...selectorLabels(si), ...own } },
       podManagementPolicy: 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate' },
-      template: { metadata: { labels: instanceLabels(si) }, spec: podSpec(si, inputs) },
+      template: { metadata: { labels: { ...instanceLabels(si), ...own } }, spec: podSpec(si, inputs) },
     },
   };
 }

@@ -71,6 +71,8 @@ export async function buildLaunch(input: LaunchInput): Promise<LaunchSpec> {
     POD_IP: podIP,
   };
   env = { ...base, ...env, SEARCHKUBE_IMAGE_TAG: input.tag };
+  // Engine images report their tag as their version: two tags of this checkout are two versions.
+  if (input.mapping.repository === 'searchkube/engine') env.SEARCHKUBE_ENGINE_VERSION = input.tag;
 
   // In-cluster credentials: the token volume is a local dir, so point KUBECONFIG at a kubeconfig in it.
   const sa = mounts.find((m) => m.mountPath === SA_MOUNT_PATH);

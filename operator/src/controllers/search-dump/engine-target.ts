@@ -27,8 +27,9 @@ export async function resolveTarget(deps: DumpDeps, d: SearchDump): Promise<Engi
   if (si.metadata.deletionTimestamp) return { ok: false, reason: 'InstanceDeleting', message: `SearchInstance ${name} is being deleted`, instance: si };
   const phase = si.status?.phase ?? 'Pending';
   const waiting = (why: string): EngineTarget => ({ ok: false, reason: 'InstanceNotReady', message: `SearchInstance ${name} ${why}; the dump starts once it is Ready`, instance: si });
-  if (phase !== 'Ready') return waiting(`is ${phase}`);
-  const podIP = deps.cache.pods.get(ns, instanceNames(name).pod)?.status?.podIP;
+  // An upgrade's own pre-upgrade dump is taken while the instance is Upgrading (step Dumping).
+  if (phase !== 'Ready' && !(phase === 'Upgrading' && si.status?.upgrade?.step === 'Dumping')) return waiting(`is ${phase}`);
+  const podIP = deps.cache.pods.get(ns, si.status?.statefulSet ? `${si.status.statefulSet}-0` : instanceNames(name).pod)?.status?.podIP;
   const engineUrl = engineBaseUrl(deps.engineAccess, serviceUrl(si, ENGINE_PORT), podIP, ENGINE_PORT);
   const filesUrl = engineBaseUrl(deps.engineAccess, serviceUrl(si, dumpFilesPort(si)), podIP, dumpFilesPort(si));
   if (!engineUrl || !filesUrl) return waiting('has no pod IP yet');

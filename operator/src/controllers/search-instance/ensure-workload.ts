@@ -77,8 +77,9 @@ export async function ensureService(deps: InstanceDeps, si: SearchInstance, obs:
   const ns = si.metadata.namespace!;
   const name = instanceNames(si.metadata.name!).service;
   const live = deps.cache.services.get(ns, name);
-  const applied = await applyIfChanged<V1Service>(deps.api, SERVICES, buildService(si), live, { fieldManager: FIELD_MANAGER, hashAnnotation: HASH_ANNOTATION });
+  const applied = await applyIfChanged<V1Service>(deps.api, SERVICES, buildService(si, obs.upgrade?.workloads?.servedPod), live, { fieldManager: FIELD_MANAGER, hashAnnotation: HASH_ANNOTATION });
   if (!applied) return;
   obs.writes.push(`apply Service ${name}`);
   if (!live) await deps.events.record(si, 'Normal', 'Created', `Created Service ${name}`);
+  else if (obs.upgrade?.workloads?.servedPod) await deps.events.record(si, 'Normal', 'Switched', `Service ${name} now selects pod ${obs.upgrade.workloads.servedPod}`);
 }

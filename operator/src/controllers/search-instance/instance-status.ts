@@ -57,22 +57,19 @@ export function computeStatus(si: SearchInstance, obs: Observations, now: Date):
   const generation = si.metadata.generation;
   let conditions: Condition[] = setCondition(old.conditions, { type: READY, status: v.phase === 'Ready' ? 'True' : 'False', reason: v.reason, message: v.message, ...(generation ? { observedGeneration: generation } : {}) }, now);
 
-  const currentVersion = v.phase === 'Ready' ? obs.runningVersion : old.currentVersion;
-  const running = currentVersion ?? obs.runningVersion;
-  if (running && running !== si.spec.version) {
-    conditions = setCondition(conditions, {
-      type: UPGRADE_PENDING,
-      status: 'True',
-      reason: 'VersionChanged',
-      message: `spec.version is ${si.spec.version} but the database belongs to ${running}; the engine keeps running ${running} until an upgrade moves the data (upgrades are not automated yet)`,
-    }, now);
-  } else conditions = removeCondition(conditions, UPGRADE_PENDING);
+  // While an upgrade runs, currentVersion is the state machine's to write (upgrade/run.ts).
+  const upgrading = obs.upgrade?.phase !== undefined;
+  const currentVersion = v.phase === 'Ready' && !upgrading ? obs.runningVersion : old.currentVersion;
+  // The Upgrading condition replaces the UpgradePending of operators before the state machine.
+  conditions = removeCondition(conditions, UPGRADE_PENDING);
+  if (obs.upgrade?.condition) conditions = setCondition(conditions, obs.upgrade.condition, now);
+  else if (obs.upgrade?.clearCondition) conditions = removeCondition(conditions, 'Upgrading');
 
   conditions = obs.volumeExpansion ? setCondition(conditions, obs.volumeExpansion, now) : removeCondition(conditions, EXPANSION_CONDITION);
 
   const status: SearchInstanceStatus = {
     ...old,
-    phase: v.phase,
+    phase: obs.upgrade?.phase ?? v.phase,
     conditions,
     endpoint: serviceEndpoint(si),
     ...(generation !== undefined ? { observedGeneration: generation } : {}),

@@ -2,6 +2,7 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { InstanceStats } from '../../api/search-instance.ts';
 import type { ConditionInput } from '../../kube/status.ts';
+import type { UpgradeObservation } from './upgrade/run.ts';
 
 export interface Observations {
   /** Set when the pass cannot go on: the instance is Failed or Pending for this reason. */
@@ -13,6 +14,8 @@ export interface Observations {
   /** Volume expansion state, as a condition; undefined removes the condition. */
   volumeExpansion?: ConditionInput;
   stats?: InstanceStats;
+  /** What the upgrade state machine decided in this pass (upgrade/run.ts). */
+  upgrade?: UpgradeObservation;
   /** Objects written in this pass (for logs and tests). */
   writes: string[];
 }

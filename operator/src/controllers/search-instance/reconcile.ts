@@ -18,6 +18,7 @@ import { finalize } from './finalize.ts';
 import { computeStatus, isPodReady } from './instance-status.ts';
 import type { Observations } from './observations.ts';
 import { SEARCHINSTANCES } from './resource-types.ts';
+import { ensureWorkloads, reconcileUpgrade, servingStatefulSet } from './upgrade/run.ts';
 
 export function splitKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');
@@ -46,10 +47,13 @@ async function reconcileLive(deps: InstanceDeps, si: SearchInstance): Promise<Re
   const obs: Observations = { writes: [] };
   const masterKey = await ensureMasterKey(deps, si, obs);
   if (!obs.blocked) await ensureVolumes(deps, si, obs);
-  if (!obs.blocked) await ensureStatefulSet(deps, si, obs);
+  // Version changes: the upgrade state machine (it may write status.upgrade before acting).
+  if (!obs.blocked && masterKey) ({ si, upgrade: obs.upgrade } = await reconcileUpgrade(deps, si, masterKey, obs));
+  const workloads = obs.upgrade?.workloads;
+  if (!obs.blocked) await (workloads ? ensureWorkloads(deps, si, obs, workloads) : ensureStatefulSet(deps, si, obs));
   if (!obs.blocked) await ensureService(deps, si, obs);
   if (!obs.blocked) {
-    obs.pod = deps.cache.pods.get(si.metadata.namespace!, instanceNames(si.metadata.name!).pod);
+    obs.pod = deps.cache.pods.get(si.metadata.namespace!, `${workloads?.serving ?? servingStatefulSet(si)}-0`);
     if (masterKey && isPodReady(obs.pod)) await readStats(deps, si, obs, masterKey);
   }
 
@@ -66,7 +70,7 @@ async function reconcileLive(deps: InstanceDeps, si: SearchInstance): Promise<Re
   if (obs.writes.length > 0) deps.log(`${si.metadata.namespace}/${si.metadata.name}: ${obs.writes.join(', ')}`);
   // Ready: come back for fresh stats. Not ready: owned-object events wake us, but a blocked
   // instance (missing Secret, dump not ready) depends on objects we do not watch.
-  const requeueAfterMs = status.phase === 'Ready' ? deps.statsIntervalMs : deps.pendingRequeueMs;
+  const requeueAfterMs = obs.upgrade?.requeueMs ?? (status.phase === 'Ready' ? deps.statsIntervalMs : deps.pendingRequeueMs);
   return { requeueAfterMs, observations: obs };
 }
 
