@@ -122,7 +122,7 @@ describe('helm template, default values (every namespace)', () => {
   it('grants least privilege: no wildcards, no escalation paths, writes only to what the operator owns', () => {
     const all = grants(rules(one(objs, 'ClusterRole')));
     expect(all.join('\n')).not.toContain('*');
-    for (const forbidden of ['pods/exec', 'pods create', 'pods delete', 'nodes', 'clusterroles', 'roles', 'rolebindings', 'serviceaccounts', 'customresourcedefinitions', 'impersonate', 'escalate', 'bind', 'deletecollection', 'configmaps']) {
+    for (const forbidden of ['pods/exec', 'pods/eviction', 'pods create', 'pods patch', 'nodes', 'clusterroles', 'roles', 'rolebindings', 'serviceaccounts', 'customresourcedefinitions', 'impersonate', 'escalate', 'bind', 'deletecollection', 'configmaps']) {
       expect(all.filter((g) => g.includes(forbidden)), forbidden).toEqual([]);
     }
     // Cluster-scoped: StorageClasses, read by name only.

@@ -52,10 +52,13 @@ What the operator does in the namespaces it watches, and nothing more. Each rule
 the code calls (operator/src; the README's RBAC section maps them to the code):
   - its own kinds: read and watch; finalizers and status by merge patch; finalizers/update lets
     it set blockOwnerDeletion on the objects it owns (OwnerReferencesPermissionEnforcement).
+    A SearchDumpSchedule creates its SearchDumps and deletes those beyond its history limits.
   - what an instance owns: read and watch (informers on the searchkube.io/instance label); written
-    by server-side apply (patch); PVCs and the generated Secret are deleted for
-    deletionPolicy Delete; the generated Secret is created once.
-  - pods: read only (readiness, pod IP). Events: create, and patch to count repeats.
+    by server-side apply (patch, and create: an apply that creates the object needs it); PVCs and
+    the generated Secret are deleted for deletionPolicy Delete; an upgrade that rolls back
+    deletes the StatefulSet it replaces and a pod stuck on the failed version. An upgrade takes
+    its pre-upgrade SearchDump (create).
+  - pods: read (readiness, pod IP) and delete (above). Events: create, and patch to count repeats.
 */}}
 {{- define "searchkube-operator.namespacedRules" -}}
 - apiGroups: [searchkube.io]
@@ -69,22 +72,34 @@ the code calls (operator/src; the README's RBAC section maps them to the code):
   verbs: [update]
 - apiGroups: [searchkube.io]
   resources: [searchdumps]
-  verbs: [get]
+  verbs: [get, list, watch, patch, create, delete]
+- apiGroups: [searchkube.io]
+  resources: [searchdumps/status]
+  verbs: [patch]
+- apiGroups: [searchkube.io]
+  resources: [searchdumpschedules]
+  verbs: [get, list, watch]
+- apiGroups: [searchkube.io]
+  resources: [searchdumpschedules/status]
+  verbs: [patch]
+- apiGroups: [searchkube.io]
+  resources: [searchdumpschedules/finalizers]
+  verbs: [update]
 - apiGroups: [apps]
   resources: [statefulsets]
-  verbs: [get, list, watch, patch]
+  verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [services]
-  verbs: [get, list, watch, patch]
+  verbs: [get, list, watch, create, patch]
 - apiGroups: [""]
   resources: [persistentvolumeclaims]
-  verbs: [get, list, watch, patch, delete]
+  verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, delete]
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]

@@ -30,6 +30,9 @@ export const IMAGE_TABLE: readonly ImageMapping[] = [
   {
     repository: 'searchkube/operator',
     program: path.join(repoRoot, 'operator', 'src', 'main.ts'),
+    // Its metrics/health server (default 0.0.0.0:8080) moves to the pod IP: two operator pods
+    // never fight over one host port, and probes reach it where a kubelet would.
+    listen: { flag: '--metrics-addr', env: 'SEARCHKUBE_METRICS_ADDR', defaultPort: 8080 },
   },
   {
     // Test-only program of the harness itself.
