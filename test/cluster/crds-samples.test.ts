@@ -1,17 +1,21 @@
-// `kubectl apply -f crds/` on its own, and every file of crds/samples/ through the apiserver's
+// `kubectl apply -f crds/` on its own, the operator installed without Helm (kubectl apply of the
+// chart rendered by `helm template`), and every file of crds/samples/ through the apiserver's
 // validation (server-side apply, dry run, strict fields: a misspelled field fails too), so the
 // samples the README points at stay valid as the schemas change.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, inject, it } from 'vitest';
 import { crdsDir } from '../../operator/src/api/generate-crds.ts';
 import { ApiError } from '../../operator/src/kube/errors.ts';
-import { resourcePath, type ResourceType } from '../../operator/src/kube/resource.ts';
+import { PODS, resourcePath, type ResourceType } from '../../operator/src/kube/resource.ts';
 import { HttpTransport } from '../../operator/src/kube/transport.ts';
-import { eventually, useNamespace } from '../harness/testing.ts';
+import { eventually, isPodReady, useNamespace } from '../harness/testing.ts';
+import { chartDir, helm } from '../packaging/helm.ts';
 import { kubeApi } from './operator-support.ts';
 
 const ns = useNamespace('samples');
@@ -80,6 +84,47 @@ describe('crds/ alone', () => {
         const live = await api.get<{ metadata: object; status?: { conditions?: Array<{ type: string; status: string }> } }>(CRDS, undefined, name);
         return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
       }, 30_000);
+    }
+  });
+});
+
+describe('the operator without Helm on the cluster', () => {
+  const viaKubectl = kubectlOnPath();
+  // Kinds the chart renders, for applying them through the API when kubectl is absent.
+  const TYPES: Record<string, ResourceType> = {
+    ServiceAccount: { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+    Service: { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
+    Deployment: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
+    Role: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', kind: 'Role', namespaced: true },
+    RoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', kind: 'RoleBinding', namespaced: true },
+    ClusterRole: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+    ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
+  };
+
+  it(`${viaKubectl ? 'kubectl apply' : 'the API (kubectl is not on PATH)'} of the chart rendered by helm template runs the operator; deleting the same objects removes it`, async () => {
+    const release = `plain-${randomBytes(2).toString('hex')}`;
+    const rendered = helm(['template', release, chartDir, '--namespace', ns.name, '--set', `watchNamespaces={${ns.name}}`]);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'searchkube-plain-')), 'operator.yaml');
+    writeFileSync(file, rendered);
+    const objs = parseAllDocuments(rendered).map((d) => d.toJSON() as Obj | null).filter((o): o is Obj => !!o);
+    const kubectl = (verb: string) => {
+      const r = spawnSync('kubectl', ['--kubeconfig', inject('kubeconfig'), verb, '-n', ns.name, '-f', file], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    if (viaKubectl) kubectl('apply');
+    else for (const o of objs) await api.create(TYPES[o.kind]!, { ...o, metadata: { ...o.metadata, ...(TYPES[o.kind]!.namespaced ? { namespace: ns.name } : {}) } });
+
+    const selector = `app.kubernetes.io/instance=${release}`;
+    await eventually('the operator pod Ready', async () => {
+      const pods = (await api.list<V1Pod>(PODS, ns.name, { labelSelector: selector })).items;
+      return pods.length === 1 && isPodReady(pods[0]);
+    }, 90_000, 500);
+
+    if (viaKubectl) kubectl('delete');
+    else for (const o of objs) await api.delete(TYPES[o.kind]!, TYPES[o.kind]!.namespaced ? ns.name : undefined, o.metadata.name);
+    await eventually('the operator pod gone', async () => (await api.list(PODS, ns.name, { labelSelector: selector })).items.length === 0, 60_000, 500);
+    for (const o of objs.filter((x) => !TYPES[x.kind]!.namespaced)) {
+      await expect(api.get(TYPES[o.kind]!, undefined, o.metadata.name)).rejects.toMatchObject({ status: 404 });
     }
   });
 });
