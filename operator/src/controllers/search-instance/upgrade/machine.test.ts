@@ -79,6 +79,14 @@ describe('workloads per step', () => {
     for (const s of ['RollingBack', 'RolledBack'] as const) expect(upgradeWorkloads('products', rec('Recreate', s)).apply).toEqual([{ statefulSet: 'products', version: '0.1.0', start: { importDump: '/dumps/old.dump' } }]);
   });
 
+  it('never runs the new version before its start (the dump to import) is recorded', () => {
+    const { toStart: _, ...bare } = rec('Recreate', 'Restarting');
+    expect(upgradeWorkloads('products', bare).apply[0]).toMatchObject({ version: '0.1.0' });
+    const { toStart: __, ...bareBg } = rec('BlueGreen', 'Restarting');
+    expect(upgradeWorkloads('products', bareBg).apply.map((p) => p.statefulSet)).toEqual(['products']);
+    expect(upgradeWorkloads('products', rec('Recreate', 'Restarting')).apply[0]).toMatchObject({ version: '0.2.0' });
+  });
+
   it('BlueGreen: both side by side, the Service pinned to the old pod until Switching, then the old one retired', () => {
     expect(upgradeWorkloads('products', rec('BlueGreen', 'Importing'))).toMatchObject({ apply: [{ statefulSet: 'products' }, { statefulSet: 'products-v0-2-0', colocateWith: 'products-0' }], remove: [], servedPod: 'products-0', serving: 'products' });
     expect(upgradeWorkloads('products', rec('BlueGreen', 'Switching'))).toMatchObject({ servedPod: 'products-v0-2-0-0', serving: 'products-v0-2-0' });

@@ -167,7 +167,9 @@ export function upgradeWorkloads(instance: string, rec: ActiveRecord | (UpgradeR
   const toSts = rec.toStatefulSet ?? fromSts;
   const from: WorkloadPlan = { statefulSet: fromSts, version: rec.from, start: rec.fromStart ?? {} };
   const to: WorkloadPlan = { statefulSet: toSts, version: rec.to, start: rec.toStart ?? {} };
-  const step = rec.step ?? 'BlockingWrites';
+  // The new version never runs before its start (the dump to import) is recorded: started
+  // without it, it would create an empty database that --ignore-dump-if-db-exists then keeps.
+  const step = rec.step === 'Restarting' && !rec.toStart ? 'Dumping' : (rec.step ?? 'BlockingWrites');
   const pin = (sts: string) => (sts === instance ? {} : { servedPod: podOf(sts) });
   if (rec.strategy !== 'BlueGreen') {
     const w = newVersionStarted(step) ? to : from;
