@@ -255,8 +255,8 @@ function federatedSearch(engine: Engine, request: FastifyRequest, queries: Parse
     if (byIndex.has(uid)) continue;
     // Not used by any query: still checked, as Meilisearch does.
     const facets = federation.facetsByIndex.get(uid);
+    request.auth.assertIndex(uid);
     try {
-      request.auth.assertIndex(uid);
       const handle = engine.registry.require(uid);
       if (facets !== null && facets !== undefined) handle.core.facetsOf(facets, []);
     } catch (error) {
