@@ -15,7 +15,11 @@ import { instanceNames } from '../../resources/names.ts';
 import { masterKeyRef } from '../../resources/secret.ts';
 import { buildService } from '../../resources/service.ts';
 import { buildStatefulSet, ENGINE_CONTAINER } from '../../resources/statefulset.ts';
+import type { EngineStart } from '../../api/search-instance.ts';
+import { dumpFilesPort } from '../../resources/dumps-agent.ts';
+import { IMPORT_SCRATCH } from '../../resources/statefulset.ts';
 import type { InstanceDeps } from './deps.ts';
+import { startOf, workloadInputs } from './upgrade/workload.ts';
 import { HASH_ANNOTATION } from './hash.ts';
 import type { Observations } from './observations.ts';
 
@@ -32,21 +36,38 @@ function importArg(sts: V1StatefulSet | undefined): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** The dump file to bootstrap from, or undefined; sets obs.blocked while a named dump is not ready. */
-async function bootstrapFile(deps: InstanceDeps, si: SearchInstance, live: V1StatefulSet | undefined, obs: Observations): Promise<string | undefined> {
+/**
+ * How to start from the bootstrap dump, or undefined; sets obs.blocked while a named dump is not
+ * ready. A SearchDump of another instance lives on that instance's dumps volume: an init step
+ * fetches it over HTTP from that instance's engine (GET /dumps/<uid>, its master key) first.
+ */
+async function bootstrapStart(deps: InstanceDeps, si: SearchInstance, live: V1StatefulSet | undefined, obs: Observations): Promise<EngineStart | undefined> {
   const from = si.spec.bootstrap?.fromDump;
   if (!from) return undefined;
-  if (from.path) return from.path;
-  // Once the workload exists its import path is settled (and the SearchDump may be gone since).
-  const settled = importArg(live);
-  if (settled) return settled;
+  if (from.path) return { importDump: from.path };
+  // Once the workload exists its start is settled (and the SearchDump may be gone since).
+  if (importArg(live)) return startOf(live);
   let dump: SearchDump | undefined;
   try {
     dump = await deps.api.get<SearchDump>(SEARCHDUMPS, si.metadata.namespace, from.name!);
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  if (dump?.status?.phase === 'Succeeded' && dump.status.path) return dump.status.path;
+  if (dump?.status?.phase === 'Succeeded' && dump.status.path && dump.spec.instanceRef.name !== si.metadata.name) {
+    const ns = si.metadata.namespace!;
+    const source = deps.cache.instances.get(ns, dump.spec.instanceRef.name);
+    const sourcePod = source ? deps.cache.pods.get(ns, `${source.status?.statefulSet ?? source.metadata.name}-0`) : undefined;
+    const port = source ? dumpFilesPort(source) : 0;
+    const uid = dump.status.dumpUid ?? dump.status.path.split('/').pop()!.replace(/\.dump$/, '');
+    const base = deps.engineAccess === 'service' ? `http://${dump.spec.instanceRef.name}.${ns}.svc:${port}` : sourcePod?.status?.podIP ? `http://${sourcePod.status.podIP}:${port}` : undefined;
+    if (source && base) {
+      const key = masterKeyRef(source);
+      return { importDump: `${IMPORT_SCRATCH}/${uid}.dump`, extraArgs: ['--ignore-missing-dump'], fetchFrom: `${base}/dumps/${uid}`, fetchKey: { name: key.name, key: key.key } };
+    }
+    obs.blocked = { phase: 'Pending', reason: 'WaitingForDumpSource', message: `SearchDump ${from.name} is on the dumps volume of SearchInstance ${dump.spec.instanceRef.name}, which must be running to hand it over` };
+    return undefined;
+  }
+  if (dump?.status?.phase === 'Succeeded' && dump.status.path) return { importDump: dump.status.path };
   obs.blocked = {
     phase: 'Pending',
     reason: 'WaitingForDump',
@@ -59,11 +80,11 @@ export async function ensureStatefulSet(deps: InstanceDeps, si: SearchInstance, 
   const ns = si.metadata.namespace!;
   const name = instanceNames(si.metadata.name!).statefulSet;
   const live = deps.cache.statefulSets.get(ns, name);
-  const importDump = await bootstrapFile(deps, si, live, obs);
+  const start = await bootstrapStart(deps, si, live, obs);
   if (obs.blocked) return;
   const version = runningVersion(si);
   obs.runningVersion = version;
-  const desired = buildStatefulSet(si, { version, masterKey: masterKeyRef(si), ...(importDump ? { importDump } : {}) });
+  const desired = buildStatefulSet(si, start ? workloadInputs(si, masterKeyRef(si), { version, start }) : { version, masterKey: masterKeyRef(si) });
   const applied = await applyIfChanged<V1StatefulSet>(deps.api, STATEFULSETS, desired, live, { fieldManager: FIELD_MANAGER, hashAnnotation: HASH_ANNOTATION });
   obs.statefulSet = applied ?? live;
   if (!applied) return;

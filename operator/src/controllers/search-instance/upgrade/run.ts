@@ -43,6 +43,8 @@ export interface UpgradeObservation {
 export const PRE_UPGRADE_REASON_LABEL = 'searchkube.io/reason';
 export const UPGRADE_ANNOTATION = 'searchkube.io/upgrade';
 const POLL_MS = 1000;
+/** How long the old pod of a BlueGreen upgrade serves after the Service switched away from it. */
+export const BLUE_GREEN_DRAIN_MS = 5000;
 
 export type UpgradeApiFactory = (baseUrl: string, masterKey: string) => UpgradeEngineApi;
 const defaultApi: UpgradeApiFactory = (url, key) => new UpgradeEngineClient(url, key);
@@ -164,6 +166,9 @@ async function pass(ctx: Ctx, obs: Observations): Promise<UpgradeObservation> {
   const active = await step(ctx, rec as ActiveRecord, obs);
   const now = ctx.si.status?.upgrade;
   const workloads = upgradeWorkloads(name, active ?? ((now?.from && now.to ? { ...now, from: now.from, to: now.to } : rec) as ActiveRecord));
+  // BlueGreen: the old pod keeps serving for a while after the Service switched, so that clients
+  // (and kube-proxy) that still send to it are answered; then it is retired.
+  if (active?.strategy === 'BlueGreen' && active.step === 'Completed' && ctx.now - Date.parse(active.stepStartedAt ?? active.startedAt) < BLUE_GREEN_DRAIN_MS) workloads.remove = [];
   if (!active) return { workloads };
   return { workloads, phase: active.step === 'RollingBack' ? 'RollingBack' : 'Upgrading', condition: upgradeCondition(active), requeueMs: POLL_MS };
 }
@@ -259,13 +264,14 @@ async function step(ctx: Ctx, rec: ActiveRecord, obs: Observations): Promise<Act
       return advance(rec, {}, { currentVersion: rec.to, statefulSet: toSts });
     }
     case 'Completed': {
-      // currentVersion was recorded with this step. Old database out, writes back on.
-      if (toSts !== fromSts && pod(ctx, podOf(fromSts))) return rec; // BlueGreen: the old pod must be gone first
+      // currentVersion was recorded with this step: writes back on, then the old database out
+      // (BlueGreen: once the old pod, which serves a few more seconds, is gone).
       const p = pod(ctx, podOf(toSts));
       const engine = isPodReady(p) ? engineOf(ctx, p) : undefined;
       if (!engine) return rec;
-      if (!upstream) await engine.removeDatabase(`db-${rec.from}`);
       if (rec.blockWrites && !upstream) await engine.unblockWrites();
+      if (toSts !== fromSts && pod(ctx, podOf(fromSts))) return rec;
+      if (!upstream) await engine.removeDatabase(`db-${rec.from}`);
       await finish(ctx, rec, 'Succeeded');
       return undefined;
     }
