@@ -6,9 +6,9 @@
 // the selector as kube-proxy would) and counts failures: none. Bootstrap: a new instance started
 // from another instance's SearchDump (fetched from that instance's engine) holds the same data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { SEARCHINSTANCES } from '../../operator/src/controllers/search-instance/resource-types.ts';
-import { PODS, SERVICES, STATEFULSETS } from '../../operator/src/kube/resource.ts';
+import { EVENTS, PODS, SERVICES, STATEFULSETS } from '../../operator/src/kube/resource.ts';
 import { eventually, useNamespace } from '../harness/testing.ts';
 import { Api } from '../helpers/http-client.ts';
 import { addDocuments, createDump, masterKey, waitForDump } from './operator-dumps-support.ts';
@@ -83,7 +83,9 @@ describe('BlueGreen upgrade', () => {
     console.log(`BlueGreen upgrade: ${upgradeMs} ms; steps: ${watch.steps.join(' > ')}; reader: ${reader.ok} searches, ${reader.failures.length} failures, pods ${reader.pods.join(' > ')}`);
     expect(reader.failures).toEqual([]);
     expect(reader.pods).toEqual(['products-0', 'products-v0-2-0-0']);
-    expect(watch.steps).toContain('Switching');
+    // Switching lasts one pass; its Event is the lasting trace.
+    const events = (await api.list<CoreV1Event>(EVENTS, ns.name)).items.filter((e) => e.involvedObject.name === 'products').map((e) => e.reason);
+    for (const step of ['BlockingWrites', 'Dumping', 'Restarting', 'Importing', 'Verifying', 'Switching', 'Switched', 'Completed', 'Retired', 'Upgraded']) expect(events).toContain(step);
 
     expect(si.status).toMatchObject({ currentVersion: '0.2.0', statefulSet: 'products-v0-2-0', upgrade: { strategy: 'BlueGreen', after: { indexes: 1, documents: DOCS } } });
     expect((await api.get<V1Service>(SERVICES, ns.name, 'products')).spec?.selector).toMatchObject({ 'statefulset.kubernetes.io/pod-name': 'products-v0-2-0-0' });
@@ -105,6 +107,25 @@ describe('BlueGreen upgrade', () => {
     const si = await waitForUpgrade(api, ns.name, 'products', 'Succeeded', '0.3.0');
     expect(si.status).toMatchObject({ currentVersion: '0.3.0', statefulSet: 'products-v0-2-0', upgrade: { after: { documents: DOCS } } });
     expect((await (await servedEngine(api, ns.name, 'products')).get('/version')).body.pkgVersion).toBe('0.3.0');
+  });
+});
+
+describe('BlueGreen rollback', () => {
+  it('a failing new version is deleted beside the old one, which never stops serving reads', async () => {
+    const reader = startReader('products');
+    await eventually('the reader is reading', async () => reader.ok >= 5, 30_000, 100);
+    await api.mergePatch(SEARCHINSTANCES, ns.name, 'products', { spec: { version: '0.4.0-broken', upgrade: { strategy: 'BlueGreen' } } });
+    const si = await waitForUpgrade(api, ns.name, 'products', 'RolledBack', '0.4.0-broken');
+    await reader.stop();
+    console.log(`BlueGreen rollback: reader ${reader.ok} searches, ${reader.failures.length} failures, pods ${reader.pods.join(' > ')}`);
+    expect(reader.failures).toEqual([]);
+    expect(reader.pods).toEqual(['products-v0-2-0-0']);
+    expect(si.status).toMatchObject({ currentVersion: '0.3.0', statefulSet: 'products-v0-2-0', upgrade: { failure: { reason: 'ImportFailed' } } });
+    expect(await api.get(STATEFULSETS, ns.name, 'products-v0-4-0-broken').then(() => 'there', () => 'gone')).toBe('gone');
+    const engine = await servedEngine(api, ns.name, 'products');
+    expect((await engine.get('/version')).body.pkgVersion).toBe('0.3.0');
+    expect((await engine.get('/write-block')).body.enabled).toBe(false);
+    expect((await engine.get('/indexes/books/stats')).body.numberOfDocuments).toBe(DOCS);
   });
 });
 
