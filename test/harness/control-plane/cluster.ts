@@ -129,7 +129,8 @@ function apiserverArgs(state: Pick<ClusterState, 'stateDir' | 'etcdPort' | 'apiP
     '--service-account-issuer=https://kubernetes.default.svc',
     `--service-account-key-file=${pki.saPub}`,
     `--service-account-signing-key-file=${pki.saKey}`,
-    '--service-cluster-ip-range=10.0.0.0/24',
+    // A /16: every SearchInstance has a ClusterIP Service, and a /24 (254 IPs) ran out at ~250 instances.
+    '--service-cluster-ip-range=10.0.0.0/16',
     '--authorization-mode=RBAC',
     '--allow-privileged=true',
     '--enable-priority-and-fairness=false',
