@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   let engine: Engine | null = null;
   const app = await buildApp({
     logger, payloadLimit: options.httpPayloadSizeLimit, masterKey: options.masterKey, dumpDir: options.dumpDir,
-    agent: options.agent, engine: () => engine, importState,
+    agent: options.agent, engine: () => engine, importState, dbPath: options.dbPath,
   });
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'shutting down');

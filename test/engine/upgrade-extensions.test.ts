@@ -55,6 +55,19 @@ describe('upgrade extensions', () => {
     dumpUid = task.details.dumpUid;
   });
 
+  it('the dumps agent (next to upstream Meilisearch) serves the database routes over its --db-path too', async () => {
+    const agentDir = tempDir('upgrade-ext-agent');
+    mkdirSync(join(agentDir, 'db-v1.13.0'));
+    mkdirSync(join(agentDir, 'db-v1.14.0'));
+    const agent = await startEngine({ dbPath: join(agentDir, 'db-v1.14.0'), dumpDir: join(agentDir, 'dumps'), masterKey: KEY, args: ['--agent'] });
+    engines.push(agent);
+    const api = new Api(agent.url, KEY);
+    expect((await api.get('/databases')).body.results).toEqual([{ name: 'db-v1.13.0', current: false }, { name: 'db-v1.14.0', current: true }]);
+    expect((await api.delete('/databases/db-v1.13.0')).status).toBe(204);
+    expect((await api.delete('/databases/db-v1.14.0')).status).toBe(400);
+    expect((await api.get('/indexes')).status).toBe(404);
+  });
+
   it('--import-write-block: a launch-time import leaves writes blocked; a restart over the database does not block again', async () => {
     const file = join(dir, 'dumps', `${dumpUid}.dump`);
     const args = ['--import-dump', file, '--ignore-dump-if-db-exists', '--ignore-missing-dump', '--import-write-block', 'upgrade from 0.1.0 to 0.2.0 in progress'];

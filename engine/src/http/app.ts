@@ -26,8 +26,10 @@ export interface AppOptions {
   payloadLimit: number;
   masterKey: string | null;
   dumpDir: string;
-  /** Agent mode: only /health and the dump-file routes are served, over dumpDir. */
+  /** Agent mode: only /health, the dump-file routes and the database-directory routes are served. */
   agent: boolean;
+  /** --db-path: the database-directory routes work on its siblings (in agent mode too). */
+  dbPath?: string;
   /** Null until the database is open (during a dump import) and always in agent mode. */
   engine: () => Engine | null;
   importState: ImportState;
@@ -78,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(taskRoutes, { engine });
     await app.register(keyRoutes, { engine, masterKey: options.masterKey });
     await app.register(dumpRoutes, { engine });
-    await app.register(databaseRoutes, { dbPath: () => engine().config.dbPath });
   }
+  // Also in agent mode: next to upstream Meilisearch the agent manages its database directories.
+  await app.register(databaseRoutes, { dbPath: () => options.dbPath ?? engine().config.dbPath });
   return app;
 }

@@ -27,10 +27,10 @@ describe('dumps-agent sidecar', () => {
     expect(pod.containers[0]!.image).toBe('getmeili/meilisearch:v1.14.0');
     const agent = pod.containers[1]!;
     expect(agent.image).toBe(`searchkube/engine:${OPERATOR_VERSION}`);
-    expect(agent.args).toEqual(['--agent', '--dump-dir', '/dumps', '--http-addr', '0.0.0.0:7701']);
+    expect(agent.args).toEqual(['--agent', '--dump-dir', '/dumps', '--http-addr', '0.0.0.0:7701', '--db-path', '/data/db-v1.14.0']);
     expect(agent.ports).toEqual([{ name: 'dumps-agent', containerPort: 7701, protocol: 'TCP' }]);
     expect(agent.env).toContainEqual({ name: 'MEILI_MASTER_KEY', valueFrom: { secretKeyRef: { name: 'meili-master-key', key: 'masterKey' } } });
-    expect(agent.volumeMounts?.map((m) => `${m.name}:${m.mountPath}`)).toEqual(['dumps:/dumps', 'tmp:/tmp']);
+    expect(agent.volumeMounts?.map((m) => `${m.name}:${m.mountPath}`)).toEqual(['dumps:/dumps', 'tmp:/tmp', 'data:/data']);
     expect(agent.readinessProbe?.httpGet).toEqual({ path: '/health', port: 'dumps-agent' });
     expect(agent.securityContext).toEqual(pod.containers[0]!.securityContext);
     // The volume it mounts is the instance's dumps PVC.

@@ -27,11 +27,15 @@ export function dumpFilesPort(si: SearchInstance): number {
 }
 
 export function buildDumpsAgentContainer(si: SearchInstance, masterKey: { name: string; key: string }, engine: V1Container): V1Container {
+  // The engine's --db-path: the agent also lists and removes the other versions' database
+  // directories beside it (upgrades), never that one.
+  const args = engine.args ?? [];
+  const dbPath = args[args.indexOf('--db-path') + 1];
   return {
     name: DUMPS_AGENT_CONTAINER,
     image: `${INSTANCE_DEFAULTS.repository}:${OPERATOR_VERSION}`,
     imagePullPolicy: si.spec.image?.pullPolicy ?? INSTANCE_DEFAULTS.pullPolicy,
-    args: ['--agent', '--dump-dir', '/dumps', '--http-addr', `0.0.0.0:${DUMPS_AGENT_PORT}`],
+    args: ['--agent', '--dump-dir', '/dumps', '--http-addr', `0.0.0.0:${DUMPS_AGENT_PORT}`, ...(dbPath ? ['--db-path', dbPath] : [])],
     env: [
       { name: 'MEILI_ENV', value: 'production' },
       { name: 'MEILI_MASTER_KEY', valueFrom: { secretKeyRef: { name: masterKey.name, key: masterKey.key } } },
@@ -45,6 +49,7 @@ export function buildDumpsAgentContainer(si: SearchInstance, masterKey: { name: 
     volumeMounts: [
       { name: 'dumps', mountPath: '/dumps' },
       { name: 'tmp', mountPath: '/tmp' },
+      ...(dbPath ? [{ name: 'data', mountPath: '/data' }] : []),
     ],
   };
 }

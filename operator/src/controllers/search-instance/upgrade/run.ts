@@ -73,6 +73,11 @@ function engineOf(ctx: Ctx, p: V1Pod | undefined): UpgradeEngineApi | undefined 
   return url ? ctx.api(url, ctx.masterKey) : undefined;
 }
 
+/** Where a pod's database-directory routes are: the engine, or the dumps agent next to upstream Meilisearch. */
+function filesOf(ctx: Ctx, p: V1Pod | undefined): UpgradeEngineApi | undefined {
+  return p?.status?.podIP ? ctx.api(`http://${p.status.podIP}:${dumpFilesPort(ctx.si)}`, ctx.masterKey) : undefined;
+}
+
 async function writeStatus(ctx: Ctx, status: SearchInstanceStatus): Promise<void> {
   const updated = await patchStatusIfChanged(ctx.deps.api, SEARCHINSTANCES, ctx.si, status);
   if (updated) ctx.si = updated;
@@ -219,10 +224,10 @@ async function step(ctx: Ctx, rec: ActiveRecord, obs: Observations): Promise<Act
         // importing the dump: the old engine removes it while it still runs.
         const live = ctx.deps.cache.statefulSets.get(ns, toSts);
         const toRunning = live?.spec?.template.spec?.containers[0]?.image === engineImage(si, r.to);
-        if (!toRunning && !upstream) {
-          const engine = isPodReady(fromPod) ? engineOf(ctx, fromPod) : undefined;
-          if (!engine) return r;
-          await engine.removeDatabase(`db-${r.to}`);
+        if (!toRunning) {
+          const files = isPodReady(fromPod) ? filesOf(ctx, fromPod) : undefined;
+          if (!files) return r;
+          await files.removeDatabase(`db-${r.to}`);
         }
         r = { ...r, toStart: start };
         await writeStatus(ctx, statusWith(ctx, r));
@@ -271,7 +276,7 @@ async function step(ctx: Ctx, rec: ActiveRecord, obs: Observations): Promise<Act
       if (!engine) return rec;
       if (rec.blockWrites && !upstream) await engine.unblockWrites();
       if (toSts !== fromSts && pod(ctx, podOf(fromSts))) return rec;
-      if (!upstream) await engine.removeDatabase(`db-${rec.from}`);
+      await filesOf(ctx, p)?.removeDatabase(`db-${rec.from}`);
       await finish(ctx, rec, 'Succeeded');
       return undefined;
     }
@@ -291,10 +296,8 @@ async function step(ctx: Ctx, rec: ActiveRecord, obs: Observations): Promise<Act
       if (!p || p.spec?.containers[0]?.image !== fromImage || !isPodReady(p)) return rec;
       const engine = engineOf(ctx, p);
       if (!engine) return rec;
-      if (!upstream) {
-        await engine.removeDatabase(`db-${rec.to}`);
-        await engine.unblockWrites(); // the block is persisted in the old database: lift it
-      }
+      await filesOf(ctx, p)?.removeDatabase(`db-${rec.to}`);
+      if (!upstream) await engine.unblockWrites(); // the block is persisted in the old database: lift it
       await finish(ctx, rec, 'RolledBack');
       return undefined;
     }
