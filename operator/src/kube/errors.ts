@@ -34,6 +34,17 @@ export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.st
 export const isAlreadyExists = (e: unknown): boolean => e instanceof ApiError && e.status === 409 && e.reason === 'AlreadyExists';
 export const isGone = (e: unknown): boolean => e instanceof ApiError && e.status === 410;
 
+/**
+ * The server's own hint for when to try again, in ms: `details.retryAfterSeconds` of the Status of
+ * a 429 or 5xx (a restarted apiserver answers 503 "before all known HTTP paths have been
+ * installed" with 5 s, then 429 "storage is (re)initializing" with 1 s, until it is ready).
+ */
+export function retryAfterMs(e: unknown): number | undefined {
+  if (!(e instanceof ApiError) || (e.status !== 429 && e.status < 500)) return undefined;
+  const seconds = (e.body as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.min(seconds, 60) * 1000 : undefined;
+}
+
 export function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

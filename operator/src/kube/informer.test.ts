@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeApi } from '../testing/fake-api.ts';
 import { FakeClock, flush } from '../testing/fake-clock.ts';
 import { ApiError } from './errors.ts';
-import { Informer, type InformerEvent } from './informer.ts';
+import { Informer, MAX_HINTED_RETRIES, type InformerEvent } from './informer.ts';
 import { PODS } from './resource.ts';
 
 const pod = (name: string, rv = '1'): V1Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', resourceVersion: rv } });
@@ -89,6 +89,36 @@ describe('Informer', () => {
     await clock.advance(1);
     expect(api.watches).toHaveLength(1);
     expect(api.calls.filter((c) => c.verb === 'list')).toHaveLength(1);
+  });
+
+  it('follows the Retry-After of a 429/503 without growing the backoff, a bounded number of times', async () => {
+    const { api, clock, inf } = setup();
+    current = inf;
+    inf.start();
+    await inf.waitForSync();
+    await flush();
+    const busy = () => new ApiError(429, 'TooManyRequests', 'storage is (re)initializing', { kind: 'Status', code: 429, details: { retryAfterSeconds: 1 } });
+    api.watches[0]!.end(new ApiError(503, 'ServiceUnavailable', 'paths not installed', { kind: 'Status', code: 503, details: { retryAfterSeconds: 5 } }));
+    await clock.advance(4999);
+    expect(api.watches).toHaveLength(0);
+    await clock.advance(1);
+    expect(api.watches).toHaveLength(1);
+    for (let i = 1; i < MAX_HINTED_RETRIES; i++) {
+      api.watches[0]!.end(busy());
+      await clock.advance(1000); // 1 s each time: the backoff (1, 2, 4 s...) is not consulted
+      expect(api.watches).toHaveLength(1);
+    }
+    // Past the bound, the backoff applies again (from its base: nothing advanced it so far).
+    api.watches[0]!.end(busy());
+    await clock.advance(999);
+    expect(api.watches).toHaveLength(0);
+    await clock.advance(1);
+    expect(api.watches).toHaveLength(1);
+    api.watches[0]!.end(busy());
+    await clock.advance(1999);
+    expect(api.watches).toHaveLength(0);
+    await clock.advance(1);
+    expect(api.watches).toHaveLength(1);
   });
 
   it('retries a failed list with backoff and only then reports synced', async () => {

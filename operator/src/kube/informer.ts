@@ -2,7 +2,9 @@
 // Recovery rules (the JS client's own ListWatch stops on most errors; see research/operators.md):
 //   - 410 Gone (status or ERROR event): forget the resourceVersion and list again at once;
 //   - any other error (network, 5xx, idle timeout): wait with backoff, then resume the watch from
-//     the last resourceVersion (or list again if the list is what failed);
+//     the last resourceVersion (or list again if the list is what failed); a 429/5xx that says
+//     when to retry (Retry-After) is retried then, without growing the backoff, up to
+//     MAX_HINTED_RETRIES times in a row (a restarting apiserver says so for a few seconds);
 //   - every resyncMs: list again and deliver the list as the truth (objects that vanished while a
 //     watch was broken are deleted), and tell handlers about every object ('resync').
 // resourceVersions are opaque: compared for equality only, never ordered.
@@ -10,7 +12,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { KubeApi, WatchEvent } from './client.ts';
-import { errMessage, GoneError, isGone } from './errors.ts';
+import { errMessage, GoneError, isGone, retryAfterMs } from './errors.ts';
 import { apiVersionOf, type ResourceType } from './resource.ts';
 
 export type InformerEvent = 'added' | 'modified' | 'deleted' | 'resync';
@@ -38,6 +40,9 @@ export interface InformerOptions {
   log?: (msg: string) => void;
 }
 
+/** Consecutive errors whose Retry-After is followed before falling back to the backoff. */
+export const MAX_HINTED_RETRIES = 10;
+
 export function objectKey(obj: KubernetesObject): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
@@ -48,6 +53,7 @@ export class Informer<T extends KubernetesObject> {
   readonly #handlers: InformerHandler<T>[] = [];
   readonly #backoff: Backoff;
   #rv = '';
+  #hintedRetries = 0;
   #synced = false;
   #stopped = true;
   #watchAbort: AbortController | undefined;
@@ -140,7 +146,9 @@ export class Informer<T extends KubernetesObject> {
           this.#rv = '';
           continue;
         }
-        const delay = this.#backoff.next();
+        const hinted = this.#hintedRetries < MAX_HINTED_RETRIES ? retryAfterMs(e) : undefined;
+        if (hinted !== undefined) this.#hintedRetries++;
+        const delay = hinted ?? this.#backoff.next();
         this.#o.log?.(`${type.plural}: ${errMessage(e)}; retrying in ${delay} ms`);
         await this.#pause(delay);
       }
@@ -176,6 +184,7 @@ export class Informer<T extends KubernetesObject> {
     }
     this.#rv = list.metadata?.resourceVersion ?? '';
     this.#backoff.reset();
+    this.#hintedRetries = 0;
     if (!this.#synced) {
       this.#synced = true;
       for (const w of this.#syncWaiters.splice(0)) w();
@@ -191,6 +200,7 @@ export class Informer<T extends KubernetesObject> {
     const rv = e.object.metadata?.resourceVersion;
     if (rv) this.#rv = rv;
     this.#backoff.reset();
+    this.#hintedRetries = 0;
     if (e.type === 'BOOKMARK') return;
     const key = objectKey(e.object);
     if (e.type === 'DELETED') {
