@@ -321,7 +321,7 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number): En
 }
 
 function ms(n: number): string {
-  return n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+  return n < 0.1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
 }
 
 function printTable(rows: string[][]): void {
