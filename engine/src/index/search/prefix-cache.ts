@@ -9,24 +9,76 @@ import type { Derivation } from './query-terms.ts';
  * keeps prefix document sets at indexing time for the same reason.
  */
 
-/** Prefix words with more derivations than `minDerivations` (100) are worth caching; tests lower it. */
-export const prefixCachePolicy = { minDerivations: 100 };
+/**
+ * Prefix words with more derivations than `minDerivations` (100) are worth caching; tests lower
+ * it. `rankedWords: false` turns the one-word ranking cache off (tests compare against it).
+ */
+export const prefixCachePolicy = { minDerivations: 100, rankedWords: true };
 /** Number of prefixes kept (least recently used dropped first). */
 export const PREFIX_CACHE_SIZE = 16;
 
 /** Number of query words whose derivations are kept. */
 export const DERIVATION_CACHE_SIZE = 256;
 
+/**
+ * One-word queries whose ranking is kept, and the most documents kept over all of them (each
+ * keeps at most `pagination.maxTotalHits` documents, 1000 by default).
+ */
+export const RANKED_WORD_CACHE_SIZE = 512;
+export const RANKED_WORD_CACHE_DOCS = 1 << 21;
+
+/**
+ * The ranked documents of a one-word query over every live document: the first
+ * min(total, maxTotalHits) documents in the order the ranking rules give them, and how many
+ * documents match. This is the word's posting list sorted by the rules (what FlexSearch and
+ * milli's prefix databases prepare at indexing time), prepared by the first search for the word
+ * after a write: any later unfiltered search for it reads its page from here.
+ */
+export interface RankedWord {
+  order: Uint32Array;
+  total: number;
+}
+
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
   readonly #derivations = new Map<string, Derivation[]>();
+  readonly #ranked = new Map<string, RankedWord>();
+  #rankedDocs = 0;
   #epoch = -1;
 
   #sync(epoch: number): void {
     if (epoch === this.#epoch) return;
     this.#entries.clear();
     this.#derivations.clear();
+    this.#ranked.clear();
+    this.#rankedDocs = 0;
     this.#epoch = epoch;
+  }
+
+  /** The ranking of a one-word query (see RankedWord) if the index has not changed since. */
+  rankedWord(key: string, epoch: number): RankedWord | undefined {
+    this.#sync(epoch);
+    const hit = this.#ranked.get(key);
+    if (hit !== undefined) {
+      this.#ranked.delete(key);
+      this.#ranked.set(key, hit);
+    }
+    return hit;
+  }
+
+  setRankedWord(key: string, epoch: number, ranked: RankedWord): void {
+    this.#sync(epoch);
+    if (ranked.order.length > RANKED_WORD_CACHE_DOCS) return;
+    const old = this.#ranked.get(key);
+    if (old !== undefined) this.#rankedDocs -= old.order.length;
+    this.#ranked.delete(key);
+    this.#ranked.set(key, ranked);
+    this.#rankedDocs += ranked.order.length;
+    while (this.#ranked.size > RANKED_WORD_CACHE_SIZE || this.#rankedDocs > RANKED_WORD_CACHE_DOCS) {
+      const oldest = this.#ranked.keys().next().value!;
+      this.#rankedDocs -= this.#ranked.get(oldest)!.order.length;
+      this.#ranked.delete(oldest);
+    }
   }
 
   /** Derivations of a query word (prefix extensions and typos cost a dictionary walk). */

@@ -18,10 +18,10 @@ import { DistinctFilter } from './distinct.ts';
 import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
 import { formatHit, type FormatOptions } from './format.ts';
 import { OccurrenceChains, PositionLookup, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
-import { parseQuery } from './query-terms.ts';
+import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
-import { prefixCachePolicy, restrict, type PrefixCache } from './prefix-cache.ts';
+import { prefixCachePolicy, restrict, type PrefixCache, type RankedWord } from './prefix-cache.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort } from './sort-params.ts';
 
@@ -109,10 +109,24 @@ export interface PositionNeeds {
   exactness: boolean;
 }
 
+/** The query's words and negations, derived against the index. */
+export function parseSearchQuery(state: IndexState, q: string): ParsedQuery {
+  const settings = state.settings;
+  return parseQuery(q, state.tokenizer, {
+    vocabulary: state.vocabulary,
+    settings,
+    stopWords: state.stopWords,
+    synonyms: state.synonyms,
+    prefixSearch: settings.prefixSearch !== 'disabled',
+    docCount: (term) => state.postings.docCount(term),
+    cachedDerivations: (key, compute) => state.prefixCache.derivations(key, state.epoch, compute),
+  });
+}
+
 /** Runs the query part: words, negations, matches, candidates. `universe` = filtered documents. */
 export function matchQuery(
   state: IndexState,
-  q: string,
+  q: string | ParsedQuery,
   universe: DocSet,
   strategy: 'last' | 'all' | 'frequency',
   searchOn: readonly string[] | null | undefined,
@@ -122,15 +136,7 @@ export function matchQuery(
   const capacity = state.capacity;
   const scratch = state.scratch;
   scratch.reset(capacity);
-  const parsed = parseQuery(q, state.tokenizer, {
-    vocabulary: state.vocabulary,
-    settings,
-    stopWords: state.stopWords,
-    synonyms: state.synonyms,
-    prefixSearch: settings.prefixSearch !== 'disabled',
-    docCount: (term) => state.postings.docCount(term),
-    cachedDerivations: (key, compute) => state.prefixCache.derivations(key, state.epoch, compute),
-  });
+  const parsed = typeof q === 'string' ? parseSearchQuery(state, q) : q;
   const rules = fieldRules(state, searchOn);
   const chains = new OccurrenceChains();
   let candidates = universe;
@@ -197,9 +203,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
 
   const filtered = evaluateFilterInput(state, params.filter, 'invalid_search_filter');
   const universe = filtered ?? state.alive;
-  const needs = { proximity: settings.rankingRules.includes('proximity'), exactness: settings.rankingRules.includes('exactness') };
-  const matching = matchQuery(state, q, universe, params.matchingStrategy ?? 'last', params.attributesToSearchOn, needs);
-  const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
+  const parsed = parseSearchQuery(state, q);
 
   const paged = params.page !== undefined || params.hitsPerPage !== undefined;
   const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
@@ -212,12 +216,38 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const threshold = params.rankingScoreThreshold ?? null;
   const federation = options.federation === true;
   const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null || federation;
-  const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
-
-  const picked: Array<{ doc: number; keys: number[]; skipped: number }> = [];
-  let kept = 0;
   // searchCutoffMs (default 1500 ms) counts from the start of the search.
   const budget = started + (settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS);
+  const deadline = { exceeded: () => performance.now() >= budget };
+
+  // A one-word query without filter, sort, facets, distinct or scores: its page is a slice of the
+  // word's ranked documents, kept from the first such search until the next write.
+  const rankedKey = filtered === null && sort.length === 0 && facetNames === null && distinctAttribute === null && !wantScore && !params.attributesToSearchOn
+    ? rankedWordKey(parsed)
+    : null;
+  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch);
+  if (ranked !== undefined && !deadline.exceeded()) {
+    const format: FormatOptions = { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
+    const hits: Document[] = [];
+    for (let i = offset; i < end && i < ranked.order.length; i++) {
+      const id = state.externalId(ranked.order[i]!);
+      const stored = id === undefined ? undefined : source.get(id);
+      if (stored !== undefined) hits.push(formatHit(stored, format));
+    }
+    return pageResult(hits, q, paged, { hitsPerPage, page, limit, offset }, Math.min(ranked.total, maxTotalHits), started);
+  }
+
+  const needs = { proximity: settings.rankingRules.includes('proximity'), exactness: settings.rankingRules.includes('exactness') };
+  const matching = matchQuery(state, parsed, universe, params.matchingStrategy ?? 'last', params.attributesToSearchOn, needs);
+  const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
+  const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
+
+  // Ranking a cacheable one-word query: go on to maxTotalHits documents and keep their order.
+  const rankCap = rankedKey === null ? 0 : Math.min(matching.docs.length, maxTotalHits);
+  const order = rankedKey === null ? null : new Uint32Array(rankCap);
+  let complete = true;
+  const picked: Array<{ doc: number; keys: number[]; skipped: number }> = [];
+  let kept = 0;
   bucketSort(
     matching.docs,
     rules,
@@ -225,14 +255,22 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
       if (threshold !== null && globalScore(rules, keys, skipped) < threshold) return true;
       if (distinct !== null && !distinct.admit(doc)) return true;
       if (kept >= offset && kept < end) picked.push({ doc, keys: [...keys], skipped });
+      if (order !== null) {
+        if (skipped < rules.length) complete = false;
+        if (kept < rankCap) order[kept] = doc;
+      }
       kept++;
       // Past the page we only keep going when hits must be counted exactly.
-      return kept < end || threshold !== null;
+      return kept < end || threshold !== null || kept < rankCap;
     },
     wantScore,
-    threshold !== null ? Infinity : end,
-    { exceeded: () => performance.now() >= budget },
+    threshold !== null ? Infinity : Math.max(end, rankCap),
+    deadline,
   );
+  if (order !== null && complete && kept >= rankCap) {
+    const entry: RankedWord = { order, total: matching.docs.length };
+    state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
+  }
   let total = matching.docs.length;
   if (threshold !== null) total = kept;
   else if (distinct !== null) total = distinct.countDistinct(matching.docs);
@@ -262,18 +300,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     hits.push(hit);
   }
 
-  const result: SearchResult = { hits, query: q, processingTimeMs: 0 };
-  const totalHits = Math.min(total, maxTotalHits);
-  if (paged) {
-    result.hitsPerPage = hitsPerPage;
-    result.page = page;
-    result.totalPages = hitsPerPage === 0 ? 0 : Math.ceil(totalHits / hitsPerPage);
-    result.totalHits = totalHits;
-  } else {
-    result.limit = limit;
-    result.offset = offset;
-    result.estimatedTotalHits = totalHits;
-  }
+  const result = pageResult(hits, q, paged, { hitsPerPage, page, limit, offset }, Math.min(total, maxTotalHits), started);
   if (facetNames !== null) {
     const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length), matching.docs, state.capacity);
     result.facetDistribution = facetDistribution;
@@ -286,6 +313,43 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   }
   result.processingTimeMs = Math.floor(performance.now() - started);
   return result;
+}
+
+interface Page {
+  hitsPerPage: number;
+  page: number;
+  limit: number;
+  offset: number;
+}
+
+/** The result with its hits and pagination fields (the caller adds facets and federation data). */
+function pageResult(hits: Document[], q: string, paged: boolean, p: Page, totalHits: number, started: number): SearchResult {
+  const result: SearchResult = { hits, query: q, processingTimeMs: 0 };
+  if (paged) {
+    result.hitsPerPage = p.hitsPerPage;
+    result.page = p.page;
+    result.totalPages = p.hitsPerPage === 0 ? 0 : Math.ceil(totalHits / p.hitsPerPage);
+    result.totalHits = totalHits;
+  } else {
+    result.limit = p.limit;
+    result.offset = p.offset;
+    result.estimatedTotalHits = totalHits;
+  }
+  result.processingTimeMs = Math.floor(performance.now() - started);
+  return result;
+}
+
+/**
+ * The ranking-cache key of a query made of one word and nothing else (null otherwise): its text,
+ * kind (plain word, or phrase from quotes or a multi-word synonym), prefix flag and alternatives
+ * (everything else about the word follows from the index and settings, which change the epoch).
+ */
+function rankedWordKey(parsed: ParsedQuery): string | null {
+  if (!prefixCachePolicy.rankedWords || parsed.words.length !== 1 || parsed.negative.length > 0) return null;
+  const w: QueryWord = parsed.words[0]!;
+  let key = `${w.phrase === null ? 'w' : 'p'}${w.isPrefix ? 1 : 0}${w.text}`;
+  for (const alt of w.alternatives) key += `\u0000${alt.typos}:${alt.terms.join(',')}`;
+  return key;
 }
 
 /** The union of several searches' matched documents, as a set over the live-documents range. */
