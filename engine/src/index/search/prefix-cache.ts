@@ -1,6 +1,6 @@
 import { countSet, intersectInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
-import type { Derivation } from './query-terms.ts';
+import type { Derivation, ParsedQuery } from './query-terms.ts';
 
 /**
  * Match data of short, very common prefixes ("t", "li"...), computed over every live document
@@ -17,7 +17,7 @@ export const prefixCachePolicy = { minDerivations: 100, rankedWords: true };
 /** Number of prefixes kept (least recently used dropped first). */
 export const PREFIX_CACHE_SIZE = 16;
 
-/** Number of query words whose derivations are kept. */
+/** Number of query words whose derivations are kept, and of parsed query strings. */
 export const DERIVATION_CACHE_SIZE = 256;
 
 /**
@@ -42,6 +42,7 @@ export interface RankedWord {
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
   readonly #derivations = new Map<string, Derivation[]>();
+  readonly #parsed = new Map<string, ParsedQuery>();
   readonly #ranked = new Map<string, RankedWord>();
   #rankedDocs = 0;
   #epoch = -1;
@@ -50,9 +51,22 @@ export class PrefixCache {
     if (epoch === this.#epoch) return;
     this.#entries.clear();
     this.#derivations.clear();
+    this.#parsed.clear();
     this.#ranked.clear();
     this.#rankedDocs = 0;
     this.#epoch = epoch;
+  }
+
+  /** A parsed query string (words, derivations, alternatives; never modified once built). */
+  parsedQuery(q: string, epoch: number, compute: () => ParsedQuery): ParsedQuery {
+    this.#sync(epoch);
+    let hit = this.#parsed.get(q);
+    if (hit === undefined) {
+      hit = compute();
+      this.#parsed.set(q, hit);
+      if (this.#parsed.size > DERIVATION_CACHE_SIZE) this.#parsed.delete(this.#parsed.keys().next().value!);
+    }
+    return hit;
   }
 
   /** The ranking of a one-word query (see RankedWord) if the index has not changed since. */

@@ -109,8 +109,12 @@ export interface PositionNeeds {
   exactness: boolean;
 }
 
-/** The query's words and negations, derived against the index. */
+/** The query's words and negations, derived against the index (kept until the next write). */
 export function parseSearchQuery(state: IndexState, q: string): ParsedQuery {
+  return state.prefixCache.parsedQuery(q, state.epoch, () => parseUncached(state, q));
+}
+
+function parseUncached(state: IndexState, q: string): ParsedQuery {
   const settings = state.settings;
   return parseQuery(q, state.tokenizer, {
     vocabulary: state.vocabulary,
@@ -346,11 +350,18 @@ function pageResult(hits: Document[], q: string, paged: boolean, p: Page, totalH
  */
 function rankedWordKey(parsed: ParsedQuery): string | null {
   if (!prefixCachePolicy.rankedWords || parsed.words.length !== 1 || parsed.negative.length > 0) return null;
-  const w: QueryWord = parsed.words[0]!;
-  let key = `${w.phrase === null ? 'w' : 'p'}${w.isPrefix ? 1 : 0}${w.text}`;
-  for (const alt of w.alternatives) key += `\u0000${alt.typos}:${alt.terms.join(',')}`;
+  let key = rankedKeys.get(parsed);
+  if (key === undefined) {
+    const w: QueryWord = parsed.words[0]!;
+    key = `${w.phrase === null ? 'w' : 'p'}${w.isPrefix ? 1 : 0}${w.text}`;
+    for (const alt of w.alternatives) key += `\u0000${alt.typos}:${alt.terms.join(',')}`;
+    rankedKeys.set(parsed, key);
+  }
   return key;
 }
+
+/** rankedWordKey of parsed queries (which are cached: see parseSearchQuery). */
+const rankedKeys = new WeakMap<ParsedQuery, string>();
 
 /** The union of several searches' matched documents, as a set over the live-documents range. */
 export function unionMatched(state: IndexState, matched: readonly MatchedDocuments[]): DocSet {
