@@ -43,6 +43,10 @@ export interface SearchParams {
 }
 
 export interface SearchResult {
+  /**
+   * A hit that is the whole stored document, unchanged, is the object `DocumentSource.get`
+   * returned (no copy): callers must not modify hits.
+   */
   hits: Document[];
   query: string;
   processingTimeMs: number;

@@ -21,16 +21,21 @@ export interface FormatOptions {
   words: QueryWord[];
   vocabulary: Vocabulary;
   sort: SortCriterion[];
+  /** The caller adds fields to hits (ranking scores): they must be copies. */
+  addsFields?: boolean;
 }
 
 export function formatHit(stored: Document, options: FormatOptions): Document {
   const { settings, params } = options;
   const displayed = settings.displayedAttributes;
-  const visible = displayed.includes('*') ? stored : pickAttributes(stored, displayed);
   const retrieve = params.attributesToRetrieve ?? ['*'];
-  const hit = pickAttributes(visible, retrieve);
   const wantsFormatting =
     (params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0 || params.showMatchesPosition === true;
+  // The whole document, unchanged: the stored object itself (see SearchResult.hits).
+  const geo = options.sort.find((c) => c.kind === 'geo');
+  if (!wantsFormatting && geo === undefined && options.addsFields !== true && displayed.includes('*') && retrieve.includes('*')) return stored;
+  const visible = displayed.includes('*') ? stored : pickAttributes(stored, displayed);
+  const hit = pickAttributes(visible, retrieve);
   if (wantsFormatting) {
     // _formatted covers the retrieved attributes and those to highlight or crop.
     const cropped = (params.attributesToCrop ?? []).map((a) => a.replace(/:\d+$/, ''));
@@ -39,7 +44,6 @@ export function formatHit(stored: Document, options: FormatOptions): Document {
     if ((params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0) hit['_formatted'] = formatted;
     if (params.showMatchesPosition === true) hit['_matchesPosition'] = matchesPosition;
   }
-  const geo = options.sort.find((c) => c.kind === 'geo');
   if (geo !== undefined && geo.kind === 'geo') {
     const point = documentGeoPoint(stored);
     if (point !== null) hit['_geoDistance'] = Math.round(haversineDistance({ lat: geo.lat, lng: geo.lng }, point));

@@ -220,6 +220,15 @@ describe('formatting', () => {
     const hit = index.search({ q: 'finnish', showMatchesPosition: true }).hits[0]!;
     expect(hit['_matchesPosition']).toEqual({ overview: [{ start: 22, length: 7 }] });
   });
+  it('never modifies stored documents (whole-document hits are the stored objects themselves)', () => {
+    const original = { id: 1, title: 'Ariel', _geo: { lat: 1, lng: 2 } };
+    const places = new MemoryIndex([structuredClone(original)], { sortableAttributes: ['_geo'], filterableAttributes: ['_geo'] });
+    places.search({ q: 'ariel', showRankingScore: true, showRankingScoreDetails: true });
+    places.search({ q: 'ariel', sort: ['_geoPoint(0, 0):asc'] });
+    places.search({ q: 'ariel', attributesToHighlight: ['*'], showMatchesPosition: true });
+    expect(places.search({ q: 'ariel' }).hits).toEqual([original]);
+    expect(places.get('1')).toEqual(original);
+  });
   it('stringifies numbers in _formatted', () => {
     const hit = index.search({ q: '42', attributesToHighlight: ['*'] }).hits[0]!;
     expect((hit['_formatted'] as Document)['n']).toBe('<em>42</em>');

@@ -286,6 +286,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     words: matching.ctx.words,
     vocabulary: state.vocabulary,
     sort,
+    addsFields: params.showRankingScore === true || params.showRankingScoreDetails === true,
   };
   const hits: Document[] = [];
   const hitIds: string[] = [];
