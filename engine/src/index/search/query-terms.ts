@@ -19,6 +19,13 @@ import { buildQueryWords } from './query-graph.ts';
 
 /** Bounds on derivations per query word (Meilisearch's limits.rs uses the same numbers). */
 export const MAX_PREFIX_DERIVATIONS = 1000;
+/**
+ * milli's prefix databases (prefixSearch: indexingTime): prefixes of at most 4 UTF-8 bytes that
+ * start at least 100 words match every word they start; other prefixes expand to at most
+ * MAX_PREFIX_DERIVATIONS words.
+ */
+export const PREFIX_DB_MAX_BYTES = 4;
+export const PREFIX_DB_MIN_WORDS = 100;
 export const MAX_ONE_TYPO_DERIVATIONS = 150;
 export const MAX_TWO_TYPO_DERIVATIONS = 50;
 /** Query words beyond this are ignored (Meilisearch caps query terms as well). */
@@ -140,16 +147,20 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   if (exact !== undefined) add(exact, 0, true);
   const tree = vocabulary.tree();
   if (isPrefix) {
-    // Keep the most frequent extensions when there are too many: a short prefix like "t" should
-    // still find "the" (Meilisearch keeps whole-prefix document sets for such prefixes).
+    // As milli: a prefix in the prefix database (at most 4 bytes, starting 100 words or more)
+    // matches all its words; another one its first 1000 words in lexicographic order. Only
+    // words still in some document count (milli's word list drops the others).
+    const live = options.docCount ?? ((): number => 1);
     const extensions: number[] = [];
-    tree.forEachWithPrefix(word, (_key, term) => void (term !== exact && extensions.push(term)));
-    if (extensions.length > MAX_PREFIX_DERIVATIONS && options.docCount !== undefined) {
-      const count = options.docCount;
-      extensions.sort((a, b) => count(b) - count(a) || a - b);
-      extensions.length = MAX_PREFIX_DERIVATIONS;
-    }
-    for (const term of extensions.slice(0, MAX_PREFIX_DERIVATIONS)) add(term, 0, false);
+    let words = exact !== undefined && live(exact) > 0 ? 1 : 0;
+    tree.forEachWithPrefix(word, (_key, term) => {
+      if (term === exact || live(term) === 0) return;
+      extensions.push(term);
+      words++;
+    });
+    const prefixDb = words >= PREFIX_DB_MIN_WORDS && Buffer.byteLength(word, 'utf8') <= PREFIX_DB_MAX_BYTES;
+    if (!prefixDb && extensions.length > MAX_PREFIX_DERIVATIONS) extensions.length = MAX_PREFIX_DERIVATIONS;
+    for (const term of extensions) add(term, 0, false);
   }
   const budget = typoBudget(word, options.settings);
   if (budget > 0) {

@@ -142,6 +142,28 @@ describe('query features', () => {
     expect(index.ids({ q: 'sunflower' })).toEqual([2, 1]);
     expect(index.ids({ q: 'sun flower' }).sort()).toEqual([1, 2]);
   });
+  it('expands prefixes as milli: all words of a prefix database entry, else the first 1000 live words', () => {
+    // Four-letter suffixes in lexicographic order: aaaa, aaab, ...
+    const suffix = (i: number): string => Array.from({ length: 4 }, (_, k) => String.fromCharCode(97 + (Math.floor(i / 26 ** (3 - k)) % 26))).join('');
+    const docs: Document[] = [];
+    const words = (prefix: string, count: number): void => {
+      for (let i = 0; i < count; i++) docs.push({ id: docs.length, title: prefix + suffix(i) });
+    };
+    words('xyz', 1200); // 3 bytes, 100 words or more: every word
+    words('mnopq', 1001); // 5 bytes: the first 1000 live words
+    words('ü', 150); // 2 bytes
+    const index = new MemoryIndex(docs, { pagination: { maxTotalHits: 5000 }, typoTolerance: { ...new MemoryIndex([]).settings.typoTolerance, enabled: false } });
+    expect(index.search({ q: 'xyz', limit: 0 }).estimatedTotalHits).toBe(1200);
+    expect(index.search({ q: 'ü', limit: 0 }).estimatedTotalHits).toBe(150);
+    const first = index.search({ q: 'mnopq', limit: 2000, attributesToRetrieve: ['title'] });
+    expect(first.estimatedTotalHits).toBe(1000);
+    expect(first.hits.map((h) => h['title'])).not.toContain(`mnopq${suffix(1000)}`);
+    // A word no document holds any more does not take one of the 1000 places.
+    index.remove('1200');
+    const live = index.search({ q: 'mnopq', limit: 2000, attributesToRetrieve: ['title'] });
+    expect(live.estimatedTotalHits).toBe(1000);
+    expect(live.hits.map((h) => h['title'])).toContain(`mnopq${suffix(1000)}`);
+  });
   it('restricts the searched attributes with attributesToSearchOn', () => {
     const index = new MemoryIndex(BOOKS, { searchableAttributes: ['title', 'author', 'tags'] });
     expect(index.ids({ q: 'tolkien' })).toEqual([1, 2]);
