@@ -1,16 +1,10 @@
 // Types and schema fragments shared by the three kinds.
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { arr, int, obj, str, timestamp, type Schema } from './schema.ts';
+import type { ConditionLike } from '../kube/status.ts';
 
-/** A status condition, shaped like metav1.Condition. Times are RFC 3339 strings on the wire. */
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration?: number;
-}
+/** A status condition, shaped like metav1.Condition (the runtime's generic type). */
+export type Condition = ConditionLike;
 
 export interface LocalObjectReference {
   name: string;

@@ -6,6 +6,7 @@ import type { KubeApi } from './client.ts';
 import type { ResourceType } from './resource.ts';
 import { deepEqual, mergePatchFor } from './semantic.ts';
 
+/** metav1.Condition's shape; times are RFC 3339 strings on the wire. */
 export interface ConditionLike {
   type: string;
   status: 'True' | 'False' | 'Unknown';

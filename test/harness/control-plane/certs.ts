@@ -47,6 +47,11 @@ export function generatePki(dir: string): Pki {
   signed(dir, 'admin', '/O=system:masters/CN=searchkube-admin', 'client.ext');
   openssl(dir, ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key']);
   openssl(dir, ['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
+  return pkiPaths(dir);
+}
+
+/** Where generatePki put each file in `dir` (also how a running cluster's state is read back). */
+export function pkiPaths(dir: string): Pki {
   const p = (f: string) => path.join(dir, f);
   return {
     dir,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { KubeConfig, CoreV1Api } from '@kubernetes/client-node';
 import { requireBinaries } from './binaries.ts';
-import { generatePki, type Pki } from './certs.ts';
+import { generatePki, pkiPaths, type Pki } from './certs.ts';
 import { freePorts } from './ports.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { httpGet, waitFor } from './health.ts';
@@ -97,19 +97,7 @@ export async function checkCluster(state: ClusterState): Promise<void> {
 }
 
 function pkiOf(stateDir: string): Pki {
-  const dir = path.join(stateDir, 'pki');
-  const p = (f: string) => path.join(dir, f);
-  return {
-    dir,
-    caCert: p('ca.crt'),
-    caKey: p('ca.key'),
-    apiserverCert: p('apiserver.crt'),
-    apiserverKey: p('apiserver.key'),
-    adminCert: p('admin.crt'),
-    adminKey: p('admin.key'),
-    saKey: p('sa.key'),
-    saPub: p('sa.pub'),
-  };
+  return pkiPaths(path.join(stateDir, 'pki'));
 }
 
 /** kube-apiserver's flags: the same on every start, so a restart serves the same port, certs and etcd. */
