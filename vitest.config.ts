@@ -17,7 +17,19 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['engine/**/*.test.ts', 'operator/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/cluster/**'],
+          exclude: [...configDefaults.exclude, 'test/cluster/**', 'test/chaos/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Crashes, corrupt dumps, API fuzzing, the auth matrix and load (test/chaos/scale.ts):
+          // short counts in `npm test`, full counts with CHAOS_FULL=1 (`npm run test:chaos`).
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          // Last: its load and kill storms would disturb the timing-sensitive suites.
+          sequence: { groupOrder: 2 },
+          testTimeout: 1_800_000,
         },
       },
       {
