@@ -284,3 +284,11 @@ describe('tenant tokens', () => {
     expect(tenantFilterFor(result, 'sales')).toBeUndefined();
   });
 });
+
+describe('routes that need `*` itself (found by test/chaos/auth-matrix.test.ts)', () => {
+  it('refuse a `*` key restricted to some indexes (write block, database directories)', async () => {
+    await expect(authorize(request(`Bearer ${keyString(keys.scopedAll)}`, '*'), context())).rejects.toMatchObject({ code: 'invalid_api_key' });
+    await expect(authorize(request(`Bearer ${keyString(keys.admin)}`, '*'), context())).resolves.toMatchObject({ isMaster: false });
+    await expect(authorize(request(`Bearer ${MASTER}`, '*'), context())).resolves.toMatchObject({ isMaster: true });
+  });
+});

@@ -151,7 +151,9 @@ function checkIndex(key: StoredKey, searchRules: SearchRules | undefined, indexU
 /** Action granted, not expired, and holding at least one index (upstream stores no grant otherwise). */
 function keyGrants(key: StoredKey, action: string, now: Date): boolean {
   if (!actionAllows(key.actions, action) || key.indexes.length === 0) return false;
-  if (isGlobalAction(action) && !key.indexes.includes('*')) return false;
+  // Routes that need `*` itself (the write block, database directories: instance-wide
+  // extensions) are global too: a `*` key restricted to some indexes may not use them.
+  if ((isGlobalAction(action) || action === '*') && !key.indexes.includes('*')) return false;
   return !isExpired(key, now);
 }
 

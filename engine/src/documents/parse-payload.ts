@@ -4,6 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EngineError } from '../errors/engine-error.ts';
+import { jsonDepthError } from './json-depth.ts';
 import type { Document } from '../types/document.ts';
 
 export type PayloadFormat = 'json' | 'ndjson' | 'csv';
@@ -45,6 +46,8 @@ function parseJsonDocuments(body: string): Document[] {
   } catch (error) {
     throw malformed('json', `Couldn't serialize document value: ${(error as Error).message}`);
   }
+  const tooDeep = jsonDepthError(body);
+  if (tooDeep !== null) throw malformed('json', `Couldn't serialize document value: ${tooDeep}`);
   const documents = Array.isArray(value) ? value : [value];
   documents.forEach((document, index) => {
     if (!isDocument(document)) {
@@ -66,6 +69,8 @@ function parseNdjsonDocuments(body: string): Document[] {
     } catch (error) {
       throw malformed('ndjson', `Couldn't serialize document value: ${(error as Error).message} at line ${lineNumber}`);
     }
+    const tooDeep = jsonDepthError(line);
+    if (tooDeep !== null) throw malformed('ndjson', `Couldn't serialize document value: ${tooDeep.replace(/line \d+ /, `line ${lineNumber} `)}`);
     if (!isDocument(value)) throw malformed('ndjson', `Couldn't serialize document value: invalid type: ${describe(value)}, expected a map at line ${lineNumber}`);
     documents.push(value);
   }

@@ -6,7 +6,7 @@ import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import './route-config.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { clientErrorHandler, installErrorHandler } from './error-handler.ts';
 import { installAuth } from './auth-hook.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { Engine } from '../engine.ts';
@@ -35,12 +35,31 @@ export interface AppOptions {
   importState: ImportState;
 }
 
+/** Every route served, with its declared config (route-config.ts): the auth matrix test walks it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  config: { action?: string | null; index?: 'param' | 'none' | 'any'; tenantToken?: boolean };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.payloadLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    clientErrorHandler,
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url, config: (route.config ?? {}) as RouteEntry['config'] });
   });
   // One JSON line per request, as the standards ask (fastify's default logs two).
   app.addHook('onResponse', async (request, reply) => {

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { EngineError } from '../errors/engine-error.ts';
 import type { ErrorCode } from '../errors/codes.ts';
+import { jsonDepthError } from '../documents/json-depth.ts';
 
 export function rawBody(request: FastifyRequest): string {
   return typeof request.body === 'string' ? request.body : '';
@@ -24,11 +25,15 @@ export function jsonBody(request: FastifyRequest, options: { optional?: boolean;
   if (contentType.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
     throw new EngineError('invalid_content_type', `The Content-Type \`${contentType}\` is invalid. Accepted values for the Content-Type header are: \`application/json\``);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new EngineError(options.malformedCode ?? 'bad_request', `The json payload provided is malformed. \`${(error as Error).message}\`.`);
   }
+  const tooDeep = typeof value === 'object' && value !== null ? jsonDepthError(text) : null;
+  if (tooDeep !== null) throw new EngineError(options.malformedCode ?? 'bad_request', `The json payload provided is malformed. \`${tooDeep}\`.`);
+  return value;
 }
 
 export type Query = Record<string, string | string[] | undefined>;

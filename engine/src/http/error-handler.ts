@@ -1,6 +1,8 @@
 /**
  * The only place that turns errors into Meilisearch's wire object `{message, code, type, link}`.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { EngineError } from '../errors/engine-error.ts';
 
@@ -14,6 +16,21 @@ export function installErrorHandler(app: FastifyInstance, payloadLimit: number):
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(new EngineError('not_found', `Route \`${request.method} ${request.url.split('?')[0]}\` not found.`).toJSON());
   });
+}
+
+/**
+ * Errors Node's HTTP parser raises before a request exists (headers over 16 KiB, a malformed
+ * request line, a header timeout): the same wire object as every other error, where fastify's
+ * default answers `{error, message, statusCode}`.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request was not received in time.']
+    : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request headers (or URL) are too large.']
+      : [400, 'The request is not a valid HTTP request.'];
+  const body = JSON.stringify({ message, code: 'bad_request', type: 'invalid_request', link: 'https://docs.meilisearch.com/errors#bad_request' });
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(error);
 }
 
 function translate(error: FastifyError, payloadLimit: number): EngineError {
