@@ -1,0 +1,85 @@
+/**
+ * Load: 200 concurrent search clients (each its own keep-alive loop of searches: plain, typo,
+ * prefix, filtered, faceted, sorted) against a real engine while a writer keeps adding
+ * documents in batches. Asserted: every search answers 200, every addition succeeds, the
+ * engine's RSS stays bounded. p50/p99 and throughput are printed (no timing asserts: the
+ * machine is shared).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startEngine } from '../helpers/engine-process.ts';
+import { Api } from '../helpers/http-client.ts';
+import { count, report } from './scale.ts';
+
+const CLIENTS = 200;
+const SECONDS = count('load_seconds', 60, 10);
+const RSS_LIMIT_MB = 1_536;
+const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa'];
+
+const documents = (from: number, n: number) => Array.from({ length: n }, (_, i) => {
+  const id = from + i;
+  return { id, title: `${WORDS[id % 16]} ${WORDS[(id * 7) % 16]} item ${id}`, body: `${WORDS[(id * 3) % 16]} ${WORDS[(id * 5) % 16]} `.repeat(6), price: id % 1000, category: `c${id % 12}` };
+});
+
+const QUERIES: Array<Record<string, unknown>> = [
+  { q: 'alpha bravo' }, { q: 'charly' }, { q: 'nov' }, { q: 'echo', filter: 'price > 500' },
+  { q: 'golf', facets: ['category'] }, { q: 'hotel', sort: ['price:desc'] }, { q: '' }, { q: 'kilo lima mike', limit: 50 },
+];
+
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+describe('load', () => {
+  it(`serves ${CLIENTS} concurrent search clients while indexing, without errors`, async () => {
+    const engine = await startEngine();
+    try {
+      const api = new Api(engine.url);
+      await api.run(api.patch('/indexes/load/settings', { filterableAttributes: ['price', 'category'], sortableAttributes: ['price'] }));
+      await api.run(api.post('/indexes/load/documents', documents(0, 20_000)));
+      const rss: number[] = [rssMb(engine.child.pid!)];
+      const sampler = setInterval(() => rss.push(rssMb(engine.child.pid!)), 250);
+      const deadline = Date.now() + SECONDS * 1000;
+      const latencies: number[] = [];
+      const errors: string[] = [];
+      // The writer: batches of 2 000 documents, back to back, every task tracked.
+      const tasks: number[] = [];
+      let next = 20_000;
+      const writer = (async () => {
+        while (Date.now() < deadline) {
+          const response = await api.post('/indexes/load/documents', documents(next, 2_000));
+          if (response.status !== 202) errors.push(`addition: ${response.status}`);
+          else tasks.push(response.body.taskUid);
+          next += 2_000;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      const client = async (id: number): Promise<void> => {
+        for (let i = id; Date.now() < deadline; i += 1) {
+          const started = performance.now();
+          try {
+            const response = await fetch(`${engine.url}/indexes/load/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(QUERIES[i % QUERIES.length]), signal: AbortSignal.timeout(30_000) });
+            await response.arrayBuffer();
+            if (response.status !== 200) errors.push(`search: ${response.status}`);
+          } catch (error) {
+            errors.push(`search: ${(error as Error).message}`);
+          }
+          latencies.push(performance.now() - started);
+        }
+      };
+      await Promise.all([writer, ...Array.from({ length: CLIENTS }, (_, id) => client(id))]);
+      for (const uid of tasks) expect((await api.waitTask(uid, 300_000)).status, `addition task ${uid}`).toBe('succeeded');
+      clearInterval(sampler);
+      const indexed = (await api.get('/indexes/load/stats')).body.numberOfDocuments;
+      expect(errors.slice(0, 10)).toEqual([]);
+      expect(indexed).toBe(next);
+      const peak = Math.max(...rss);
+      expect(peak).toBeLessThan(RSS_LIMIT_MB);
+      latencies.sort((a, b) => a - b);
+      const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!.toFixed(0);
+      report(`load: ${CLIENTS} search clients for ${SECONDS} s while indexing ${next - 20_000} documents in ${tasks.length} batches (all succeeded, ${indexed} in the index): ${latencies.length} searches, ${(latencies.length / SECONDS).toFixed(0)}/s, 0 errors, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; engine RSS start ${rss[0]!.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
+    } finally {
+      await engine.stop();
+    }
+  });
+});
