@@ -6,7 +6,7 @@ import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import './route-config.ts';
-import { clientErrorHandler, installErrorHandler } from './error-handler.ts';
+import { clientErrorHandler, installErrorHandler, undecodable } from './error-handler.ts';
 import { installAuth } from './auth-hook.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { Engine } from '../engine.ts';
@@ -71,9 +71,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const encoding = request.headers['content-encoding'];
     if (encoding === undefined || encoding === 'identity') return payload;
     delete request.headers['content-length'];
-    if (encoding === 'gzip') return payload.pipe(createGunzip());
-    if (encoding === 'deflate') return payload.pipe(createInflate());
-    if (encoding === 'br') return payload.pipe(createBrotliDecompress());
+    const decoder = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
+    if (decoder !== null) {
+      // Listened to from the start: a body nobody reads (GET, an early error) that does not
+      // decompress must not be an unhandled 'error' event, which killed the process. When the
+      // body is read, the parser gets the same error and the handler answers 400.
+      decoder.on('error', (error) => { undecodable.add(error); });
+      return payload.pipe(decoder);
+    }
     throw new EngineError('unsupported_media_type', `The Content-Encoding \`${encoding}\` is not supported. Supported encodings are \`gzip\`, \`deflate\` and \`br\`.`);
   });
   installErrorHandler(app, options.payloadLimit);

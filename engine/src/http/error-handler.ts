@@ -33,8 +33,12 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex)
   socket.destroy(error);
 }
 
+/** Errors of a request body's decompression (Content-Encoding), marked where they are raised. */
+export const undecodable = new WeakSet<Error>();
+
 function translate(error: FastifyError, payloadLimit: number): EngineError {
   if (error instanceof EngineError) return error;
+  if (undecodable.has(error)) return new EngineError('bad_request', `The request body could not be decompressed (\`${decompressionDetail(error)}\`).`);
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new EngineError('payload_too_large', `The provided payload reached the size limit. The maximum accepted payload size is ${formatBytes(payloadLimit)}.`);
@@ -48,6 +52,10 @@ function translate(error: FastifyError, payloadLimit: number): EngineError {
       if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return new EngineError('bad_request', error.message);
       return new EngineError('internal', error.message, { cause: error });
   }
+}
+
+function decompressionDetail(error: Error): string {
+  return error.message.replace(/`/g, "'");
 }
 
 function formatBytes(bytes: number): string {

@@ -69,3 +69,19 @@ describe('errors of the HTTP parser', () => {
     expect(await response.json()).toEqual({ message: expect.any(String), code: 'bad_request', type: 'invalid_request', link: 'https://docs.meilisearch.com/errors#bad_request' });
   });
 });
+
+describe('bodies that do not decompress (Content-Encoding)', () => {
+  it('never kill the process: read bodies answer 400, unread ones are ignored', async () => {
+    const address = app.server.listening ? `http://127.0.0.1:${(app.server.address() as { port: number }).port}` : await app.listen({ host: '127.0.0.1', port: 0 });
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const method of ['DELETE', 'POST', 'PATCH', 'PUT']) {
+        const response = await fetch(`${address}/indexes/a/settings/stop-words`, { method, headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: 'this is not compressed at all, not even a little' });
+        expect(response.status, `${encoding} ${method}`).toBeLessThan(500);
+        const body = (await response.json()) as { code?: string; message?: string };
+        if (method === 'PUT') expect(body).toMatchObject({ code: 'bad_request', message: expect.stringContaining('could not be decompressed') });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(`${address}/health`)).status).toBe(200);
+  });
+});
