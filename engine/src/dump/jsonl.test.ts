@@ -43,6 +43,19 @@ describe('JSON lines', () => {
     expect((error as DumpError).line).toBe(2);
   });
 
+  it('reads lines spanning many chunks whole, with the lines around them (long lines are linear)', async () => {
+    const path = join(dir, 'long.jsonl');
+    const long = 'é'.repeat(3_000_000); // about 6 MB: some 24 read chunks
+    await writeFile(path, `{"a":1}\n{"long":"${long}"}\n{"a":2}\n{"tail":"${'x'.repeat(700_000)}"}`);
+    const lines = await collect(readJsonLines(path, 'long.jsonl'));
+    expect(lines.map((l) => l.line)).toEqual([1, 2, 3, 4]);
+    expect((lines[1]!.value as { long: string }).long).toBe(long);
+    expect((lines[3]!.value as { tail: string }).tail).toHaveLength(700_000);
+    // 40 MB in one line: about 0.1 s now, 2-3 s when each chunk copied the whole line again.
+    await writeFile(path, `{"big":"${'x'.repeat(40_000_000)}`);
+    await expect(collect(readJsonLines(path, 'indexes/x/documents.jsonl'))).rejects.toThrow(/^indexes\/x\/documents\.jsonl line 1: malformed JSON/);
+  });
+
   it('reports a missing file as missing from the archive', async () => {
     await expect(collect(readJsonLines(join(dir, 'nope'), 'keys.jsonl'))).rejects.toThrow('keys.jsonl: missing from the archive');
   });
