@@ -55,6 +55,11 @@ describe('Tokenizer', () => {
     expect(out).toEqual([10, 11]);
     expect(last).toBe(11);
   });
+  it('accepts dictionary and non-separator tokens holding regex syntax, `-` included', () => {
+    expect(new Tokenizer({ dictionary: ['e-mail', 'a.b-c?', '(x|y)', '\\d'] }).words('send e-mail now')).toEqual(['send', 'e-mail', 'now']);
+    expect(new Tokenizer({ nonSeparatorTokens: ['-', '\\', '[', ']'] }).words('pre-fix a[b]')).toEqual(['pre-fix', 'a[b]']);
+  });
+
   it('honours separatorTokens, nonSeparatorTokens and dictionary', () => {
     expect(new Tokenizer({ nonSeparatorTokens: ['#'] }).words('C# rocks')).toEqual(['c#', 'rocks']);
     expect(new Tokenizer({ separatorTokens: ['x'] }).words('fooxbar')).toEqual(['foo', 'bar']);

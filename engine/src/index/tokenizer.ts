@@ -61,7 +61,10 @@ export function normalizeWord(raw: string): string {
 }
 
 function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\\-]/g, '\\$&');
+  // Not `-`: the escaped text is used outside character classes, where `\-` is an invalid
+  // escape under the `u` flag (a dictionary or non-separator token with a `-` failed its
+  // settings task with an internal error; found by test/chaos/api-fuzz.test.ts).
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export class Tokenizer {
