@@ -237,11 +237,18 @@ describe('API fuzzing', () => {
     expect(engine.child.exitCode).toBeNull();
     const health = await fetch(`${engine.url}/health`);
     expect(health.status).toBe(200);
+    // The tasks the fuzz enqueued ran: none may have failed with an internal error.
+    const api = new Api(engine.url, MASTER);
+    for (let i = 0; i < 600 && (await api.get('/tasks?statuses=enqueued,processing&limit=0')).body.total > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const failed = (await api.get('/tasks?statuses=failed&limit=100000')).body.results as Array<{ uid: number; type: string; error: { code: string; message: string } }>;
+    const internal = failed.filter((task) => task.error.code === 'internal');
+    expect(internal.map((task) => `task ${task.uid} ${task.type}: ${task.error.message.slice(0, 200)}`)).toEqual([]);
     const peak = Math.max(...rss);
     expect(peak, 'peak RSS (MB)').toBeLessThan(RSS_LIMIT_MB);
     latencies.sort((a, b) => a - b);
     const seconds = (Date.now() - started) / 1000;
     report(`api fuzz: ${done} requests (seed ${SEED}, ${OPERATIONS.length} operations) in ${seconds.toFixed(1)} s, ${CONCURRENCY} concurrent; statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}; 0 5xx, 0 hangs (timeout ${TIMEOUT_MS} ms), ${earlyCloses} connections closed before the body was sent, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms; RSS start ${rss[0]!.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, end ${rss.at(-1)!.toFixed(0)} MB`);
+    report(`api fuzz tasks: ${(await api.get('/tasks?limit=0')).body.total} tasks in the queue after the fuzz, ${failed.length} failed (none with an internal error)`);
     report(`api fuzz error codes: ${[...codes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}:${n}`).join(' ')}`);
   });
 });

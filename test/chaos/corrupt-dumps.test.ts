@@ -9,7 +9,7 @@
  * sandbox's `dumps/`, the database `work/db`; traversal entries aim at the sandbox root and /tmp.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { Header, create, extract } from 'tar';
@@ -138,6 +138,16 @@ function buildCases(): void {
     ['huge array line (10 MB)', () => `[${'1,'.repeat(5_000_000)}1]`, /documents\.jsonl line 1: /],
     ['huge keys line (30 MB)', () => `{"uid":"${'k'.repeat(30_000_000)}"`, /keys\.jsonl line 1: malformed JSON/],
   ];
+  if (FULL) {
+    // Longer than V8's longest string: refused by name (it took minutes before: the reader
+    // copied the whole line again for every 256 KB read).
+    cases.push({ name: 'document line of 560 MB', bytes: repack((dir) => {
+      const file = join(dir, documents);
+      writeFileSync(file, '{"id":1,"t":"');
+      for (let left = 560_000_000; left > 0; left -= 50_000_000) appendFileSync(file, 'x'.repeat(Math.min(left, 50_000_000)));
+      appendFileSync(file, '"}\n');
+    }), reason: /documents\.jsonl line 1: line too long/ });
+  }
   for (const [name, line, reason] of huge) {
     const file = name.includes('keys') ? 'keys.jsonl' : documents;
     cases.push({ name, bytes: repack((dir) => writeFileSync(join(dir, file), `${line()}\n`)), reason });
