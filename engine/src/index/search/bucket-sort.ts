@@ -18,6 +18,13 @@ export interface RankingRule {
   keys?(docs: Uint32Array, out: Float64Array): void;
   /** Set when every candidate has this key (e.g. `words` for a one-word query): nothing to split. */
   readonly constantKey?: number;
+  /** Called before `key`/`keys` read documents (lazy per-document data: see match-data.ts). */
+  prepare?(docs: ArrayLike<number>): void;
+  /**
+   * The rule's buckets of all the candidates at once (ascending keys, each bucket ascending), when
+   * it can give them without a key per document; produced as far as the ranking gets.
+   */
+  rootBuckets?(): Iterable<[key: number, docs: Uint32Array]>;
   /** Largest key the rule can return; null for rules outside the ranking score (sort). */
   readonly maxKey: number | null;
 }
@@ -63,6 +70,7 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
   if (n === 0) return { groups: [], keys: [], rest: null };
   if (keyBuffer.length < n) keyBuffer = new Float64Array(Math.max(n, keyBuffer.length * 2));
   const keys = keyBuffer;
+  rule.prepare?.(docs);
   if (rule.keys !== undefined) rule.keys(docs, keys);
   else for (let i = 0; i < n; i++) keys[i] = rule.key(docs[i]!);
   let ints = true;
@@ -231,8 +239,28 @@ export function bucketSort(
       return recurse(bucket, depth + 1);
     }
     if (bucket.length === 1) {
+      rule.prepare?.(bucket);
       keys[depth] = rule.key(bucket[0]!);
       return recurse(bucket, depth + 1);
+    }
+    if (bucket === docs && rule.rootBuckets !== undefined) {
+      const buckets = rule.rootBuckets()[Symbol.iterator]();
+      const left = (): Uint32Array[] => {
+        const out: Uint32Array[] = [];
+        for (let b = buckets.next(); b.done !== true; b = buckets.next()) out.push(b.value[1]);
+        return out;
+      };
+      for (;;) {
+        if (deadline.exceeded()) return unranked(left(), depth) ? CUT_OFF : STOP;
+        const next = buckets.next();
+        if (next.done === true) return CONTINUE;
+        const [key, group] = next.value;
+        if (group.length === 0) continue;
+        keys[depth] = key;
+        const flow = recurse(group, depth + 1);
+        if (flow === STOP) return STOP;
+        if (flow === CUT_OFF) return unranked(left(), depth) ? CUT_OFF : STOP;
+      }
     }
     let rest: Uint32Array | null = bucket;
     while (rest !== null) {

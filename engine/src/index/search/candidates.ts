@@ -1,4 +1,4 @@
-import { countSet, intersectInPlace, setToArray, copySet, type DocSet } from '../doc-set.ts';
+import { countSet, emptySet, intersectInPlace, setToArray, copySet, subtractInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
 import type { ScratchArrays } from './scratch.ts';
 
@@ -71,6 +71,107 @@ export function selectCandidates(matches: WordMatches[], strategy: MatchingStrat
     activeCount[d] = popcount(mask);
   }
   return { docs, activeMask, activeCount };
+}
+
+/**
+ * selectCandidates for searches that rank only the top of their candidates: the documents at
+ * once, but each document's active words only when a rule is about to read them (`prepare`),
+ * and the words rule's buckets over all candidates straight from the words' document sets
+ * (`wordBuckets`), without a key per candidate.
+ */
+export class LazyCandidates implements Candidates {
+  readonly docs: Uint32Array;
+  readonly activeMask: Uint32Array;
+  readonly activeCount: Uint8Array;
+  /** The candidates as a set. */
+  readonly set: DocSet;
+  readonly #matches: WordMatches[];
+  /** Removal order (last / frequency); null when every candidate keeps every word (n = 1, all). */
+  readonly #order: number[] | null;
+  readonly #full: number;
+  readonly #n: number;
+  readonly #prepared: DocSet;
+  readonly #scratch: ScratchArrays | undefined;
+  readonly #capacity: number;
+
+  constructor(matches: WordMatches[], strategy: MatchingStrategy, capacity: number, scratch?: ScratchArrays) {
+    const n = matches.length;
+    this.#matches = matches;
+    this.#n = n;
+    this.#full = n >= 32 ? 0xffffffff : (1 << n) - 1;
+    this.#scratch = scratch;
+    this.#capacity = capacity;
+    this.activeMask = scratch?.take(Uint32Array) ?? new Uint32Array(capacity);
+    this.activeCount = scratch?.take(Uint8Array) ?? new Uint8Array(capacity);
+    this.#prepared = scratch?.bitset() ?? emptySet(capacity);
+    if (n === 0) {
+      this.set = scratch?.bitset() ?? emptySet(capacity);
+      this.#order = null;
+    } else if (strategy === 'all' || n === 1) {
+      const set: DocSet = scratch?.bitset() ?? emptySet(capacity);
+      set.set(matches[0]!.docs);
+      for (let i = 1; i < n; i++) intersectInPlace(set, matches[i]!.docs);
+      this.set = set;
+      this.#order = null;
+    } else {
+      const order = Array.from({ length: n }, (_, i) => n - 1 - i);
+      if (strategy === 'frequency') order.sort((a, b) => matches[b]!.count - matches[a]!.count || b - a);
+      this.#order = order;
+      this.set = matches[order[n - 1]!]!.docs;
+    }
+    this.docs = setToArray(this.set);
+  }
+
+  /** Fills the active words of `docs` (candidates) not filled yet. */
+  prepare(docs: ArrayLike<number>): void {
+    const prepared = this.#prepared;
+    const order = this.#order;
+    const n = this.#n;
+    for (let k = 0; k < docs.length; k++) {
+      const d = docs[k]!;
+      const w = d >>> 5;
+      const bit = 1 << (d & 31);
+      if ((prepared[w]! & bit) !== 0) continue;
+      prepared[w]! |= bit;
+      let mask = this.#full;
+      if (order !== null) {
+        for (let r = 0; r < n - 1; r++) {
+          if (allMatch(this.#matches, mask, d)) break;
+          mask &= ~(1 << order[r]!);
+        }
+      }
+      this.activeMask[d] = mask;
+      this.activeCount[d] = popcount(mask);
+    }
+  }
+
+  /**
+   * The words rule's buckets of all candidates, best first (key = number of words removed),
+   * each ascending: bucket k holds the documents matching every word left after removing k
+   * words in removal order, but not those left after removing k - 1. Computed when reached.
+   */
+  *wordBuckets(): Generator<[number, Uint32Array]> {
+    const order = this.#order;
+    if (order === null) {
+      yield [0, this.docs];
+      return;
+    }
+    const n = this.#n;
+    // within[k] = documents matching every word left after removing k words.
+    const within: DocSet[] = new Array(n);
+    within[n - 1] = this.set;
+    for (let k = n - 2; k >= 0; k--) {
+      const set: DocSet = this.#scratch?.bitset() ?? emptySet(this.#capacity);
+      set.set(within[k + 1]!);
+      within[k] = intersectInPlace(set, this.#matches[order[k]!]!.docs);
+    }
+    yield [0, setToArray(within[0]!)];
+    for (let k = 1; k < n; k++) {
+      const bucket: DocSet = this.#scratch?.bitset() ?? emptySet(this.#capacity);
+      bucket.set(within[k]!);
+      yield [k, setToArray(subtractInPlace(bucket, within[k - 1]!))];
+    }
+  }
 }
 
 function allMatch(matches: WordMatches[], mask: number, d: number): boolean {

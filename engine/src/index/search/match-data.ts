@@ -30,6 +30,12 @@ export interface FieldRules {
   noTypoField: Uint8Array;
   /** Words per attribute per document; when given, matches record `exactStart`. */
   fieldLengths?: FieldLengths;
+  /**
+   * True when every field in the postings is searched (no attributesToSearchOn: the indexer only
+   * indexes searchable fields) and no field refuses typos: any pair of the postings is then a
+   * match, and the first matching pass need not read occurrences.
+   */
+  everyFieldMatches?: boolean;
 }
 
 export interface WordMatches {
@@ -43,6 +49,13 @@ export interface WordMatches {
   exactStart: Uint8Array | null;
   /** First chain entry per document, or -1; null when chains were not built. */
   head: Int32Array | null;
+  /**
+   * False while the per-document entries (minTypo ... head) are filled only for the documents
+   * given to fillWordDetail (two-phase matching); true when filled for every document of `docs`.
+   */
+  complete: boolean;
+  /** Which occurrences the detail chains (see ChainMode); 'none' when `head` is null. */
+  chainMode: ChainMode;
 }
 
 /** Occurrence chains shared by all words of a search: entry k = (occ[k], next[k]). */
@@ -88,13 +101,21 @@ export function computeWordMatches(
   mode: ChainMode,
   startLimit: number,
   scratch?: ScratchArrays,
+  /** Matches (of this word, same mode) to compute again into, in place: their arrays are kept. */
+  into?: WordMatches,
 ): WordMatches {
-  let chainMode = mode;
-  if (chainMode === 'all' && word.phrase === null && word.alternatives.length === 0 && word.derivations.length <= LAZY_POSITION_DERIVATIONS) chainMode = 'none';
+  const chainMode = chainModeOf(word, mode);
+  if (into !== undefined) {
+    into.docs.fill(0);
+    into.count = 0;
+    into.complete = true;
+  }
   // Per-document entries are only meaningful for documents in `docs`: they are initialized when
   // a document first matches (touch), so recycled arrays need no clearing.
   const m: WordMatches =
-    scratch === undefined
+    into !== undefined
+      ? into
+      : scratch === undefined
       ? {
           docs: emptySet(capacity),
           count: 0,
@@ -104,6 +125,8 @@ export function computeWordMatches(
           bestPos: new Uint16Array(capacity),
           exactStart: fields.fieldLengths === undefined ? null : new Uint8Array(capacity),
           head: chainMode === 'none' ? null : new Int32Array(capacity),
+          complete: true,
+          chainMode,
         }
       : {
           docs: scratch.bitset(),
@@ -114,6 +137,8 @@ export function computeWordMatches(
           bestPos: scratch.take(Uint16Array),
           exactStart: fields.fieldLengths === undefined ? null : scratch.take(Uint8Array),
           head: chainMode === 'none' ? null : scratch.take(Int32Array),
+          complete: true,
+          chainMode,
         };
   if (word.phrase !== null) {
     if (word.phrase.every((t) => t !== undefined)) matchPhrase(word.phrase as number[], 0, true, postings, candidates, fields, chains, m, chainMode, startLimit);
@@ -156,6 +181,317 @@ export function computeWordMatches(
     }
   }
   return m;
+}
+
+function chainModeOf(word: QueryWord, mode: ChainMode): ChainMode {
+  if (mode === 'all' && word.phrase === null && word.alternatives.length === 0 && word.derivations.length <= LAZY_POSITION_DERIVATIONS) return 'none';
+  return mode;
+}
+
+function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode, scratch: ScratchArrays | undefined): WordMatches {
+  return scratch === undefined
+    ? {
+        docs: emptySet(capacity),
+        count: 0,
+        minTypo: new Uint8Array(capacity),
+        exactHit: new Uint8Array(capacity),
+        bestRank: new Uint16Array(capacity),
+        bestPos: new Uint16Array(capacity),
+        exactStart: fields.fieldLengths === undefined ? null : new Uint8Array(capacity),
+        head: chainMode === 'none' ? null : new Int32Array(capacity),
+        complete: false,
+        chainMode,
+      }
+    : {
+        docs: scratch.bitset(),
+        count: 0,
+        minTypo: scratch.take(Uint8Array),
+        exactHit: scratch.take(Uint8Array),
+        bestRank: scratch.take(Uint16Array),
+        bestPos: scratch.take(Uint16Array),
+        exactStart: fields.fieldLengths === undefined ? null : scratch.take(Uint8Array),
+        head: chainMode === 'none' ? null : scratch.take(Int32Array),
+        complete: false,
+        chainMode,
+      };
+}
+
+/**
+ * Two-phase matching, for searches that rank only the top of their candidates. Phase one
+ * (matchWordDocs) finds the word's documents among `candidates` in one pass over its postings'
+ * document lists; phase two (fillWordDetail) fills the per-document entries (typos, attribute,
+ * position, exactness, occurrence chains) of given documents only, when a ranking rule is about
+ * to read them. Together they give what computeWordMatches gives for those documents (the
+ * reference: a property test compares whole searches).
+ */
+export function matchWordDocs(
+  word: QueryWord,
+  postings: Postings,
+  candidates: DocSet,
+  capacity: number,
+  fields: FieldRules,
+  mode: ChainMode,
+  scratch?: ScratchArrays,
+): WordMatches {
+  const m = emptyMatches(fields, capacity, chainModeOf(word, mode), scratch);
+  const mdocs = m.docs;
+  let count = 0;
+  const add = (d: number): void => {
+    const w = d >>> 5;
+    const bit = 1 << (d & 31);
+    if ((mdocs[w]! & bit) === 0) {
+      mdocs[w]! |= bit;
+      count++;
+    }
+  };
+  if (word.phrase !== null) {
+    if (word.phrase.every((t) => t !== undefined)) phraseDocs(word.phrase as number[], 0, postings, candidates, fields, add);
+  }
+  for (const alt of word.alternatives) phraseDocs(alt.terms, alt.typos, postings, candidates, fields, add);
+  if (word.phrase === null) {
+    const { termStart, docs, occStart, occ } = postings;
+    const sealedTerms = postings.sealedTermCount;
+    const { rankOfField, noTypoField } = fields;
+    const all = fields.everyFieldMatches === true;
+    for (const der of word.derivations) {
+      if (der.term >= sealedTerms) continue;
+      const typos = der.typos;
+      const end = termStart[der.term + 1]!;
+      if (all) {
+        for (let p = termStart[der.term]!; p < end; p++) {
+          const d = docs[p]!;
+          const w = d >>> 5;
+          const bit = 1 << (d & 31);
+          if ((candidates[w]! & bit) === 0 || (mdocs[w]! & bit) !== 0) continue;
+          mdocs[w]! |= bit;
+          count++;
+        }
+        continue;
+      }
+      for (let p = termStart[der.term]!; p < end; p++) {
+        const d = docs[p]!;
+        const w = d >>> 5;
+        const bit = 1 << (d & 31);
+        if ((candidates[w]! & bit) === 0 || (mdocs[w]! & bit) !== 0) continue;
+        for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+          const f = occ[k]! >>> FIELD_SHIFT;
+          if ((rankOfField[f] ?? -1) < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+          mdocs[w]! |= bit;
+          count++;
+          break;
+        }
+      }
+    }
+  }
+  m.count = count;
+  return m;
+}
+
+/** Above `searchRatio` pairs per pending document, fillWordDetail binary-searches a term's pairs. */
+export const detailPolicy = { searchRatio: 24 };
+
+/**
+ * Phase two of matchWordDocs: the per-document entries of `pending` (ascending; `pendingSet` the
+ * same documents as a set), which must not have been filled before.
+ */
+export function fillWordDetail(
+  m: WordMatches,
+  word: QueryWord,
+  postings: Postings,
+  pending: Uint32Array,
+  pendingSet: DocSet,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  startLimit = 0,
+): void {
+  if (m.complete) return;
+  const mdocs = m.docs;
+  for (let i = 0; i < pending.length; i++) {
+    const d = pending[i]!;
+    if ((mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    m.minTypo[d] = NO_MATCH;
+    m.exactHit[d] = 0;
+    m.bestRank[d] = 0xffff;
+    m.bestPos[d] = 0xffff;
+    if (m.exactStart !== null) m.exactStart[d] = 0;
+    if (m.head !== null) m.head[d] = -1;
+  }
+  const chainMode = m.chainMode;
+  if (word.phrase !== null) {
+    if (word.phrase.every((t) => t !== undefined)) phraseDetail(word.phrase as number[], 0, true, postings, pending, pendingSet, mdocs, fields, chains, m, chainMode, startLimit);
+  }
+  for (const alt of word.alternatives) phraseDetail(alt.terms, alt.typos, false, postings, pending, pendingSet, mdocs, fields, chains, m, chainMode, startLimit);
+  if (word.phrase !== null) return;
+  const { termStart, docs } = postings;
+  const sealedTerms = postings.sealedTermCount;
+  for (const der of word.derivations) {
+    if (der.term >= sealedTerms) continue;
+    const start = termStart[der.term]!;
+    const end = termStart[der.term + 1]!;
+    if (end - start > detailPolicy.searchRatio * pending.length) {
+      // Few pending documents: look each one up (pending is ascending, so is the row).
+      let lo = start;
+      for (let i = 0; i < pending.length && lo < end; i++) {
+        const d = pending[i]!;
+        if ((mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+        let hi = end;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (docs[mid]! < d) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < end && docs[lo] === d) detailOfPair(m, der, lo, d, postings, fields, chains, chainMode, startLimit);
+      }
+    } else {
+      for (let p = start; p < end; p++) {
+        const d = docs[p]!;
+        if ((pendingSet[d >>> 5]! & (1 << (d & 31))) === 0 || (mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+        detailOfPair(m, der, p, d, postings, fields, chains, chainMode, startLimit);
+      }
+    }
+  }
+}
+
+/** computeWordMatches's work on one pair of a derivation, for a document already in `m.docs`. */
+function detailOfPair(
+  m: WordMatches,
+  der: Derivation,
+  p: number,
+  d: number,
+  postings: Postings,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  const { occStart, occ } = postings;
+  const { rankOfField, noTypoField, fieldLengths } = fields;
+  const typos = der.typos;
+  const exactStart = m.exactStart;
+  const recordStart = der.exact && exactStart !== null;
+  let rank = 0xffff;
+  let pos = 0xffff;
+  for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+    const o = occ[k]!;
+    const f = o >>> FIELD_SHIFT;
+    const r = rankOfField[f] ?? -1;
+    if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+    const ps = o & POSITION_MASK;
+    if (recordStart && ps === 0) {
+      const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
+      if (s > exactStart[d]!) exactStart[d] = s;
+    }
+    if (r < rank) rank = r;
+    if (ps < pos) pos = ps;
+    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+  }
+  if (rank === 0xffff) return;
+  if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
+  if (der.exact) m.exactHit[d] = 1;
+  if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
+  if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
+}
+
+/**
+ * Documents of `candidates` where the phrase `terms` matches (consecutive words in one searched
+ * attribute), found from its rarest word: `add(d)` for each.
+ */
+function phraseDocs(terms: number[], typos: number, postings: Postings, candidates: DocSet, fields: FieldRules, add: (d: number) => void): void {
+  if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
+  const rare = rarest(terms, postings);
+  const { termStart, docs } = postings;
+  const pairs: number[] = new Array(terms.length).fill(0);
+  for (let p = termStart[terms[rare]!]!, end = termStart[terms[rare]! + 1]!; p < end; p++) {
+    const d = docs[p]!;
+    if (!hasDoc(candidates, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
+    if (phraseAt(terms, pairs, typos, postings, fields, null)) add(d);
+  }
+}
+
+/** Phase two for a phrase (or alternative): the detail of the pending documents it matches. */
+function phraseDetail(
+  terms: number[],
+  typos: number,
+  exact: boolean,
+  postings: Postings,
+  pending: Uint32Array,
+  pendingSet: DocSet,
+  wordDocs: DocSet,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  m: WordMatches,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
+  const pairs: number[] = new Array(terms.length).fill(0);
+  const record = (d: number, o: number, r: number): void => {
+    const ps = o & POSITION_MASK;
+    if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
+    if (exact) m.exactHit[d] = 1;
+    if (r < m.bestRank[d]!) m.bestRank[d] = r;
+    if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
+    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+  };
+  const rare = rarest(terms, postings);
+  const { termStart, docs } = postings;
+  const rareStart = termStart[terms[rare]!]!;
+  const rareEnd = termStart[terms[rare]! + 1]!;
+  if (rareEnd - rareStart > detailPolicy.searchRatio * pending.length) {
+    for (let i = 0; i < pending.length; i++) {
+      const d = pending[i]!;
+      if (!hasDoc(wordDocs, d)) continue;
+      const p = findPair(postings, terms[rare]!, d);
+      if (p < 0 || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
+      phraseAt(terms, pairs, typos, postings, fields, (o, r) => record(d, o, r));
+    }
+    return;
+  }
+  for (let p = rareStart; p < rareEnd; p++) {
+    const d = docs[p]!;
+    if (!hasDoc(pendingSet, d) || !hasDoc(wordDocs, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
+    phraseAt(terms, pairs, typos, postings, fields, (o, r) => record(d, o, r));
+  }
+}
+
+/** Index of the phrase word with the fewest documents. */
+function rarest(terms: number[], postings: Postings): number {
+  let best = 0;
+  for (let j = 1; j < terms.length; j++) if (postings.docCount(terms[j]!) < postings.docCount(terms[best]!)) best = j;
+  return best;
+}
+
+/** Fills `pairs` with the pair of each phrase word in `d` (pair `p` for word `known`); false if one is missing. */
+function phrasePairs(terms: number[], known: number, p: number, d: number, postings: Postings, pairs: number[]): boolean {
+  for (let j = 0; j < terms.length; j++) {
+    const q = j === known ? p : findPair(postings, terms[j]!, d);
+    if (q < 0) return false;
+    pairs[j] = q;
+  }
+  return true;
+}
+
+/**
+ * The phrase's matches in one document (its words' pairs in `pairs`): occurrences `o` of its first
+ * word in a searched attribute (typos allowed there if any) followed by the other words. With
+ * `visit` null, only whether there is one.
+ */
+function phraseAt(terms: number[], pairs: number[], typos: number, postings: Postings, fields: FieldRules, visit: ((o: number, rank: number) => void) | null): boolean {
+  const { occStart, occ } = postings;
+  let found = false;
+  for (let k = occStart[pairs[0]!]!, e = occStart[pairs[0]! + 1]!; k < e; k++) {
+    const o = occ[k]!;
+    const f = o >>> FIELD_SHIFT;
+    const r = fields.rankOfField[f] ?? -1;
+    if (r < 0 || (typos > 0 && fields.noTypoField[f] === 1)) continue;
+    let all = true;
+    for (let j = 1; j < terms.length && all; j++) all = hasOccurrence(postings, pairs[j]!, o + j);
+    if (!all) continue;
+    if (visit === null) return true;
+    found = true;
+    visit(o, r);
+  }
+  return found;
 }
 
 /** Adds `d` to the word's documents, initializing its entries the first time. */

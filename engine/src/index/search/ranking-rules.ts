@@ -35,6 +35,12 @@ export interface RankingContext {
   /** Number of distinct attribute ranks (for the attribute rule's score). */
   attributeRanks: number;
   proximityPrecision: 'byWord' | 'byAttribute';
+  /** With two-phase matching: fills the active words of documents before a rule reads them. */
+  prepareActive?: (docs: ArrayLike<number>) => void;
+  /** With two-phase matching: fills the active words and match details of documents. */
+  prepare?: (docs: ArrayLike<number>) => void;
+  /** With two-phase matching: the words rule's buckets of all candidates (see LazyCandidates). */
+  wordBuckets?: () => Iterable<[number, Uint32Array]>;
 }
 
 function wordsRule(ctx: RankingContext): RankingRule {
@@ -45,6 +51,8 @@ function wordsRule(ctx: RankingContext): RankingRule {
     maxKey: n - 1,
     // One word: every candidate matches it.
     ...(n === 1 ? { constantKey: 0 } : {}),
+    ...(ctx.prepareActive !== undefined ? { prepare: ctx.prepareActive } : {}),
+    ...(ctx.wordBuckets !== undefined ? { rootBuckets: ctx.wordBuckets } : {}),
     key: (d) => n - count[d]!,
     keys: (docs, out) => {
       for (let i = 0; i < docs.length; i++) out[i] = n - count[docs[i]!]!;
@@ -69,6 +77,7 @@ function typoRule(ctx: RankingContext): RankingRule {
   const single = ctx.words.length === 1 ? ctx.matches[0]!.minTypo : null;
   return {
     name: 'typo',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: ctx.maxTypos,
     ...(typoFree ? { constantKey: 0 } : {}),
     key,
@@ -123,6 +132,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
   const spans = ctx.words.map((w) => (w.phrase === null ? 0 : w.phrase.length - 1));
   return {
     name: 'proximity',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: Math.max(0, (n - 1) * MAX_PROXIMITY),
     ...(n < 2 ? { constantKey: 0 } : {}),
     key: (d) => {
@@ -155,6 +165,7 @@ function attributeRankRule(ctx: RankingContext): RankingRule {
   const ranks = Math.max(1, ctx.attributeRanks);
   return {
     name: 'attributeRank',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: n * (ranks - 1),
     key: (d) => {
       let mask = ctx.activeMask[d]!;
@@ -174,6 +185,7 @@ function wordPositionRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   return {
     name: 'wordPosition',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: n * 64,
     key: (d) => {
       let mask = ctx.activeMask[d]!;
@@ -207,6 +219,7 @@ function attributeRule(ctx: RankingContext): RankingRule {
   const single = n === 1 ? ctx.matches[0]! : null;
   return {
     name: 'attribute',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: n * (ranks - 1) * 65 + n * 64,
     key,
     keys: (docs, out) => {
@@ -274,6 +287,7 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       : general;
   return {
     name: 'exactness',
+    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
     maxKey: n + 2,
     key,
     keys: (docs, out) => {

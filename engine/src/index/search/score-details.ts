@@ -38,6 +38,7 @@ export function scoreDetails(
       out['skipped'] = { order };
       return;
     }
+    if (Number.isNaN(keys[order]!)) rule.prepare?.([doc]);
     const key = Number.isNaN(keys[order]!) ? rule.key(doc) : keys[order]!;
     switch (rule.name) {
       case 'words':

@@ -13,11 +13,11 @@ import type { Tokenizer } from '../tokenizer.ts';
 import type { DocumentSource, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from '../types.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 import { bucketSort, globalScore } from './bucket-sort.ts';
-import { selectCandidates } from './candidates.ts';
+import { LazyCandidates, selectCandidates } from './candidates.ts';
 import { DistinctFilter } from './distinct.ts';
 import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
 import { formatHit, type FormatOptions } from './format.ts';
-import { OccurrenceChains, PositionLookup, computeWordMatches, type FieldRules, type WordMatches } from './match-data.ts';
+import { OccurrenceChains, PositionLookup, computeWordMatches, fillWordDetail, matchWordDocs, type FieldRules, type WordMatches } from './match-data.ts';
 import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
@@ -73,7 +73,9 @@ export function fieldRules(state: IndexState, searchOn: readonly string[] | null
     rankOfField[f] = rank;
     if (noTypo.some((a) => a === name || name.startsWith(`${a}.`))) noTypoField[f] = 1;
   }
-  return { rankOfField, noTypoField, fieldLengths: state.fieldLengths };
+  // Without attributesToSearchOn every indexed field is searched (the indexer skips the others).
+  const everyFieldMatches = (searchOn === null || searchOn === undefined) && !noTypoField.includes(1);
+  return { rankOfField, noTypoField, fieldLengths: state.fieldLengths, everyFieldMatches };
 }
 
 function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
@@ -107,6 +109,35 @@ export interface Matching {
 export interface PositionNeeds {
   proximity: boolean;
   exactness: boolean;
+  /**
+   * Whether match details are filled only for the documents the rules reach (two-phase
+   * matching; the default) or for every candidate at once (better when the first rule to read
+   * them gets every candidate).
+   */
+  twoPhase?: boolean;
+}
+
+/** Ranking rules that read match details (typos, attributes, positions). */
+const DETAIL_RULES = new Set(['typo', 'proximity', 'attribute', 'attributeRank', 'wordPosition', 'exactness']);
+
+/**
+ * True when some rule may split the candidates before the first rule reading match details:
+ * `words` with several words (unless every word must match), `sort` with criteria, a custom
+ * `field:asc|desc` rule. Otherwise that rule reads the details of every candidate.
+ */
+function splitsBeforeDetails(rankingRules: readonly string[], sortCriteria: number, words: number, strategy: string): boolean {
+  for (const name of rankingRules) {
+    if (name === 'words') {
+      if (words >= 2 && strategy !== 'all') return true;
+    } else if (name === 'sort') {
+      if (sortCriteria > 0) return true;
+    } else if (DETAIL_RULES.has(name)) {
+      return false;
+    } else {
+      return true;
+    }
+  }
+  return true;
 }
 
 /** The query's words and negations, derived against the index (kept until the next write). */
@@ -143,10 +174,11 @@ export function matchQuery(
   const parsed = typeof q === 'string' ? parseSearchQuery(state, q) : q;
   const rules = fieldRules(state, searchOn);
   const chains = new OccurrenceChains();
+  const twoPhase = matchPolicy.twoPhase === 'always' || (matchPolicy.twoPhase === 'auto' && needs.twoPhase !== false);
   let candidates = universe;
   if (parsed.negative.length > 0) {
     candidates = copySet(universe);
-    for (const w of parsed.negative) subtractInPlace(candidates, computeWordMatches(w, state.postings, universe, capacity, rules, chains, 'none', 0).docs);
+    for (const w of parsed.negative) subtractInPlace(candidates, matchWordDocs(w, state.postings, universe, capacity, rules, 'none', scratch).docs);
   }
   const n = parsed.words.length;
   // Occurrences are chained for proximity (two words or more), and for phrases when exactness
@@ -155,7 +187,11 @@ export function matchQuery(
   const matches: WordMatches[] = parsed.words.map((w) => {
     const mode = proximity || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
     const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
-    if (!cacheable) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch);
+    if (!cacheable) {
+      return twoPhase
+        ? matchWordDocs(w, state.postings, candidates, capacity, rules, mode, scratch)
+        : computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch);
+    }
     const key = `${w.text}\u0000${w.typoBudget}`;
     let all = state.prefixCache.get(key, state.epoch);
     if (all === undefined) {
@@ -168,17 +204,33 @@ export function matchQuery(
   let docs: Uint32Array;
   let activeMask: Uint32Array;
   let activeCount: Uint8Array;
+  let lazy: Pick<RankingContext, 'prepare' | 'prepareActive' | 'wordBuckets'> = {};
   if (n === 0) {
     // Only negations (or nothing but separators): every remaining document, as a placeholder.
     docs = setToArray(candidates);
     // Not read: without query words no rule looks at active words.
     activeMask = scratch.take(Uint32Array);
     activeCount = scratch.take(Uint8Array);
+  } else if (twoPhase) {
+    const selected = new LazyCandidates(matches, strategy, capacity, scratch);
+    ({ docs, activeMask, activeCount } = selected);
+    const prepareDetail = detailFiller(parsed.words, matches, candidates, docs.length, state.postings, rules, chains, capacity, scratch);
+    lazy = {
+      prepareActive: (d) => selected.prepare(d),
+      prepare: (d) => {
+        selected.prepare(d);
+        prepareDetail(d);
+      },
+    };
+    // Word buckets from document sets cost a few passes over sets of the whole id space: worth
+    // it over a key per candidate when candidates are many.
+    if (docs.length * matchPolicy.wordBucketsMinShare > capacity) lazy.wordBuckets = () => selected.wordBuckets();
   } else {
     ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity, scratch));
   }
   const attributeRanks = Math.max(1, ...Array.from(rules.rankOfField).map((r) => r + 1));
   const ctx: RankingContext = {
+    ...lazy,
     words: parsed.words,
     matches,
     activeMask,
@@ -192,6 +244,75 @@ export function matchQuery(
     proximityPrecision: settings.proximityPrecision,
   };
   return { docs, ctx, words: n };
+}
+
+/**
+ * Two-phase matching (match-data.ts): the details of documents are filled when a ranking rule
+ * first reads them ('auto': when a rule may split the candidates before; tests force 'always').
+ * 'never' fills them for every candidate up front: the reference the property tests compare with.
+ */
+export const matchPolicy: { twoPhase: 'auto' | 'always' | 'never'; wordBucketsMinShare: number } = {
+  twoPhase: 'auto',
+  /** The words rule takes its buckets from document sets when candidates exceed 1/64 of the ids. */
+  wordBucketsMinShare: 64,
+};
+
+/**
+ * A function filling the match details of the documents it is given, once per document. When
+ * the first documents asked for are all the candidates (one-word queries, rules before `words`),
+ * every detail is computed at once, by the reference pass.
+ */
+function detailFiller(
+  words: QueryWord[],
+  matches: WordMatches[],
+  candidates: DocSet,
+  candidateCount: number,
+  postings: Postings,
+  rules: FieldRules,
+  chains: OccurrenceChains,
+  capacity: number,
+  scratch: ScratchArrays,
+): (docs: ArrayLike<number>) => void {
+  if (matches.every((m) => m.complete)) return () => {};
+  const done = scratch.bitset();
+  const pendingSet = scratch.bitset();
+  let pending = new Uint32Array(64);
+  let first = true;
+  let all = false;
+  return (docs) => {
+    if (all) return;
+    if (first && docs.length === candidateCount) {
+      all = true;
+      for (let i = 0; i < matches.length; i++) {
+        const m = matches[i]!;
+        if (!m.complete) computeWordMatches(words[i]!, postings, candidates, capacity, rules, chains, m.chainMode, 0, scratch, m);
+      }
+      return;
+    }
+    first = false;
+    let count = 0;
+    for (let k = 0; k < docs.length; k++) {
+      const d = docs[k]!;
+      const w = d >>> 5;
+      const bit = 1 << (d & 31);
+      if ((done[w]! & bit) !== 0) continue;
+      done[w]! |= bit;
+      pendingSet[w]! |= bit;
+      if (count === pending.length) {
+        const grown = new Uint32Array(Math.min(capacity, pending.length * 2) || 1);
+        grown.set(pending);
+        pending = grown;
+      }
+      pending[count++] = d;
+    }
+    if (count === 0) return;
+    const list = pending.subarray(0, count);
+    let ascending = true;
+    for (let k = 1; k < count && ascending; k++) ascending = list[k - 1]! < list[k]!;
+    if (!ascending) list.sort();
+    for (let i = 0; i < matches.length; i++) fillWordDetail(matches[i]!, words[i]!, postings, list, pendingSet, rules, chains);
+    for (let k = 0; k < count; k++) pendingSet[list[k]! >>> 5] = 0;
+  };
 }
 
 export function executeSearch(state: IndexState, params: SearchParams, source: DocumentSource, options: SearchOptions = {}): SearchResult {
@@ -241,8 +362,13 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     return pageResult(hits, q, paged, { hitsPerPage, page, limit, offset }, Math.min(ranked.total, maxTotalHits), started);
   }
 
-  const needs = { proximity: settings.rankingRules.includes('proximity'), exactness: settings.rankingRules.includes('exactness') };
-  const matching = matchQuery(state, parsed, universe, params.matchingStrategy ?? 'last', params.attributesToSearchOn, needs);
+  const strategy = params.matchingStrategy ?? 'last';
+  const needs: PositionNeeds = {
+    proximity: settings.rankingRules.includes('proximity'),
+    exactness: settings.rankingRules.includes('exactness'),
+    twoPhase: splitsBeforeDetails(settings.rankingRules, sort.length, parsed.words.length, strategy),
+  };
+  const matching = matchQuery(state, parsed, universe, strategy, params.attributesToSearchOn, needs);
   const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Document } from '../../types/document.ts';
+import { defaultSettings, type Settings } from '../../types/settings.ts';
+import { SearchCore } from '../core.ts';
+import type { DocumentSource, SearchParams } from '../types.ts';
+import { detailPolicy } from './match-data.ts';
+import { prefixCachePolicy } from './prefix-cache.ts';
+import { matchPolicy } from './search.ts';
+
+/**
+ * Two-phase matching (match details filled only for the documents the ranking rules reach, the
+ * words rule's buckets taken from document sets) against the reference: every candidate's
+ * details computed up front (computeWordMatches, selectCandidates). Whole searches must give the
+ * same hits in the same order, totals, ranking scores and score details, for any settings and
+ * query: several words, phrases, negations, prefixes, typos, split and concatenated words,
+ * synonyms, every matching strategy, attributesToSearchOn, filters, sort, distinct.
+ */
+const VOCABULARY = ['alpha', 'alpah', 'alphabet', 'alps', 'beta', 'betas', 'better', 'gamma', 'gama', 'sun', 'flower', 'sunflower', 'delta', 'deltas', 'new', 'york', 'zeta', 'eta'];
+/** Texts of single words and of pairs that split words, concatenations and synonyms match. */
+const chunk = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...VOCABULARY) }, { weight: 1, arbitrary: fc.constantFrom('sun flower', 'new york', 'alpha beta', 'sunflower oil') });
+const text = fc.array(chunk, { minLength: 0, maxLength: 6 }).map((w) => w.join(' '));
+const doc = fc.record({ title: text, body: text, tags: fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 3 }), n: fc.integer({ min: 0, max: 4 }), g: fc.constantFrom('x', 'y', 'z') });
+
+const RULE_SETS: string[][] = [
+  ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+  ['typo', 'words', 'proximity', 'attributeRank', 'wordPosition', 'exactness'],
+  ['n:desc', 'words', 'exactness', 'proximity', 'typo'],
+  ['exactness', 'sort', 'words', 'attribute'],
+  ['words', 'proximity'],
+  ['sort', 'typo'],
+];
+
+const settingsArb: fc.Arbitrary<Settings> = fc
+  .record({
+    rules: fc.constantFrom(...RULE_SETS),
+    searchable: fc.constantFrom<string[]>(['*'], ['title', 'body', 'tags'], ['body', 'title']),
+    oneTypo: fc.integer({ min: 2, max: 6 }),
+    twoTypos: fc.integer({ min: 4, max: 9 }),
+    noTypoOnBody: fc.boolean(),
+    synonyms: fc.boolean(),
+    byAttribute: fc.boolean(),
+    maxTotalHits: fc.constantFrom(1000, 5),
+  })
+  .map((s) => {
+    const base = defaultSettings();
+    return {
+      ...base,
+      rankingRules: s.rules,
+      searchableAttributes: s.searchable,
+      filterableAttributes: ['n', 'g'],
+      sortableAttributes: ['n'],
+      synonyms: s.synonyms ? { sun: ['delta'], 'new york': ['zeta'], gamma: ['alpha beta'] } : ({} as Record<string, string[]>),
+      proximityPrecision: s.byAttribute ? 'byAttribute' : 'byWord',
+      pagination: { maxTotalHits: s.maxTotalHits },
+      typoTolerance: {
+        ...base.typoTolerance,
+        minWordSizeForTypos: { oneTypo: s.oneTypo, twoTypos: Math.max(s.oneTypo, s.twoTypos) },
+        disableOnAttributes: s.noTypoOnBody ? ['body'] : [],
+      },
+    } satisfies Settings;
+  });
+
+const word = fc.oneof(
+  fc.constantFrom(...VOCABULARY),
+  fc.constantFrom(...VOCABULARY).chain((w) => fc.integer({ min: 1, max: w.length }).map((k) => w.slice(0, k))),
+  fc.constantFrom('alpah', 'bteta', 'sunflowr', 'yrok', '"new york"', '"alpha beta"', '-beta', '-"sun flower"', 'sun flower', 'sunflower', 'newyork', 'gamma', 'alphabeta'),
+);
+const paramsArb: fc.Arbitrary<SearchParams> = fc
+  .record({
+    words: fc.array(word, { minLength: 1, maxLength: 4 }),
+    space: fc.boolean(),
+    strategy: fc.constantFrom<Array<SearchParams['matchingStrategy']>>(undefined, 'last', 'all', 'frequency'),
+    offset: fc.integer({ min: 0, max: 4 }),
+    limit: fc.integer({ min: 0, max: 15 }),
+    extra: fc.oneof<Array<fc.WeightedArbitrary<SearchParams>>>(
+      { weight: 4, arbitrary: fc.constant<SearchParams>({}) },
+      { weight: 2, arbitrary: fc.constant<SearchParams>({ showRankingScore: true, showRankingScoreDetails: true }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ filter: 'n > 1' }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ sort: ['n:asc'] }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ distinct: 'g' }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ attributesToSearchOn: ['title'] }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ rankingScoreThreshold: 0.5 }) },
+      { weight: 1, arbitrary: fc.constant<SearchParams>({ facets: ['g'] }) },
+    ),
+  })
+  .map(({ words, space, strategy, offset, limit, extra }) => ({
+    q: words.join(' ') + (space ? ' ' : ''),
+    offset,
+    limit,
+    ...(strategy === undefined ? {} : { matchingStrategy: strategy }),
+    ...extra,
+  }));
+
+function answer(core: SearchCore, params: SearchParams, source: DocumentSource): unknown {
+  try {
+    const { processingTimeMs: _ignored, ...rest } = core.search(params, source);
+    return rest;
+  } catch (e) {
+    return { error: (e as { code?: string }).code };
+  }
+}
+
+describe('two-phase matching', () => {
+  it('ranks exactly like the up-front reference (property)', () => {
+    prefixCachePolicy.rankedWords = false;
+    try {
+      fc.assert(
+        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 24, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, queries, bitsetBuckets, searchRatio, mode) => {
+          // Details by binary search of every pair, by walking every row, or as in production.
+          detailPolicy.searchRatio = searchRatio;
+          const store = new Map<string, Document>();
+          const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+          const core = new SearchCore(settings, 'id');
+          docs.forEach((d, i) => {
+            const full = { id: i, ...d };
+            store.set(String(i), full);
+            core.upsert(String(i), full);
+          });
+          for (const params of queries) {
+            // Word buckets from document sets always, or never (a key per candidate).
+            matchPolicy.wordBucketsMinShare = bitsetBuckets ? Infinity : 0;
+            matchPolicy.twoPhase = mode;
+            const lazy = answer(core, params, source);
+            matchPolicy.twoPhase = 'never';
+            let want: unknown;
+            try {
+              want = answer(core, params, source);
+            } finally {
+              matchPolicy.twoPhase = 'auto';
+            }
+            expect(lazy).toEqual(want);
+          }
+        }),
+        { numRuns: 400 },
+      );
+    } finally {
+      prefixCachePolicy.rankedWords = true;
+      matchPolicy.wordBucketsMinShare = 64;
+      detailPolicy.searchRatio = 24;
+    }
+  });
+});
