@@ -53,7 +53,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.payloadLimit,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Over maxParamLength the router answers 414 with its own body; the URL is bounded anyway by
+    // Node's 16 KiB header limit (431, clientErrorHandler), and a long uid gets its 400 here.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100_000 },
     clientErrorHandler,
   });
   const routeTable: RouteEntry[] = [];

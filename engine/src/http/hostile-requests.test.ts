@@ -85,3 +85,11 @@ describe('bodies that do not decompress (Content-Encoding)', () => {
     expect((await fetch(`${address}/health`)).status).toBe(200);
   });
 });
+
+describe('long path parameters', () => {
+  it('answer the route\'s own error (invalid_index_uid), not the router\'s 414', async () => {
+    const response = await app.inject({ method: 'GET', url: `/indexes/${'a'.repeat(5_000)}/settings/search-cutoff-ms` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_index_uid' });
+  });
+});
