@@ -66,15 +66,21 @@ export function countSet(set: DocSet): number {
 
 /** The ids in the set, ascending. */
 export function setToArray(set: DocSet, limit = Infinity): Uint32Array {
-  const out = new Uint32Array(Math.min(countSet(set), limit));
+  const total = countSet(set);
+  const n = total < limit ? total : limit;
+  const out = new Uint32Array(n);
+  if (n === 0) return out;
   let k = 0;
-  for (let i = 0; i < set.length && k < out.length; i++) {
+  for (let i = 0; i < set.length; i++) {
     let w = set[i]!;
-    while (w !== 0 && k < out.length) {
+    if (w === 0) continue;
+    const base = (i << 5) + 31;
+    do {
       const t = w & -w;
-      out[k++] = (i << 5) + 31 - Math.clz32(t);
+      out[k++] = base - Math.clz32(t);
+      if (k === n) return out;
       w ^= t;
-    }
+    } while (w !== 0);
   }
   return out;
 }

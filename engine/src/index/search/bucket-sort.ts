@@ -50,6 +50,9 @@ const COUNTING_SORT_RANGE = 1 << 16;
 
 /** Key buffer shared by all calls (groupByKey never runs inside a key function). */
 let keyBuffer = new Float64Array(1024);
+/** Counting sort's counts and write cursors, shared likewise. */
+let countBuffer = new Uint32Array(1024);
+let fillBuffer = new Uint32Array(1024);
 
 export interface Grouped {
   /** Buckets in ascending key order; ties keep the order they had in `docs`. */
@@ -87,7 +90,8 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
   const groupKeys: number[] = [];
   if (ints && max - min < COUNTING_SORT_RANGE && max - min <= 4 * n + 64) {
     const range = max - min + 1;
-    const start = new Uint32Array(range + 1);
+    if (countBuffer.length < range + 1) countBuffer = new Uint32Array(Math.max(range + 1, countBuffer.length * 2));
+    const start = countBuffer.subarray(0, range + 1).fill(0);
     for (let i = 0; i < n; i++) start[keys[i]! - min + 1]!++;
     for (let k = 0; k < range; k++) start[k + 1]! += start[k]!;
     // Group keys up to `cut` (inclusive): the smallest prefix of keys holding `need` documents.
@@ -99,7 +103,9 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
     const taken = start[cut + 1]!;
     const sorted = new Uint32Array(taken);
     const rest = taken < n ? new Uint32Array(n - taken) : null;
-    const fill = start.slice(0, cut + 1);
+    if (fillBuffer.length < cut + 1) fillBuffer = new Uint32Array(Math.max(cut + 1, fillBuffer.length * 2));
+    const fill = fillBuffer;
+    fill.set(start.subarray(0, cut + 1));
     let r = 0;
     const last = cut + min;
     for (let i = 0; i < n; i++) {

@@ -80,9 +80,23 @@ export class OccurrenceChains {
 
   /** The occurrences chained from `head`, ascending. */
   list(head: number): number[] {
-    const out: number[] = [];
-    for (let k = head; k !== -1; k = this.next[k]!) out.push(this.occ[k]!);
-    return out.sort((a, b) => a - b);
+    let n = 0;
+    for (let k = head; k !== -1; k = this.next[k]!) n++;
+    // Chains link the latest entry first: filled from the end, the list is in push order, which
+    // is ascending per derivation. Short lists: insertion sort beats a comparator sort.
+    const out: number[] = new Array(n);
+    for (let k = head, i = n - 1; k !== -1; k = this.next[k]!) out[i--] = this.occ[k]!;
+    if (n > 32) return out.sort((a, b) => a - b);
+    for (let i = 1; i < n; i++) {
+      const v = out[i]!;
+      let j = i - 1;
+      while (j >= 0 && out[j]! > v) {
+        out[j + 1] = out[j]!;
+        j--;
+      }
+      out[j + 1] = v;
+    }
+    return out;
   }
 }
 
@@ -145,42 +159,63 @@ export function computeWordMatches(
   }
   for (const alt of word.alternatives) matchPhrase(alt.terms, alt.typos, false, postings, candidates, fields, chains, m, chainMode, startLimit);
   if (word.phrase !== null) return m;
-  const { termStart, docs, occStart, occ } = postings;
+  const termStart = postings.termStart;
   const sealedTerms = postings.sealedTermCount;
-  const { rankOfField, noTypoField, fieldLengths } = fields;
-  const exactStart = m.exactStart;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
-    const typos = der.typos;
-    const recordStart = der.exact && exactStart !== null;
-    for (let p = termStart[der.term]!, end = termStart[der.term + 1]!; p < end; p++) {
-      const d = docs[p]!;
-      if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-      let rank = 0xffff;
-      let pos = 0xffff;
-      for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
-        const o = occ[k]!;
-        const f = o >>> FIELD_SHIFT;
-        const r = rankOfField[f] ?? -1;
-        if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-        if (rank === 0xffff) touch(m, d);
-        const ps = o & POSITION_MASK;
-        if (recordStart && ps === 0) {
-          const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
-          if (s > exactStart[d]!) exactStart[d] = s;
-        }
-        if (r < rank) rank = r;
-        if (ps < pos) pos = ps;
-        if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
-      }
-      if (rank === 0xffff) continue;
-      if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
-      if (der.exact) m.exactHit[d] = 1;
-      if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
-      if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
-    }
+    matchRow(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
   }
   return m;
+}
+
+/**
+ * computeWordMatches's pass over the pairs [start, end) of one derivation. (Hot loops live in
+ * small functions called often: the optimizing compiler then compiles them whole, where a long
+ * loop in a rarely called function keeps running in on-stack-replacement code.)
+ */
+function matchRow(
+  m: WordMatches,
+  der: Derivation,
+  start: number,
+  end: number,
+  candidates: DocSet,
+  postings: Postings,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  const { docs, occStart, occ } = postings;
+  const { rankOfField, noTypoField, fieldLengths } = fields;
+  const exactStart = m.exactStart;
+  const typos = der.typos;
+  const recordStart = der.exact && exactStart !== null;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    let rank = 0xffff;
+    let pos = 0xffff;
+    for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+      const o = occ[k]!;
+      const f = o >>> FIELD_SHIFT;
+      const r = rankOfField[f] ?? -1;
+      if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+      if (rank === 0xffff) touch(m, d);
+      const ps = o & POSITION_MASK;
+      if (recordStart && ps === 0) {
+        const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
+        if (s > exactStart[d]!) exactStart[d] = s;
+      }
+      if (r < rank) rank = r;
+      if (ps < pos) pos = ps;
+      if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+    }
+    if (rank === 0xffff) continue;
+    if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
+    if (der.exact) m.exactHit[d] = 1;
+    if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
+    if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
+  }
 }
 
 function chainModeOf(word: QueryWord, mode: ChainMode): ChainMode {
@@ -249,42 +284,53 @@ export function matchWordDocs(
   }
   for (const alt of word.alternatives) phraseDocs(alt.terms, alt.typos, postings, candidates, fields, add);
   if (word.phrase === null) {
-    const { termStart, docs, occStart, occ } = postings;
+    const termStart = postings.termStart;
     const sealedTerms = postings.sealedTermCount;
-    const { rankOfField, noTypoField } = fields;
     const all = fields.everyFieldMatches === true;
     for (const der of word.derivations) {
       if (der.term >= sealedTerms) continue;
-      const typos = der.typos;
+      const start = termStart[der.term]!;
       const end = termStart[der.term + 1]!;
-      if (all) {
-        for (let p = termStart[der.term]!; p < end; p++) {
-          const d = docs[p]!;
-          const w = d >>> 5;
-          const bit = 1 << (d & 31);
-          if ((candidates[w]! & bit) === 0 || (mdocs[w]! & bit) !== 0) continue;
-          mdocs[w]! |= bit;
-          count++;
-        }
-        continue;
-      }
-      for (let p = termStart[der.term]!; p < end; p++) {
-        const d = docs[p]!;
-        const w = d >>> 5;
-        const bit = 1 << (d & 31);
-        if ((candidates[w]! & bit) === 0 || (mdocs[w]! & bit) !== 0) continue;
-        for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
-          const f = occ[k]! >>> FIELD_SHIFT;
-          if ((rankOfField[f] ?? -1) < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-          mdocs[w]! |= bit;
-          count++;
-          break;
-        }
-      }
+      count += all ? rowDocs(postings.docs, start, end, candidates, mdocs) : rowDocsChecked(postings, start, end, der.typos, candidates, fields, mdocs);
     }
   }
   m.count = count;
   return m;
+}
+
+/** Adds the documents of pairs [start, end) that are candidates to `set`; how many were new. */
+function rowDocs(docs: Uint32Array, start: number, end: number, candidates: DocSet, set: DocSet): number {
+  let added = 0;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    const w = d >>> 5;
+    const bit = 1 << (d & 31);
+    if ((candidates[w]! & bit) === 0 || (set[w]! & bit) !== 0) continue;
+    set[w]! |= bit;
+    added++;
+  }
+  return added;
+}
+
+/** rowDocs for pairs with an occurrence in a searched field (where typos are allowed, if any). */
+function rowDocsChecked(postings: Postings, start: number, end: number, typos: number, candidates: DocSet, fields: FieldRules, set: DocSet): number {
+  const { docs, occStart, occ } = postings;
+  const { rankOfField, noTypoField } = fields;
+  let added = 0;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    const w = d >>> 5;
+    const bit = 1 << (d & 31);
+    if ((candidates[w]! & bit) === 0 || (set[w]! & bit) !== 0) continue;
+    for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+      const f = occ[k]! >>> FIELD_SHIFT;
+      if ((rankOfField[f] ?? -1) < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+      set[w]! |= bit;
+      added++;
+      break;
+    }
+  }
+  return added;
 }
 
 /** Above `searchRatio` pairs per pending document, fillWordDetail binary-searches a term's pairs. */
@@ -343,12 +389,32 @@ export function fillWordDetail(
         if (lo < end && docs[lo] === d) detailOfPair(m, der, lo, d, postings, fields, chains, chainMode, startLimit);
       }
     } else {
-      for (let p = start; p < end; p++) {
-        const d = docs[p]!;
-        if ((pendingSet[d >>> 5]! & (1 << (d & 31))) === 0 || (mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-        detailOfPair(m, der, p, d, postings, fields, chains, chainMode, startLimit);
-      }
+      walkRow(m, der, start, end, pendingSet, postings, fields, chains, chainMode, startLimit);
     }
+  }
+}
+
+/**
+ * fillWordDetail's walk over the pairs [start, end) of a derivation. (A pending document outside
+ * the word's documents has no allowed occurrence here, so detailOfPair leaves it alone: pending
+ * documents are all candidates.)
+ */
+function walkRow(
+  m: WordMatches,
+  der: Derivation,
+  start: number,
+  end: number,
+  pendingSet: DocSet,
+  postings: Postings,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  const docs = postings.docs;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    if ((pendingSet[d >>> 5]! & (1 << (d & 31))) !== 0) detailOfPair(m, der, p, d, postings, fields, chains, chainMode, startLimit);
   }
 }
 
