@@ -36,6 +36,12 @@ export interface RankingRule {
  */
 export type RankedDocVisitor = (doc: number, keys: readonly number[], skippedFrom: number) => boolean;
 
+/** Candidates whose list is made only if the ranking needs it (see RankingRule.rootBuckets). */
+export interface CandidateList {
+  readonly count: number;
+  docs(): Uint32Array;
+}
+
 /** The search's time budget (searchCutoffMs), checked before each bucket is split. */
 export interface Deadline {
   exceeded(): boolean;
@@ -53,6 +59,44 @@ let keyBuffer = new Float64Array(1024);
 /** Counting sort's counts and write cursors, shared likewise. */
 let countBuffer = new Uint32Array(1024);
 let fillBuffer = new Uint32Array(1024);
+/** Comparison sort's packed keys and quickselect copy, shared likewise. */
+let packBuffer = new Float64Array(1024);
+let selectBuffer = new Float64Array(1024);
+
+/** Where groupByKey takes the arrays of its groups and rest. */
+export interface BucketAllocator {
+  alloc(n: number): Uint32Array;
+}
+
+const HEAP: BucketAllocator = { alloc: (n) => new Uint32Array(n) };
+
+/**
+ * Bump allocation of the buckets of one bucketSort: views into one reused buffer instead of a
+ * fresh typed array (and its off-heap store) per bucket. Views stay valid until the sort returns.
+ */
+class Arena implements BucketAllocator {
+  #buffer = new Uint32Array(1 << 15);
+  #top = 0;
+  busy = false;
+
+  alloc(n: number): Uint32Array {
+    if (this.#top + n > this.#buffer.length) {
+      // Views already handed out keep the old buffer alive.
+      this.#buffer = new Uint32Array(Math.max(n, this.#buffer.length * 2));
+      this.#top = 0;
+    }
+    const out = this.#buffer.subarray(this.#top, this.#top + n);
+    this.#top += n;
+    return out;
+  }
+
+  reset(): void {
+    this.#top = 0;
+    if (this.#buffer.length > 1 << 22) this.#buffer = new Uint32Array(1 << 15);
+  }
+}
+
+const arena = new Arena();
 
 export interface Grouped {
   /** Buckets in ascending key order; ties keep the order they had in `docs`. */
@@ -68,7 +112,7 @@ export interface Grouped {
  * below the bucket size, only the lowest keys holding at least `need` documents are grouped and
  * the others are returned unsorted in `rest`, to be grouped later only if the caller gets there.
  */
-export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity): Grouped {
+export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity, buckets: BucketAllocator = HEAP): Grouped {
   const n = docs.length;
   if (n === 0) return { groups: [], keys: [], rest: null };
   if (keyBuffer.length < n) keyBuffer = new Float64Array(Math.max(n, keyBuffer.length * 2));
@@ -88,7 +132,7 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
   if (min === max) return { groups: [docs], keys: [min], rest: null };
   const groups: Uint32Array[] = [];
   const groupKeys: number[] = [];
-  if (ints && max - min < COUNTING_SORT_RANGE && max - min <= 4 * n + 64) {
+  if (ints && max - min < COUNTING_SORT_RANGE && max - min <= 4 * n + 1024) {
     const range = max - min + 1;
     if (countBuffer.length < range + 1) countBuffer = new Uint32Array(Math.max(range + 1, countBuffer.length * 2));
     const start = countBuffer.subarray(0, range + 1).fill(0);
@@ -101,8 +145,8 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
       while (start[cut + 1]! < need) cut++;
     }
     const taken = start[cut + 1]!;
-    const sorted = new Uint32Array(taken);
-    const rest = taken < n ? new Uint32Array(n - taken) : null;
+    const sorted = buckets.alloc(taken);
+    const rest = taken < n ? buckets.alloc(n - taken) : null;
     if (fillBuffer.length < cut + 1) fillBuffer = new Uint32Array(Math.max(cut + 1, fillBuffer.length * 2));
     const fill = fillBuffer;
     fill.set(start.subarray(0, cut + 1));
@@ -126,11 +170,14 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
   let idx: Uint32Array;
   let rest: Uint32Array | null = null;
   if (need < n / 4) {
-    const bound = kthSmallest(keys.slice(0, n), Math.max(0, need - 1));
+    if (selectBuffer.length < n) selectBuffer = new Float64Array(Math.max(n, selectBuffer.length * 2));
+    const copy = selectBuffer.subarray(0, n);
+    copy.set(keys.subarray(0, n));
+    const bound = kthSmallest(copy, Math.max(0, need - 1));
     let m = 0;
     for (let i = 0; i < n; i++) if (keys[i]! <= bound) m++;
-    idx = new Uint32Array(m);
-    if (m < n) rest = new Uint32Array(n - m);
+    idx = buckets.alloc(m);
+    if (m < n) rest = buckets.alloc(n - m);
     let a = 0;
     let b = 0;
     for (let i = 0; i < n; i++) {
@@ -138,23 +185,24 @@ export function groupByKey(docs: Uint32Array, rule: RankingRule, need = Infinity
       else rest![b++] = docs[i]!;
     }
   } else {
-    idx = new Uint32Array(n);
+    idx = buckets.alloc(n);
     for (let i = 0; i < n; i++) idx[i] = i;
   }
   const m = idx.length;
   let order: Uint32Array;
   if (ints && min >= 0 && max < 2 ** 31 && n < PACK_INDEX_BITS) {
-    const packed = new Float64Array(m);
+    if (packBuffer.length < m) packBuffer = new Float64Array(Math.max(m, packBuffer.length * 2));
+    const packed = packBuffer.subarray(0, m);
     for (let j = 0; j < m; j++) packed[j] = keys[idx[j]!]! * PACK_INDEX_BITS + idx[j]!;
     packed.sort();
-    order = new Uint32Array(m);
+    order = buckets.alloc(m);
     for (let j = 0; j < m; j++) order[j] = packed[j]! % PACK_INDEX_BITS;
   } else {
     const list = Array.from(idx);
     list.sort((a, b) => keys[a]! - keys[b]! || a - b);
     order = Uint32Array.from(list);
   }
-  const sorted = new Uint32Array(m);
+  const sorted = buckets.alloc(m);
   for (let j = 0; j < m; j++) sorted[j] = docs[order[j]!]!;
   let start = 0;
   for (let j = 1; j <= m; j++) {
@@ -209,7 +257,7 @@ const CUT_OFF = 2;
  * each shallower rule, are visited in document order, with `skippedFrom` the rule they stopped at.
  */
 export function bucketSort(
-  docs: Uint32Array,
+  candidates: Uint32Array | CandidateList,
   rules: readonly RankingRule[],
   visit: RankedDocVisitor,
   exhaustKeys: boolean,
@@ -218,6 +266,14 @@ export function bucketSort(
 ): void {
   const keys: number[] = new Array(rules.length).fill(NaN);
   let visited = 0;
+  // One bucket sort at a time uses the shared arena (a nested one would allocate normally).
+  const own = !arena.busy;
+  const buckets: BucketAllocator = own ? arena : HEAP;
+  if (own) arena.busy = true;
+  // The root bucket (all candidates) is `null` until some rule needs its documents listed.
+  let docs: Uint32Array | null = candidates instanceof Uint32Array ? candidates : null;
+  const rootCount = candidates instanceof Uint32Array ? candidates.length : candidates.count;
+  const list = (bucket: Uint32Array | null): Uint32Array => bucket ?? (docs ??= (candidates as CandidateList).docs());
   /** Visits the documents of `buckets` in ascending id order, unranked from rule `depth` on. */
   const unranked = (buckets: Uint32Array[], depth: number): boolean => {
     const all: number[] = [];
@@ -230,8 +286,10 @@ export function bucketSort(
     }
     return true;
   };
-  const recurse = (bucket: Uint32Array, depth: number): number => {
-    if (depth === rules.length || (bucket.length === 1 && !exhaustKeys)) {
+  const recurse = (root: Uint32Array | null, depth: number): number => {
+    const length = root === null ? rootCount : root.length;
+    if (depth === rules.length || (length === 1 && !exhaustKeys)) {
+      const bucket = list(root);
       for (let i = depth; i < rules.length; i++) keys[i] = NaN;
       for (let i = 0; i < bucket.length; i++) {
         visited++;
@@ -242,14 +300,9 @@ export function bucketSort(
     const rule = rules[depth]!;
     if (rule.constantKey !== undefined) {
       keys[depth] = rule.constantKey;
-      return recurse(bucket, depth + 1);
+      return recurse(root, depth + 1);
     }
-    if (bucket.length === 1) {
-      rule.prepare?.(bucket);
-      keys[depth] = rule.key(bucket[0]!);
-      return recurse(bucket, depth + 1);
-    }
-    if (bucket === docs && rule.rootBuckets !== undefined) {
+    if ((root === null || root === docs) && rule.rootBuckets !== undefined) {
       const buckets = rule.rootBuckets()[Symbol.iterator]();
       const left = (): Uint32Array[] => {
         const out: Uint32Array[] = [];
@@ -268,10 +321,16 @@ export function bucketSort(
         if (flow === CUT_OFF) return unranked(left(), depth) ? CUT_OFF : STOP;
       }
     }
+    const bucket = list(root);
+    if (bucket.length === 1) {
+      rule.prepare?.(bucket);
+      keys[depth] = rule.key(bucket[0]!);
+      return recurse(bucket, depth + 1);
+    }
     let rest: Uint32Array | null = bucket;
     while (rest !== null) {
       if (deadline.exceeded()) return unranked([rest], depth) ? CUT_OFF : STOP;
-      const grouped = groupByKey(rest, rule, Math.max(1, expected - visited));
+      const grouped = groupByKey(rest, rule, Math.max(1, expected - visited), buckets);
       for (let g = 0; g < grouped.groups.length; g++) {
         keys[depth] = grouped.keys[g]!;
         const flow = recurse(grouped.groups[g]!, depth + 1);
@@ -286,7 +345,14 @@ export function bucketSort(
     }
     return CONTINUE;
   };
-  recurse(docs, 0);
+  try {
+    recurse(docs, 0);
+  } finally {
+    if (own) {
+      arena.reset();
+      arena.busy = false;
+    }
+  }
 }
 
 /**

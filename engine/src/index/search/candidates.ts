@@ -1,4 +1,5 @@
 import { countSet, emptySet, intersectInPlace, setToArray, copySet, subtractInPlace, type DocSet } from '../doc-set.ts';
+import type { CandidateList } from './bucket-sort.ts';
 import type { WordMatches } from './match-data.ts';
 import type { ScratchArrays } from './scratch.ts';
 
@@ -79,8 +80,10 @@ export function selectCandidates(matches: WordMatches[], strategy: MatchingStrat
  * and the words rule's buckets over all candidates straight from the words' document sets
  * (`wordBuckets`), without a key per candidate.
  */
-export class LazyCandidates implements Candidates {
-  readonly docs: Uint32Array;
+export class LazyCandidates implements CandidateList {
+  /** Number of candidates. */
+  readonly count: number;
+  #docs: Uint32Array | null = null;
   readonly activeMask: Uint32Array;
   readonly activeCount: Uint8Array;
   /** The candidates as a set. */
@@ -119,7 +122,13 @@ export class LazyCandidates implements Candidates {
       this.#order = order;
       this.set = matches[order[n - 1]!]!.docs;
     }
-    this.docs = setToArray(this.set);
+    this.count = this.#order !== null ? matches[this.#order[n - 1]!]!.count : countSet(this.set);
+  }
+
+  /** The candidates, ascending (made when first asked for: the words rule may not need them). */
+  docs(): Uint32Array {
+    this.#docs ??= setToArray(this.set);
+    return this.#docs;
   }
 
   /** Fills the active words of `docs` (candidates) not filled yet. */
@@ -153,7 +162,7 @@ export class LazyCandidates implements Candidates {
   *wordBuckets(): Generator<[number, Uint32Array]> {
     const order = this.#order;
     if (order === null) {
-      yield [0, this.docs];
+      yield [0, this.docs()];
       return;
     }
     const n = this.#n;

@@ -64,6 +64,17 @@ export class OccurrenceChains {
   next = new Int32Array(1024);
   length = 0;
 
+  /** Empties the chains (their arrays are kept for the next search). */
+  reset(): OccurrenceChains {
+    this.length = 0;
+    // A huge search does not keep its arrays for every later one.
+    if (this.occ.length > 1 << 20) {
+      this.occ = new Uint32Array(1024);
+      this.next = new Int32Array(1024);
+    }
+    return this;
+  }
+
   push(occurrence: number, next: number): number {
     if (this.length === this.occ.length) {
       const occ = new Uint32Array(this.length * 2);
@@ -334,7 +345,7 @@ function rowDocsChecked(postings: Postings, start: number, end: number, typos: n
 }
 
 /** Above `searchRatio` pairs per pending document, fillWordDetail binary-searches a term's pairs. */
-export const detailPolicy = { searchRatio: 24 };
+export const detailPolicy = { searchRatio: 8 };
 
 /**
  * Phase two of matchWordDocs: the per-document entries of `pending` (ascending; `pendingSet` the
@@ -376,21 +387,50 @@ export function fillWordDetail(
     const end = termStart[der.term + 1]!;
     if (end - start > detailPolicy.searchRatio * pending.length) {
       // Few pending documents: look each one up (pending is ascending, so is the row).
-      let lo = start;
-      for (let i = 0; i < pending.length && lo < end; i++) {
-        const d = pending[i]!;
-        if ((mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-        let hi = end;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (docs[mid]! < d) lo = mid + 1;
-          else hi = mid;
-        }
-        if (lo < end && docs[lo] === d) detailOfPair(m, der, lo, d, postings, fields, chains, chainMode, startLimit);
-      }
+      searchRow(m, der, start, end, pending, mdocs, postings, fields, chains, chainMode, startLimit);
     } else {
       walkRow(m, der, start, end, pendingSet, postings, fields, chains, chainMode, startLimit);
     }
+  }
+}
+
+/**
+ * fillWordDetail's lookups of the pending documents (ascending) in the pairs [start, end) of a
+ * derivation: galloping from the previous position, then binary search.
+ */
+function searchRow(
+  m: WordMatches,
+  der: Derivation,
+  start: number,
+  end: number,
+  pending: Uint32Array,
+  wordDocs: DocSet,
+  postings: Postings,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  const docs = postings.docs;
+  let lo = start;
+  for (let i = 0; i < pending.length && lo < end; i++) {
+    const d = pending[i]!;
+    if ((wordDocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    // docs[lo - 1] < d: find the first position >= d.
+    let step = 1;
+    let hi = lo;
+    while (hi < end && docs[hi]! < d) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > end) hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (docs[mid]! < d) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < end && docs[lo] === d) detailOfPair(m, der, lo, d, postings, fields, chains, chainMode, startLimit);
   }
 }
 

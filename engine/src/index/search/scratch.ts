@@ -5,10 +5,15 @@
  * garbage collection a visible part of latency. Searches run one at a time (synchronously), so
  * one pool per index is enough: `reset()` at the start of a search recycles everything.
  */
+import { OccurrenceChains } from './match-data.ts';
+
 type Typed = Uint8Array | Uint16Array | Int32Array | Uint32Array;
 type TypedCtor<T extends Typed> = new (length: number) => T;
 
 export class ScratchArrays {
+  /** Occurrence chains of the current search (see match-data.ts). */
+  readonly chains = new OccurrenceChains();
+
   #pools = new Map<TypedCtor<Typed>, { arrays: Typed[]; used: number }>();
   #length = -1;
   #bitsets: Uint32Array[] = [];

@@ -12,7 +12,7 @@ import type { Postings } from '../postings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { DocumentSource, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from '../types.ts';
 import type { Vocabulary } from '../vocabulary.ts';
-import { bucketSort, globalScore } from './bucket-sort.ts';
+import { bucketSort, globalScore, type CandidateList } from './bucket-sort.ts';
 import { LazyCandidates, selectCandidates } from './candidates.ts';
 import { DistinctFilter } from './distinct.ts';
 import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
@@ -100,7 +100,12 @@ function checkDistinct(state: IndexState, attribute: string): void {
 }
 
 export interface Matching {
-  docs: Uint32Array;
+  /** The candidates, ascending (listed when first read). */
+  readonly docs: Uint32Array;
+  /** Number of candidates. */
+  count: number;
+  /** The candidates as the bucket sort takes them (possibly not listed yet). */
+  list: Uint32Array | CandidateList;
   ctx: RankingContext;
   words: number;
 }
@@ -173,7 +178,7 @@ export function matchQuery(
   scratch.reset(capacity);
   const parsed = typeof q === 'string' ? parseSearchQuery(state, q) : q;
   const rules = fieldRules(state, searchOn);
-  const chains = new OccurrenceChains();
+  const chains = scratch.chains.reset();
   const twoPhase = matchPolicy.twoPhase === 'always' || (matchPolicy.twoPhase === 'auto' && needs.twoPhase !== false);
   let candidates = universe;
   if (parsed.negative.length > 0) {
@@ -201,20 +206,21 @@ export function matchQuery(
     }
     return restrict(all, candidates, candidates === state.alive);
   });
-  let docs: Uint32Array;
+  let list: Uint32Array | CandidateList;
   let activeMask: Uint32Array;
   let activeCount: Uint8Array;
   let lazy: Pick<RankingContext, 'prepare' | 'prepareActive' | 'wordBuckets'> = {};
   if (n === 0) {
     // Only negations (or nothing but separators): every remaining document, as a placeholder.
-    docs = setToArray(candidates);
+    list = setToArray(candidates);
     // Not read: without query words no rule looks at active words.
     activeMask = scratch.take(Uint32Array);
     activeCount = scratch.take(Uint8Array);
   } else if (twoPhase) {
     const selected = new LazyCandidates(matches, strategy, capacity, scratch);
-    ({ docs, activeMask, activeCount } = selected);
-    const prepareDetail = detailFiller(parsed.words, matches, candidates, docs.length, state.postings, rules, chains, capacity, scratch);
+    ({ activeMask, activeCount } = selected);
+    list = selected;
+    const prepareDetail = detailFiller(parsed.words, matches, candidates, selected.count, state.postings, rules, chains, capacity, scratch);
     lazy = {
       prepareActive: (d) => selected.prepare(d),
       prepare: (d) => {
@@ -224,9 +230,11 @@ export function matchQuery(
     };
     // Word buckets from document sets cost a few passes over sets of the whole id space: worth
     // it over a key per candidate when candidates are many.
-    if (docs.length * matchPolicy.wordBucketsMinShare > capacity) lazy.wordBuckets = () => selected.wordBuckets();
+    if (selected.count * matchPolicy.wordBucketsMinShare > capacity) lazy.wordBuckets = () => selected.wordBuckets();
   } else {
+    let docs: Uint32Array;
     ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity, scratch));
+    list = docs;
   }
   const attributeRanks = Math.max(1, ...Array.from(rules.rankOfField).map((r) => r + 1));
   const ctx: RankingContext = {
@@ -243,7 +251,17 @@ export function matchQuery(
     attributeRanks,
     proximityPrecision: settings.proximityPrecision,
   };
-  return { docs, ctx, words: n };
+  const count = list instanceof Uint32Array ? list.length : list.count;
+  const docsOf = list;
+  return {
+    get docs() {
+      return docsOf instanceof Uint32Array ? docsOf : docsOf.docs();
+    },
+    count,
+    list,
+    ctx,
+    words: n,
+  };
 }
 
 /**
@@ -373,13 +391,13 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
   // Ranking a cacheable one-word query: go on to maxTotalHits documents and keep their order.
-  const rankCap = rankedKey === null ? 0 : Math.min(matching.docs.length, maxTotalHits);
+  const rankCap = rankedKey === null ? 0 : Math.min(matching.count, maxTotalHits);
   const order = rankedKey === null ? null : new Uint32Array(rankCap);
   let complete = true;
   const picked: Array<{ doc: number; keys: number[]; skipped: number }> = [];
   let kept = 0;
   bucketSort(
-    matching.docs,
+    matching.list,
     rules,
     (doc, keys, skipped) => {
       if (threshold !== null && globalScore(rules, keys, skipped) < threshold) return true;
@@ -398,10 +416,10 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     deadline,
   );
   if (order !== null && complete && kept >= rankCap) {
-    const entry: RankedWord = { order, total: matching.docs.length };
+    const entry: RankedWord = { order, total: matching.count };
     state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
   }
-  let total = matching.docs.length;
+  let total = matching.count;
   if (threshold !== null) total = kept;
   else if (distinct !== null) total = distinct.countDistinct(matching.docs);
 

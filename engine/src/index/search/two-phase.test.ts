@@ -106,7 +106,7 @@ describe('two-phase matching', () => {
     prefixCachePolicy.rankedWords = false;
     try {
       fc.assert(
-        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 24, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, queries, bitsetBuckets, searchRatio, mode) => {
+        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 8, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, queries, bitsetBuckets, searchRatio, mode) => {
           // Details by binary search of every pair, by walking every row, or as in production.
           detailPolicy.searchRatio = searchRatio;
           const store = new Map<string, Document>();
@@ -137,7 +137,7 @@ describe('two-phase matching', () => {
     } finally {
       prefixCachePolicy.rankedWords = true;
       matchPolicy.wordBucketsMinShare = 64;
-      detailPolicy.searchRatio = 24;
+      detailPolicy.searchRatio = 8;
     }
   });
 });
