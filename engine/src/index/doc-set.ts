@@ -65,10 +65,10 @@ export function countSet(set: DocSet): number {
 }
 
 /** The ids in the set, ascending. */
-export function setToArray(set: DocSet, limit = Infinity): Uint32Array {
+export function setToArray(set: DocSet, limit = Infinity, alloc?: (n: number) => Uint32Array): Uint32Array {
   const total = countSet(set);
   const n = total < limit ? total : limit;
-  const out = new Uint32Array(n);
+  const out = alloc === undefined ? new Uint32Array(n) : alloc(n);
   if (n === 0) return out;
   let k = 0;
   for (let i = 0; i < set.length; i++) {

@@ -174,11 +174,13 @@ export class LazyCandidates implements CandidateList {
       set.set(within[k + 1]!);
       within[k] = intersectInPlace(set, this.#matches[order[k]!]!.docs);
     }
-    yield [0, setToArray(within[0]!)];
+    // Buckets only live while the search ranks: from the scratch lists when there are some.
+    const alloc = this.#scratch?.list;
+    yield [0, setToArray(within[0]!, Infinity, alloc)];
     for (let k = 1; k < n; k++) {
       const bucket: DocSet = this.#scratch?.bitset() ?? emptySet(this.#capacity);
       bucket.set(within[k]!);
-      yield [k, setToArray(subtractInPlace(bucket, within[k - 1]!))];
+      yield [k, setToArray(subtractInPlace(bucket, within[k - 1]!), Infinity, alloc)];
     }
   }
 }

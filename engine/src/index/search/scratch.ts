@@ -18,6 +18,24 @@ export class ScratchArrays {
   #length = -1;
   #bitsets: Uint32Array[] = [];
   #bitsetsUsed = 0;
+  #lists = new Uint32Array(1 << 14);
+  #listsTop = 0;
+
+  /**
+   * A document list of `n` entries (contents undefined) that stays valid until the next
+   * `reset()`: views into one buffer, instead of a typed array with its own store per list.
+   * Never for lists a search hands out (those outlive it).
+   */
+  list = (n: number): Uint32Array => {
+    if (this.#listsTop + n > this.#lists.length) {
+      // Lists already handed out keep the old buffer alive.
+      this.#lists = new Uint32Array(Math.max(n, this.#lists.length * 2));
+      this.#listsTop = 0;
+    }
+    const out = this.#lists.subarray(this.#listsTop, this.#listsTop + n);
+    this.#listsTop += n;
+    return out;
+  };
 
   /** Starts a search over ids [0, length): every array handed out before may be reused. */
   reset(length: number): void {
@@ -28,6 +46,8 @@ export class ScratchArrays {
     }
     for (const pool of this.#pools.values()) pool.used = 0;
     this.#bitsetsUsed = 0;
+    this.#listsTop = 0;
+    if (this.#lists.length > 1 << 22) this.#lists = new Uint32Array(1 << 14);
   }
 
   /** An empty document set (bitset) for ids [0, length). */

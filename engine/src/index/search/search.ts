@@ -294,7 +294,7 @@ function detailFiller(
   if (matches.every((m) => m.complete)) return () => {};
   const done = scratch.bitset();
   const pendingSet = scratch.bitset();
-  let pending = new Uint32Array(64);
+  let pending = scratch.list(64);
   let first = true;
   let all = false;
   return (docs) => {
@@ -317,7 +317,7 @@ function detailFiller(
       done[w]! |= bit;
       pendingSet[w]! |= bit;
       if (count === pending.length) {
-        const grown = new Uint32Array(Math.min(capacity, pending.length * 2) || 1);
+        const grown = scratch.list(Math.min(capacity, pending.length * 2) || 1);
         grown.set(pending);
         pending = grown;
       }
