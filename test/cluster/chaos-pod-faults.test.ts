@@ -5,10 +5,13 @@
 // directory should be and checks the SearchDump fails with the engine's error.)
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PODS } from '../../operator/src/kube/resource.ts';
+import { readFileSync } from 'node:fs';
+import { EVENTS, PODS } from '../../operator/src/kube/resource.ts';
+import { SEARCHINSTANCES } from '../../operator/src/controllers/search-instance/resource-types.ts';
+import { SEARCHDUMPS } from '../../operator/src/controllers/search-dump/resource-types.ts';
 import { openDump } from '../../engine/src/dump/reader.ts';
 import { eventually, isPodReady, useNamespace } from '../harness/testing.ts';
-import { addDocuments, createDump, dumpFile, dumpFiles, dumpsDir, engineApi, getDump, waitForDump } from './operator-dumps-support.ts';
+import { addDocuments, createDump, dumpFile, dumpFiles, dumpsDir, engineApi, getDump, masterKey, waitForDump } from './operator-dumps-support.ts';
 import { createInstance, installCrds, kubeApi, startOperator, waitForPhase, type OperatorProcess } from './operator-support.ts';
 
 const ns = useNamespace('chaos-pods');
@@ -93,5 +96,20 @@ describe('engine pod faults', () => {
     const engine = await engineApi(api, ns.name, 'clone');
     console.log(`pod deleted mid-import: ${deleted ? 'deleted while /health answered 503' : 'the import finished before it could be caught'}; clone ${si.status?.phase}, pod ${pod.metadata!.name} restarts ${pod.status?.containerStatuses?.[0]?.restartCount ?? 0}`);
     expect((await engine.get('/indexes/books/stats')).body.numberOfDocuments).toBe(DOCS);
+  });
+
+  it('writes no master key to the operator log, Events or status', async () => {
+    const secrets = [await masterKey(api, ns.name, 'victim'), await masterKey(api, ns.name, 'clone')];
+    const places: Record<string, string> = {
+      'operator log': readFileSync(op.logFile, 'utf8'),
+      Events: JSON.stringify((await api.list(EVENTS, ns.name)).items),
+      'SearchInstance status': JSON.stringify((await api.list(SEARCHINSTANCES, ns.name)).items.map((item) => (item as { status?: unknown }).status)),
+      'SearchDump status': JSON.stringify((await api.list(SEARCHDUMPS, ns.name)).items.map((item) => (item as { status?: unknown }).status)),
+    };
+    for (const [place, text] of Object.entries(places)) {
+      expect(text.length, place).toBeGreaterThan(10);
+      for (const secret of secrets) expect(text.includes(secret), `a master key in the ${place}`).toBe(false);
+    }
+    console.log(`secrets: ${secrets.length} master keys absent from the operator log (${places['operator log']!.split('\n').length} lines), ${JSON.parse(places['Events']!).length} Events and the statuses`);
   });
 });
