@@ -93,7 +93,9 @@ export class LazyCandidates implements CandidateList {
   readonly #order: number[] | null;
   readonly #full: number;
   readonly #n: number;
-  readonly #prepared: DocSet;
+  /** Documents whose active words are filled: marks equal to `#stamp` (or a set, without scratch). */
+  readonly #prepared: Uint32Array;
+  readonly #stamp: number;
   readonly #scratch: ScratchArrays | undefined;
   readonly #capacity: number;
 
@@ -106,7 +108,8 @@ export class LazyCandidates implements CandidateList {
     this.#capacity = capacity;
     this.activeMask = scratch?.take(Uint32Array) ?? new Uint32Array(capacity);
     this.activeCount = scratch?.take(Uint8Array) ?? new Uint8Array(capacity);
-    this.#prepared = scratch?.bitset() ?? emptySet(capacity);
+    this.#prepared = scratch?.marks(0) ?? new Uint32Array(capacity);
+    this.#stamp = scratch?.stamp() ?? 1;
     if (n === 0) {
       this.set = scratch?.bitset() ?? emptySet(capacity);
       this.#order = null;
@@ -134,14 +137,13 @@ export class LazyCandidates implements CandidateList {
   /** Fills the active words of `docs` (candidates) not filled yet. */
   prepare(docs: ArrayLike<number>): void {
     const prepared = this.#prepared;
+    const stamp = this.#stamp;
     const order = this.#order;
     const n = this.#n;
     for (let k = 0; k < docs.length; k++) {
       const d = docs[k]!;
-      const w = d >>> 5;
-      const bit = 1 << (d & 31);
-      if ((prepared[w]! & bit) !== 0) continue;
-      prepared[w]! |= bit;
+      if (prepared[d] === stamp) continue;
+      prepared[d] = stamp;
       let mask = this.#full;
       if (order !== null) {
         for (let r = 0; r < n - 1; r++) {

@@ -20,6 +20,40 @@ export class ScratchArrays {
   #bitsetsUsed = 0;
   #lists = new Uint32Array(1 << 14);
   #listsTop = 0;
+  #marks: Uint32Array[] = [];
+  #stamp = 0;
+  #clean: Uint32Array | null = null;
+
+  /**
+   * Per-document marks that need no clearing: `marks(slot)` is an array of the search length
+   * that only ever holds stamps, and `stamp()` a value never used before, so `marks[d] === stamp`
+   * means "marked since this stamp was taken".
+   */
+  marks(slot: number): Uint32Array {
+    let marks = this.#marks[slot];
+    if (marks === undefined) {
+      marks = new Uint32Array(this.#length);
+      this.#marks[slot] = marks;
+    }
+    return marks;
+  }
+
+  stamp(): number {
+    if (this.#stamp === 0xfffffffe) {
+      for (const marks of this.#marks) marks?.fill(0);
+      this.#stamp = 0;
+    }
+    return ++this.#stamp;
+  }
+
+  /**
+   * An empty document set of its own that the caller must leave empty (clearing what it set, in
+   * a `finally`): sets for a few documents without zero-filling the whole id space.
+   */
+  cleanBitset(): Uint32Array {
+    this.#clean ??= new Uint32Array((this.#length + 31) >>> 5);
+    return this.#clean;
+  }
 
   /**
    * A document list of `n` entries (contents undefined) that stays valid until the next
@@ -42,6 +76,8 @@ export class ScratchArrays {
     if (length !== this.#length) {
       this.#pools.clear();
       this.#bitsets = [];
+      this.#marks = [];
+      this.#clean = null;
       this.#length = length;
     }
     for (const pool of this.#pools.values()) pool.used = 0;

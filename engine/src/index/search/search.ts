@@ -122,6 +122,23 @@ export interface PositionNeeds {
   twoPhase?: boolean;
 }
 
+/** Below this many (term, document) pairs to match, one pass costs less than two. */
+const TWO_PHASE_MIN_PAIRS = 1024;
+
+/** Whether the query's words have at least `min` pairs in their derivations' postings. */
+function hasPairs(parsed: ParsedQuery, postings: Postings, min: number): boolean {
+  let pairs = 0;
+  for (const w of parsed.words) {
+    for (const d of w.derivations) {
+      pairs += postings.docCount(d.term);
+      if (pairs >= min) return true;
+    }
+    for (const alt of w.alternatives) pairs += postings.docCount(alt.terms[0]!);
+    for (const t of w.phrase ?? []) if (t !== undefined) pairs += postings.docCount(t);
+  }
+  return pairs >= min;
+}
+
 /** Ranking rules that read match details (typos, attributes, positions). */
 const DETAIL_RULES = new Set(['typo', 'proximity', 'attribute', 'attributeRank', 'wordPosition', 'exactness']);
 
@@ -292,8 +309,9 @@ function detailFiller(
   scratch: ScratchArrays,
 ): (docs: ArrayLike<number>) => void {
   if (matches.every((m) => m.complete)) return () => {};
-  const done = scratch.bitset();
-  const pendingSet = scratch.bitset();
+  // Documents whose details are filled: marks equal to `stamp`.
+  const done = scratch.marks(1);
+  const stamp = scratch.stamp();
   let pending = scratch.list(64);
   let first = true;
   let all = false;
@@ -311,11 +329,8 @@ function detailFiller(
     let count = 0;
     for (let k = 0; k < docs.length; k++) {
       const d = docs[k]!;
-      const w = d >>> 5;
-      const bit = 1 << (d & 31);
-      if ((done[w]! & bit) !== 0) continue;
-      done[w]! |= bit;
-      pendingSet[w]! |= bit;
+      if (done[d] === stamp) continue;
+      done[d] = stamp;
       if (count === pending.length) {
         const grown = scratch.list(Math.min(capacity, pending.length * 2) || 1);
         grown.set(pending);
@@ -328,8 +343,13 @@ function detailFiller(
     let ascending = true;
     for (let k = 1; k < count && ascending; k++) ascending = list[k - 1]! < list[k]!;
     if (!ascending) list.sort();
-    for (let i = 0; i < matches.length; i++) fillWordDetail(matches[i]!, words[i]!, postings, list, pendingSet, rules, chains);
-    for (let k = 0; k < count; k++) pendingSet[list[k]! >>> 5] = 0;
+    const pendingSet = scratch.cleanBitset();
+    try {
+      for (let k = 0; k < count; k++) pendingSet[list[k]! >>> 5]! |= 1 << (list[k]! & 31);
+      for (let i = 0; i < matches.length; i++) fillWordDetail(matches[i]!, words[i]!, postings, list, pendingSet, rules, chains);
+    } finally {
+      for (let k = 0; k < count; k++) pendingSet[list[k]! >>> 5] = 0;
+    }
   };
 }
 
@@ -384,7 +404,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const needs: PositionNeeds = {
     proximity: settings.rankingRules.includes('proximity'),
     exactness: settings.rankingRules.includes('exactness'),
-    twoPhase: splitsBeforeDetails(settings.rankingRules, sort.length, parsed.words.length, strategy),
+    twoPhase: splitsBeforeDetails(settings.rankingRules, sort.length, parsed.words.length, strategy) && hasPairs(parsed, state.postings, TWO_PHASE_MIN_PAIRS),
   };
   const matching = matchQuery(state, parsed, universe, strategy, params.attributesToSearchOn, needs);
   const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
