@@ -25,6 +25,16 @@ export interface FormatOptions {
   addsFields?: boolean;
 }
 
+/**
+ * True when hits are whole stored documents, unchanged (every attribute displayed and
+ * retrieved, no formatting, no _geoDistance): formatHit then returns the stored object itself.
+ */
+export function isWholeDocument(settings: Settings, params: SearchParams, sort: readonly SortCriterion[]): boolean {
+  const wantsFormatting =
+    (params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0 || params.showMatchesPosition === true;
+  return !wantsFormatting && !sort.some((c) => c.kind === 'geo') && settings.displayedAttributes.includes('*') && (params.attributesToRetrieve ?? ['*']).includes('*');
+}
+
 export function formatHit(stored: Document, options: FormatOptions): Document {
   const { settings, params } = options;
   const displayed = settings.displayedAttributes;
@@ -33,7 +43,7 @@ export function formatHit(stored: Document, options: FormatOptions): Document {
     (params.attributesToHighlight?.length ?? 0) > 0 || (params.attributesToCrop?.length ?? 0) > 0 || params.showMatchesPosition === true;
   // The whole document, unchanged: the stored object itself (see SearchResult.hits).
   const geo = options.sort.find((c) => c.kind === 'geo');
-  if (!wantsFormatting && geo === undefined && options.addsFields !== true && displayed.includes('*') && retrieve.includes('*')) return stored;
+  if (options.addsFields !== true && isWholeDocument(settings, params, options.sort)) return stored;
   const visible = displayed.includes('*') ? stored : pickAttributes(stored, displayed);
   const hit = pickAttributes(visible, retrieve);
   if (wantsFormatting) {

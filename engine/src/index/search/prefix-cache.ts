@@ -39,12 +39,19 @@ export interface RankedWord {
   total: number;
 }
 
+interface RankedEntry {
+  ranked: RankedWord;
+  /** Clock of the last use (least recently used entries go first). */
+  used: number;
+}
+
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
   readonly #derivations = new Map<string, Derivation[]>();
   readonly #parsed = new Map<string, ParsedQuery>();
-  readonly #ranked = new Map<string, RankedWord>();
+  readonly #ranked = new Map<string, RankedEntry>();
   #rankedDocs = 0;
+  #clock = 0;
   #epoch = -1;
 
   #sync(epoch: number): void {
@@ -58,40 +65,46 @@ export class PrefixCache {
   }
 
   /** A parsed query string (words, derivations, alternatives; never modified once built). */
-  parsedQuery(q: string, epoch: number, compute: () => ParsedQuery): ParsedQuery {
+  parsedQuery(q: string, epoch: number): ParsedQuery | undefined {
     this.#sync(epoch);
-    let hit = this.#parsed.get(q);
-    if (hit === undefined) {
-      hit = compute();
-      this.#parsed.set(q, hit);
-      if (this.#parsed.size > DERIVATION_CACHE_SIZE) this.#parsed.delete(this.#parsed.keys().next().value!);
-    }
-    return hit;
+    return this.#parsed.get(q);
+  }
+
+  setParsedQuery(q: string, epoch: number, parsed: ParsedQuery): ParsedQuery {
+    this.#sync(epoch);
+    this.#parsed.set(q, parsed);
+    if (this.#parsed.size > DERIVATION_CACHE_SIZE) this.#parsed.delete(this.#parsed.keys().next().value!);
+    return parsed;
   }
 
   /** The ranking of a one-word query (see RankedWord) if the index has not changed since. */
   rankedWord(key: string, epoch: number): RankedWord | undefined {
     this.#sync(epoch);
     const hit = this.#ranked.get(key);
-    if (hit !== undefined) {
-      this.#ranked.delete(key);
-      this.#ranked.set(key, hit);
-    }
-    return hit;
+    if (hit === undefined) return undefined;
+    hit.used = ++this.#clock;
+    return hit.ranked;
   }
 
   setRankedWord(key: string, epoch: number, ranked: RankedWord): void {
     this.#sync(epoch);
     if (ranked.order.length > RANKED_WORD_CACHE_DOCS) return;
     const old = this.#ranked.get(key);
-    if (old !== undefined) this.#rankedDocs -= old.order.length;
-    this.#ranked.delete(key);
-    this.#ranked.set(key, ranked);
+    if (old !== undefined) this.#rankedDocs -= old.ranked.order.length;
+    this.#ranked.set(key, { ranked, used: ++this.#clock });
     this.#rankedDocs += ranked.order.length;
+    // Over the bounds, drop the least recently used (a scan: only when a word is added).
     while (this.#ranked.size > RANKED_WORD_CACHE_SIZE || this.#rankedDocs > RANKED_WORD_CACHE_DOCS) {
-      const oldest = this.#ranked.keys().next().value!;
-      this.#rankedDocs -= this.#ranked.get(oldest)!.order.length;
-      this.#ranked.delete(oldest);
+      let oldest: string | undefined;
+      let oldestUse = Infinity;
+      for (const [k, entry] of this.#ranked) {
+        if (entry.used < oldestUse) {
+          oldestUse = entry.used;
+          oldest = k;
+        }
+      }
+      this.#rankedDocs -= this.#ranked.get(oldest!)!.ranked.order.length;
+      this.#ranked.delete(oldest!);
     }
   }
 

@@ -4,7 +4,7 @@ import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams, SearchResult } from '../types.ts';
-import { prefixCachePolicy } from './prefix-cache.ts';
+import { PrefixCache, RANKED_WORD_CACHE_SIZE, prefixCachePolicy } from './prefix-cache.ts';
 
 /**
  * The one-word ranking cache (prefix-cache.ts, RankedWord) against the full pipeline: a core
@@ -160,5 +160,18 @@ describe('one-word ranking cache', () => {
     );
     // The cache did serve searches (most one-word queries here are eligible).
     expect(served).toBeGreaterThan(500);
+  });
+
+  it('keeps the most recently used words, within its bounds, until the next write', () => {
+    const cache = new PrefixCache();
+    const entry = (n: number) => ({ order: new Uint32Array(n), total: n });
+    cache.setRankedWord('kept', 1, entry(3));
+    for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
+      cache.setRankedWord(`w${i}`, 1, entry(1));
+      expect(cache.rankedWord('kept', 1)).toBeDefined();
+    }
+    expect(cache.rankedWord('w0', 1)).toBeUndefined();
+    expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1)).toBeDefined();
+    expect(cache.rankedWord('kept', 2)).toBeUndefined();
   });
 });

@@ -16,14 +16,14 @@ import { bucketSort, globalScore, type CandidateList } from './bucket-sort.ts';
 import { LazyCandidates, selectCandidates } from './candidates.ts';
 import { DistinctFilter } from './distinct.ts';
 import { computeFacets, resolveFacetNames } from './facet-distribution.ts';
-import { formatHit, type FormatOptions } from './format.ts';
+import { formatHit, isWholeDocument, type FormatOptions } from './format.ts';
 import { OccurrenceChains, PositionLookup, computeWordMatches, fillWordDetail, matchWordDocs, type FieldRules, type WordMatches } from './match-data.ts';
 import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
 import { prefixCachePolicy, restrict, type PrefixCache, type RankedWord } from './prefix-cache.ts';
 import { scoreDetails } from './score-details.ts';
-import { parseSort } from './sort-params.ts';
+import { parseSort, type SortCriterion } from './sort-params.ts';
 
 /**
  * One search, end to end: validate what depends on the index (sort, facets, distinct,
@@ -56,6 +56,8 @@ export interface IndexState {
 }
 
 export const DEFAULT_LIMIT = 20;
+/** The sort criteria of a search without `sort` (shared: never modified). */
+const NO_SORT: SortCriterion[] = [];
 export const DEFAULT_HITS_PER_PAGE = 20;
 /** Meilisearch stops ranking after this long when `searchCutoffMs` is null. */
 export const DEFAULT_SEARCH_CUTOFF_MS = 1500;
@@ -164,7 +166,7 @@ function splitsBeforeDetails(rankingRules: readonly string[], sortCriteria: numb
 
 /** The query's words and negations, derived against the index (kept until the next write). */
 export function parseSearchQuery(state: IndexState, q: string): ParsedQuery {
-  return state.prefixCache.parsedQuery(q, state.epoch, () => parseUncached(state, q));
+  return state.prefixCache.parsedQuery(q, state.epoch) ?? state.prefixCache.setParsedQuery(q, state.epoch, parseUncached(state, q));
 }
 
 function parseUncached(state: IndexState, q: string): ParsedQuery {
@@ -358,7 +360,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const settings = state.settings;
   const q = params.q ?? '';
 
-  const sort = parseSort(params.sort ?? [], settings.sortableAttributes, settings.rankingRules);
+  const sort = params.sort === undefined || params.sort === null || params.sort.length === 0 ? NO_SORT : parseSort(params.sort, settings.sortableAttributes, settings.rankingRules);
   const facetNames = params.facets ? resolveFacetNames(params.facets, settings, state.facets) : null;
   if (params.distinct !== undefined && params.distinct !== null) checkDistinct(state, params.distinct);
   const distinctAttribute = params.distinct ?? settings.distinctAttribute;
@@ -381,7 +383,6 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const wantScore = params.showRankingScore === true || params.showRankingScoreDetails === true || threshold !== null || federation;
   // searchCutoffMs (default 1500 ms) counts from the start of the search.
   const budget = started + (settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS);
-  const deadline = { exceeded: () => performance.now() >= budget };
 
   // A one-word query without filter, sort, facets, distinct or scores: its page is a slice of the
   // word's ranked documents, kept from the first such search until the next write.
@@ -389,16 +390,20 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     ? rankedWordKey(parsed)
     : null;
   const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch);
-  if (ranked !== undefined && !deadline.exceeded()) {
-    const format: FormatOptions = { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
+  // (A budget of 50 ms or more cannot run out before this point.)
+  if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) {
+    const whole = isWholeDocument(settings, params, sort);
+    const format: FormatOptions | null = whole ? null : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
     const hits: Document[] = [];
-    for (let i = offset; i < end && i < ranked.order.length; i++) {
-      const id = state.externalId(ranked.order[i]!);
+    const order = ranked.order;
+    for (let i = offset, stop = Math.min(end, order.length); i < stop; i++) {
+      const id = state.externalId(order[i]!);
       const stored = id === undefined ? undefined : source.get(id);
-      if (stored !== undefined) hits.push(formatHit(stored, format));
+      if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
     }
-    return pageResult(hits, q, paged, { hitsPerPage, page, limit, offset }, Math.min(ranked.total, maxTotalHits), started);
+    return pageResult(hits, q, paged, hitsPerPage, page, limit, offset, Math.min(ranked.total, maxTotalHits), started);
   }
+  const deadline = { exceeded: () => performance.now() >= budget };
 
   const strategy = params.matchingStrategy ?? 'last';
   const needs: PositionNeeds = {
@@ -469,7 +474,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     hits.push(hit);
   }
 
-  const result = pageResult(hits, q, paged, { hitsPerPage, page, limit, offset }, Math.min(total, maxTotalHits), started);
+  const result = pageResult(hits, q, paged, hitsPerPage, page, limit, offset, Math.min(total, maxTotalHits), started);
   if (facetNames !== null) {
     const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length), matching.docs, state.capacity);
     result.facetDistribution = facetDistribution;
@@ -484,24 +489,17 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   return result;
 }
 
-interface Page {
-  hitsPerPage: number;
-  page: number;
-  limit: number;
-  offset: number;
-}
-
 /** The result with its hits and pagination fields (the caller adds facets and federation data). */
-function pageResult(hits: Document[], q: string, paged: boolean, p: Page, totalHits: number, started: number): SearchResult {
+function pageResult(hits: Document[], q: string, paged: boolean, hitsPerPage: number, page: number, limit: number, offset: number, totalHits: number, started: number): SearchResult {
   const result: SearchResult = { hits, query: q, processingTimeMs: 0 };
   if (paged) {
-    result.hitsPerPage = p.hitsPerPage;
-    result.page = p.page;
-    result.totalPages = p.hitsPerPage === 0 ? 0 : Math.ceil(totalHits / p.hitsPerPage);
+    result.hitsPerPage = hitsPerPage;
+    result.page = page;
+    result.totalPages = hitsPerPage === 0 ? 0 : Math.ceil(totalHits / hitsPerPage);
     result.totalHits = totalHits;
   } else {
-    result.limit = p.limit;
-    result.offset = p.offset;
+    result.limit = limit;
+    result.offset = offset;
     result.estimatedTotalHits = totalHits;
   }
   result.processingTimeMs = Math.floor(performance.now() - started);
