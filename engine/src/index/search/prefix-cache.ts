@@ -36,6 +36,8 @@ export const RANKED_WORD_CACHE_DOCS = 1 << 21;
  */
 export interface RankedWord {
   order: Uint32Array;
+  /** The external ids of `order`, listed once: reading a page touches one short array. */
+  ids: Array<string | undefined>;
   total: number;
 }
 

@@ -164,7 +164,7 @@ describe('one-word ranking cache', () => {
 
   it('keeps the most recently used words, within its bounds, until the next write', () => {
     const cache = new PrefixCache();
-    const entry = (n: number) => ({ order: new Uint32Array(n), total: n });
+    const entry = (n: number) => ({ order: new Uint32Array(n), ids: [], total: n });
     cache.setRankedWord('kept', 1, entry(3));
     for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
       cache.setRankedWord(`w${i}`, 1, entry(1));

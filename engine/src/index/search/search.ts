@@ -395,9 +395,9 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     const whole = isWholeDocument(settings, params, sort);
     const format: FormatOptions | null = whole ? null : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
     const hits: Document[] = [];
-    const order = ranked.order;
-    for (let i = offset, stop = Math.min(end, order.length); i < stop; i++) {
-      const id = state.externalId(order[i]!);
+    const ids = ranked.ids;
+    for (let i = offset, stop = Math.min(end, ids.length); i < stop; i++) {
+      const id = ids[i];
       const stored = id === undefined ? undefined : source.get(id);
       if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
     }
@@ -441,7 +441,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     deadline,
   );
   if (order !== null && complete && kept >= rankCap) {
-    const entry: RankedWord = { order, total: matching.count };
+    const entry: RankedWord = { order, ids: Array.from(order, (d) => state.externalId(d)), total: matching.count };
     state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
   }
   let total = matching.count;
