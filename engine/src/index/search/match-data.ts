@@ -97,18 +97,24 @@ export class OccurrenceChains {
     // is ascending per derivation. Short lists: insertion sort beats a comparator sort.
     const out: number[] = new Array(n);
     for (let k = head, i = n - 1; k !== -1; k = this.next[k]!) out[i--] = this.occ[k]!;
-    if (n > 32) return out.sort((a, b) => a - b);
-    for (let i = 1; i < n; i++) {
-      const v = out[i]!;
-      let j = i - 1;
-      while (j >= 0 && out[j]! > v) {
-        out[j + 1] = out[j]!;
-        j--;
-      }
-      out[j + 1] = v;
-    }
-    return out;
+    return sortOccurrences(out);
   }
+}
+
+/** Sorts occurrences ascending, in place: insertion sort for the usual short lists. */
+export function sortOccurrences(out: number[]): number[] {
+  const n = out.length;
+  if (n > 32) return out.sort((a, b) => a - b);
+  for (let i = 1; i < n; i++) {
+    const v = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && out[j]! > v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
+  }
+  return out;
 }
 
 /** Words with more derivations than this get their occurrences chained during the matching
@@ -737,6 +743,6 @@ export class PositionLookup {
         out.push(o);
       }
     }
-    return derivations.length > 1 ? out.sort((a, b) => a - b) : out;
+    return derivations.length > 1 ? sortOccurrences(out) : out;
   }
 }
