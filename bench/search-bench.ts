@@ -139,10 +139,12 @@ interface Engine {
 type Docs = Document[];
 
 function buildOurs(dataset: Dataset, docs: Docs): Engine {
-  const store = new Map<string, Document>(docs.map((d) => [String(d['id']), d]));
+  // The document source is keyed by the id strings the core is given (as a store would be).
+  const ids = docs.map((d) => String(d['id']));
+  const store = new Map<string, Document>(docs.map((d, i) => [ids[i]!, d]));
   const source = { get: (id: string) => store.get(id), entries: () => store.entries() };
   const core = createIndexCore({ ...defaultSettings(), ...dataset.settings }, 'id');
-  for (const d of docs) core.upsert(String(d['id']), d);
+  for (let i = 0; i < docs.length; i++) core.upsert(ids[i]!, docs[i]!);
   core.search({ q: '', limit: 0 }, source); // seals the postings: part of indexing
   return {
     name: 'searchkube',
