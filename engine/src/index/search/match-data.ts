@@ -17,8 +17,67 @@ import type { ScratchArrays } from './scratch.ts';
  *              attribute's only word (for the exactness rule; only with `FieldRules.fieldLengths`)
  * and optionally every matching occurrence, chained per document, for the proximity and
  * exactness rules (`ChainMode`: none, only occurrences at position < word count, or all).
+ *
+ * The five per-document values are packed in two 32-bit words (`WordMatches.detail`), so that a
+ * document's details share one cache line: the ranking reaches documents scattered over the id
+ * space, and one line per value made cold searches wait on five.
  */
 export const NO_MATCH = 255;
+
+const TYPO_MASK = 0xff;
+const EXACT_HIT = 1 << 8;
+const START_SHIFT = 9;
+const START_MASK = 3 << START_SHIFT;
+/** detail[2d] before any match: minTypo NO_MATCH, no exact hit, no start. */
+const EMPTY_FLAGS = NO_MATCH;
+/** detail[2d + 1] before any match: bestRank and bestPos 0xffff. */
+const EMPTY_PLACE = 0xffffffff;
+
+export function minTypo(m: WordMatches, d: number): number {
+  return m.detail[2 * d]! & TYPO_MASK;
+}
+
+export function exactHit(m: WordMatches, d: number): number {
+  return (m.detail[2 * d]! >>> 8) & 1;
+}
+
+export function exactStart(m: WordMatches, d: number): number {
+  return (m.detail[2 * d]! >>> START_SHIFT) & 3;
+}
+
+export function bestRank(m: WordMatches, d: number): number {
+  return m.detail[2 * d + 1]! >>> 16;
+}
+
+export function bestPos(m: WordMatches, d: number): number {
+  return m.detail[2 * d + 1]! & 0xffff;
+}
+
+/** Sets a document's details to "no match yet". */
+function initDetail(m: WordMatches, d: number): void {
+  m.detail[2 * d] = EMPTY_FLAGS;
+  m.detail[2 * d + 1] = EMPTY_PLACE;
+  if (m.head !== null) m.head[d] = -1;
+}
+
+/** Records a match of document `d` with `typos`, at attribute rank `rank` and position `pos`. */
+function recordMatch(detail: Uint32Array, d: number, typos: number, exact: boolean, rank: number, pos: number): void {
+  const i = 2 * d;
+  let flags = detail[i]!;
+  if (typos < (flags & TYPO_MASK)) flags = (flags & ~TYPO_MASK) | typos;
+  if (exact) flags |= EXACT_HIT;
+  detail[i] = flags;
+  const place = detail[i + 1]!;
+  const r = Math.min(place >>> 16, rank);
+  const p = Math.min(place & 0xffff, pos);
+  detail[i + 1] = ((r << 16) | p) >>> 0;
+}
+
+/** Raises document `d`'s exactStart to `start` (1: the word starts an attribute; 2: it is all of it). */
+function recordStart(detail: Uint32Array, d: number, start: number): void {
+  const flags = detail[2 * d]!;
+  if (start > ((flags >>> START_SHIFT) & 3)) detail[2 * d] = (flags & ~START_MASK) | (start << START_SHIFT);
+}
 
 export type ChainMode = 'none' | 'start' | 'all';
 
@@ -41,16 +100,17 @@ export interface FieldRules {
 export interface WordMatches {
   docs: DocSet;
   count: number;
-  minTypo: Uint8Array;
-  exactHit: Uint8Array;
-  bestRank: Uint16Array;
-  bestPos: Uint16Array;
-  /** See above; null when the field lengths were not given. */
-  exactStart: Uint8Array | null;
+  /**
+   * Two words per document d (see above): detail[2d] = minTypo | exactHit << 8 |
+   * exactStart << 9, detail[2d + 1] = bestRank << 16 | bestPos; read them with minTypo(m, d)...
+   */
+  detail: Uint32Array;
+  /** Whether exactStart is recorded (the field lengths were given). */
+  recordsStart: boolean;
   /** First chain entry per document, or -1; null when chains were not built. */
   head: Int32Array | null;
   /**
-   * False while the per-document entries (minTypo ... head) are filled only for the documents
+   * False while the per-document entries (detail, head) are filled only for the documents
    * given to fillWordDetail (two-phase matching); true when filled for every document of `docs`.
    */
   complete: boolean;
@@ -150,11 +210,8 @@ export function computeWordMatches(
       ? {
           docs: emptySet(capacity),
           count: 0,
-          minTypo: new Uint8Array(capacity),
-          exactHit: new Uint8Array(capacity),
-          bestRank: new Uint16Array(capacity),
-          bestPos: new Uint16Array(capacity),
-          exactStart: fields.fieldLengths === undefined ? null : new Uint8Array(capacity),
+          detail: new Uint32Array(2 * capacity),
+          recordsStart: fields.fieldLengths !== undefined,
           head: chainMode === 'none' ? null : new Int32Array(capacity),
           complete: true,
           chainMode,
@@ -162,11 +219,8 @@ export function computeWordMatches(
       : {
           docs: scratch.bitset(),
           count: 0,
-          minTypo: scratch.take(Uint8Array),
-          exactHit: scratch.take(Uint8Array),
-          bestRank: scratch.take(Uint16Array),
-          bestPos: scratch.take(Uint16Array),
-          exactStart: fields.fieldLengths === undefined ? null : scratch.take(Uint8Array),
+          detail: scratch.takeDetail(),
+          recordsStart: fields.fieldLengths !== undefined,
           head: chainMode === 'none' ? null : scratch.take(Int32Array),
           complete: true,
           chainMode,
@@ -204,9 +258,9 @@ function matchRow(
 ): void {
   const { docs, occStart, occ } = postings;
   const { rankOfField, noTypoField, fieldLengths } = fields;
-  const exactStart = m.exactStart;
+  const detail = m.detail;
   const typos = der.typos;
-  const recordStart = der.exact && exactStart !== null;
+  const startRecorded = der.exact && m.recordsStart;
   for (let p = start; p < end; p++) {
     const d = docs[p]!;
     if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
@@ -219,19 +273,13 @@ function matchRow(
       if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
       if (rank === 0xffff) touch(m, d);
       const ps = o & POSITION_MASK;
-      if (recordStart && ps === 0) {
-        const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
-        if (s > exactStart[d]!) exactStart[d] = s;
-      }
+      if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
       if (r < rank) rank = r;
       if (ps < pos) pos = ps;
       if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
     }
     if (rank === 0xffff) continue;
-    if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
-    if (der.exact) m.exactHit[d] = 1;
-    if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
-    if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
+    recordMatch(detail, d, typos, der.exact, rank, pos);
   }
 }
 
@@ -245,11 +293,8 @@ function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode
     ? {
         docs: emptySet(capacity),
         count: 0,
-        minTypo: new Uint8Array(capacity),
-        exactHit: new Uint8Array(capacity),
-        bestRank: new Uint16Array(capacity),
-        bestPos: new Uint16Array(capacity),
-        exactStart: fields.fieldLengths === undefined ? null : new Uint8Array(capacity),
+        detail: new Uint32Array(2 * capacity),
+        recordsStart: fields.fieldLengths !== undefined,
         head: chainMode === 'none' ? null : new Int32Array(capacity),
         complete: false,
         chainMode,
@@ -257,11 +302,8 @@ function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode
     : {
         docs: scratch.bitset(),
         count: 0,
-        minTypo: scratch.take(Uint8Array),
-        exactHit: scratch.take(Uint8Array),
-        bestRank: scratch.take(Uint16Array),
-        bestPos: scratch.take(Uint16Array),
-        exactStart: fields.fieldLengths === undefined ? null : scratch.take(Uint8Array),
+        detail: scratch.takeDetail(),
+        recordsStart: fields.fieldLengths !== undefined,
         head: chainMode === 'none' ? null : scratch.take(Int32Array),
         complete: false,
         chainMode,
@@ -372,12 +414,7 @@ export function fillWordDetail(
   for (let i = 0; i < pending.length; i++) {
     const d = pending[i]!;
     if ((mdocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-    m.minTypo[d] = NO_MATCH;
-    m.exactHit[d] = 0;
-    m.bestRank[d] = 0xffff;
-    m.bestPos[d] = 0xffff;
-    if (m.exactStart !== null) m.exactStart[d] = 0;
-    if (m.head !== null) m.head[d] = -1;
+    initDetail(m, d);
   }
   const chainMode = m.chainMode;
   if (word.phrase !== null) {
@@ -478,9 +515,9 @@ function detailOfPair(
 ): void {
   const { occStart, occ } = postings;
   const { rankOfField, noTypoField, fieldLengths } = fields;
+  const detail = m.detail;
   const typos = der.typos;
-  const exactStart = m.exactStart;
-  const recordStart = der.exact && exactStart !== null;
+  const startRecorded = der.exact && m.recordsStart;
   let rank = 0xffff;
   let pos = 0xffff;
   for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
@@ -489,19 +526,13 @@ function detailOfPair(
     const r = rankOfField[f] ?? -1;
     if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
     const ps = o & POSITION_MASK;
-    if (recordStart && ps === 0) {
-      const s = fieldLengths!.get(f, d) === 1 ? 2 : 1;
-      if (s > exactStart[d]!) exactStart[d] = s;
-    }
+    if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
     if (r < rank) rank = r;
     if (ps < pos) pos = ps;
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
   }
   if (rank === 0xffff) return;
-  if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
-  if (der.exact) m.exactHit[d] = 1;
-  if (rank < m.bestRank[d]!) m.bestRank[d] = rank;
-  if (pos < m.bestPos[d]!) m.bestPos[d] = pos;
+  recordMatch(detail, d, typos, der.exact, rank, pos);
 }
 
 /**
@@ -539,10 +570,7 @@ function phraseDetail(
   const pairs: number[] = new Array(terms.length).fill(0);
   const record = (d: number, o: number, r: number): void => {
     const ps = o & POSITION_MASK;
-    if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
-    if (exact) m.exactHit[d] = 1;
-    if (r < m.bestRank[d]!) m.bestRank[d] = r;
-    if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
+    recordMatch(m.detail, d, typos, exact, r, ps);
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
   };
   const rare = rarest(terms, postings);
@@ -613,12 +641,7 @@ function touch(m: WordMatches, d: number): void {
   if ((m.docs[w]! & bit) !== 0) return;
   m.docs[w]! |= bit;
   m.count++;
-  m.minTypo[d] = NO_MATCH;
-  m.exactHit[d] = 0;
-  m.bestRank[d] = 0xffff;
-  m.bestPos[d] = 0xffff;
-  if (m.exactStart !== null) m.exactStart[d] = 0;
-  if (m.head !== null) m.head[d] = -1;
+  initDetail(m, d);
 }
 
 /** Index of `doc` in the sorted docs of `term`, or -1. */
@@ -690,10 +713,7 @@ function matchPhrase(
       if (!all) continue;
       const ps = o & POSITION_MASK;
       touch(m, d);
-      if (typos < m.minTypo[d]!) m.minTypo[d] = typos;
-      if (exact) m.exactHit[d] = 1;
-      if (r < m.bestRank[d]!) m.bestRank[d] = r;
-      if (ps < m.bestPos[d]!) m.bestPos[d] = ps;
+      recordMatch(m.detail, d, typos, exact, r, ps);
       if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
     }
   }

@@ -4,7 +4,7 @@ import type { FieldLengths } from '../field-lengths.ts';
 import { haversineDistance } from '../../filter/index.ts';
 import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
-import { NO_MATCH, type PositionLookup, type WordMatches } from './match-data.ts';
+import { NO_MATCH, bestPos, bestRank, exactHit, exactStart, minTypo, type PositionLookup, type WordMatches } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
 import type { SortCriterion } from './sort-params.ts';
 
@@ -67,14 +67,14 @@ function typoRule(ctx: RankingContext): RankingRule {
     while (mask !== 0) {
       const i = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
-      const t = ctx.matches[i]!.minTypo[d]!;
+      const t = minTypo(ctx.matches[i]!, d);
       if (t !== NO_MATCH) sum += t;
     }
     return sum;
   };
   // No derivation with typos (short words, prefixes, phrases): every candidate has 0.
   const typoFree = ctx.words.every((w) => w.derivations.every((d) => d.typos === 0) && w.alternatives.every((a) => a.typos === 0));
-  const single = ctx.words.length === 1 ? ctx.matches[0]!.minTypo : null;
+  const single = ctx.words.length === 1 ? ctx.matches[0]! : null;
   return {
     name: 'typo',
     ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
@@ -82,7 +82,10 @@ function typoRule(ctx: RankingContext): RankingRule {
     ...(typoFree ? { constantKey: 0 } : {}),
     key,
     keys: (docs, out) => {
-      if (single !== null) for (let i = 0; i < docs.length; i++) out[i] = single[docs[i]!]!;
+      if (single !== null) {
+        const detail = single.detail;
+        for (let i = 0; i < docs.length; i++) out[i] = detail[2 * docs[i]!]! & 0xff;
+      }
       else for (let i = 0; i < docs.length; i++) out[i] = key(docs[i]!);
     },
   };
@@ -173,7 +176,7 @@ function attributeRankRule(ctx: RankingContext): RankingRule {
       while (mask !== 0) {
         const i = 31 - Math.clz32(mask & -mask);
         mask &= mask - 1;
-        sum += ctx.matches[i]!.bestRank[d]!;
+        sum += bestRank(ctx.matches[i]!, d);
       }
       return sum;
     },
@@ -193,7 +196,7 @@ function wordPositionRule(ctx: RankingContext): RankingRule {
       while (mask !== 0) {
         const i = 31 - Math.clz32(mask & -mask);
         mask &= mask - 1;
-        sum += positionCost(ctx.matches[i]!.bestPos[d]!);
+        sum += positionCost(bestPos(ctx.matches[i]!, d));
       }
       return sum;
     },
@@ -211,8 +214,9 @@ function attributeRule(ctx: RankingContext): RankingRule {
       const i = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
       const m = ctx.matches[i]!;
-      rankSum += m.bestRank[d]!;
-      posSum += positionCost(m.bestPos[d]!);
+      const place = m.detail[2 * d + 1]!;
+      rankSum += place >>> 16;
+      posSum += positionCost(place & 0xffff);
     }
     return rankSum * (n * 64 + 1) + Math.min(posSum, n * 64);
   };
@@ -224,11 +228,11 @@ function attributeRule(ctx: RankingContext): RankingRule {
     key,
     keys: (docs, out) => {
       if (single !== null) {
-        const { bestRank, bestPos } = single;
+        const detail = single.detail;
         for (let i = 0; i < docs.length; i++) {
-          const d = docs[i]!;
-          const pos = bestPos[d]!;
-          out[i] = bestRank[d]! * 65 + (pos < 8 ? pos : positionCost(pos));
+          const place = detail[2 * docs[i]! + 1]!;
+          const pos = place & 0xffff;
+          out[i] = (place >>> 16) * 65 + (pos < 8 ? pos : positionCost(pos));
         }
       } else {
         for (let i = 0; i < docs.length; i++) out[i] = key(docs[i]!);
@@ -247,12 +251,12 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       const i = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
       activeCount++;
-      if (ctx.matches[i]!.exactHit[d] === 1) exact++;
+      if (exactHit(ctx.matches[i]!, d) === 1) exact++;
     }
     // Some attribute equal to (0) / starting with (1) the active words, exactly and in order;
     // only possible when the first active word is exactly at the start of an attribute.
     const first = ctx.matches[31 - Math.clz32(ctx.activeMask[d]! & -ctx.activeMask[d]!)]!;
-    const mayStart = first.exactStart !== null ? first.exactStart[d] !== 0 : first.bestPos[d] === 0;
+    const mayStart = first.recordsStart ? exactStart(first, d) !== 0 : bestPos(first, d) === 0;
     if (exact === activeCount && activeCount > 0 && mayStart) {
       const active: number[] = [];
       for (let m = ctx.activeMask[d]!; m !== 0; m &= m - 1) active.push(31 - Math.clz32(m & -m));
@@ -277,12 +281,12 @@ function exactnessRule(ctx: RankingContext): RankingRule {
   };
   // One plain word: the matching pass already recorded whether it starts or equals an attribute.
   const single = n === 1 && ctx.words[0]!.phrase === null ? ctx.matches[0]! : null;
-  const start = single?.exactStart ?? null;
   const key =
-    single !== null && start !== null
+    single !== null && single.recordsStart
       ? (d: number): number => {
-          const s = start[d]!;
-          return s === 2 ? 0 : s === 1 ? 1 : 3 - single.exactHit[d]!;
+          const flags = single.detail[2 * d]!;
+          const s = (flags >>> 9) & 3;
+          return s === 2 ? 0 : s === 1 ? 1 : 3 - ((flags >>> 8) & 1);
         }
       : general;
   return {

@@ -21,6 +21,8 @@ export class ScratchArrays {
   #lists = new Uint32Array(1 << 14);
   #listsTop = 0;
   #marks: Uint32Array[] = [];
+  #details: Uint32Array[] = [];
+  #detailUsed = 0;
   #stamp = 0;
   #clean: Uint32Array | null = null;
 
@@ -77,13 +79,24 @@ export class ScratchArrays {
       this.#pools.clear();
       this.#bitsets = [];
       this.#marks = [];
+      this.#details = [];
       this.#clean = null;
       this.#length = length;
     }
     for (const pool of this.#pools.values()) pool.used = 0;
     this.#bitsetsUsed = 0;
+    this.#detailUsed = 0;
     this.#listsTop = 0;
     if (this.#lists.length > 1 << 22) this.#lists = new Uint32Array(1 << 14);
+  }
+
+  /** An array of two words per document (match details), with whatever it held before. */
+  takeDetail(): Uint32Array {
+    if (this.#detailUsed < this.#details.length) return this.#details[this.#detailUsed++]!;
+    const array = new Uint32Array(2 * this.#length);
+    this.#details.push(array);
+    this.#detailUsed++;
+    return array;
   }
 
   /** An empty document set (bitset) for ids [0, length). */
