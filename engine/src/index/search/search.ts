@@ -357,6 +357,9 @@ function detailFiller(
 
 export function executeSearch(state: IndexState, params: SearchParams, source: DocumentSource, options: SearchOptions = {}): SearchResult {
   const started = performance.now();
+  // The common case first, in a small function of its own (see cachedWordPage).
+  const cached = cachedWordPage(state, params, source, options, started);
+  if (cached !== null) return cached;
   const settings = state.settings;
   const q = params.q ?? '';
 
@@ -391,18 +394,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     : null;
   const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch);
   // (A budget of 50 ms or more cannot run out before this point.)
-  if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) {
-    const whole = isWholeDocument(settings, params, sort);
-    const format: FormatOptions | null = whole ? null : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
-    const hits: Document[] = [];
-    const ids = ranked.ids;
-    for (let i = offset, stop = Math.min(end, ids.length); i < stop; i++) {
-      const id = ids[i];
-      const stored = id === undefined ? undefined : source.get(id);
-      if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
-    }
-    return pageResult(hits, q, paged, hitsPerPage, page, limit, offset, Math.min(ranked.total, maxTotalHits), started);
-  }
+  if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) return rankedPage(state, params, source, parsed, sort, ranked, started);
   const deadline = { exceeded: () => performance.now() >= budget };
 
   const strategy = params.matchingStrategy ?? 'last';
@@ -487,6 +479,52 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   }
   result.processingTimeMs = Math.floor(performance.now() - started);
   return result;
+}
+
+/**
+ * The page of a one-word query from its cached ranking, when the request has nothing that needs
+ * validating or the full pipeline (no filter, sort, facets, distinct, attributesToSearchOn,
+ * scores, federation): the hot path of searches as you type, kept small so that it is compiled
+ * early and stays so whatever other searches run. Null when it does not apply.
+ */
+function cachedWordPage(state: IndexState, params: SearchParams, source: DocumentSource, options: SearchOptions, started: number): SearchResult | null {
+  if (!prefixCachePolicy.rankedWords || options.federation === true || state.settings.distinctAttribute !== null) return null;
+  if (params.filter !== undefined && params.filter !== null) return null;
+  if (params.sort !== undefined && params.sort !== null && params.sort.length > 0) return null;
+  if (params.facets || params.attributesToSearchOn || (params.distinct !== undefined && params.distinct !== null)) return null;
+  if (params.showRankingScore === true || params.showRankingScoreDetails === true || (params.rankingScoreThreshold ?? null) !== null) return null;
+  const parsed = parseSearchQuery(state, params.q ?? '');
+  const key = rankedWordKey(parsed);
+  if (key === null) return null;
+  const ranked = state.prefixCache.rankedWord(key, state.epoch);
+  if (ranked === undefined) return null;
+  // (A budget of 50 ms or more cannot run out before this point.)
+  const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;
+  if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+  return rankedPage(state, params, source, parsed, NO_SORT, ranked, started);
+}
+
+/** A page of hits read from a one-word query's cached ranking. */
+function rankedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: ParsedQuery, sort: SortCriterion[], ranked: RankedWord, started: number): SearchResult {
+  const settings = state.settings;
+  const paged = params.page !== undefined || params.hitsPerPage !== undefined;
+  const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
+  const page = params.page ?? 1;
+  const offset = paged ? (page === 0 ? 0 : (page - 1) * hitsPerPage) : (params.offset ?? 0);
+  const limit = paged ? (page === 0 ? 0 : hitsPerPage) : (params.limit ?? DEFAULT_LIMIT);
+  const maxTotalHits = settings.pagination.maxTotalHits;
+  const end = Math.min(offset + limit, maxTotalHits);
+  const format: FormatOptions | null = isWholeDocument(settings, params, sort)
+    ? null
+    : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
+  const hits: Document[] = [];
+  const ids = ranked.ids;
+  for (let i = offset, stop = Math.min(end, ids.length); i < stop; i++) {
+    const id = ids[i];
+    const stored = id === undefined ? undefined : source.get(id);
+    if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
+  }
+  return pageResult(hits, params.q ?? '', paged, hitsPerPage, page, limit, offset, Math.min(ranked.total, maxTotalHits), started);
 }
 
 /** The result with its hits and pagination fields (the caller adds facets and federation data). */
