@@ -203,28 +203,7 @@ export function computeWordMatches(
   }
   // Per-document entries are only meaningful for documents in `docs`: they are initialized when
   // a document first matches (touch), so recycled arrays need no clearing.
-  const m: WordMatches =
-    into !== undefined
-      ? into
-      : scratch === undefined
-      ? {
-          docs: emptySet(capacity),
-          count: 0,
-          detail: new Uint32Array(2 * capacity),
-          recordsStart: fields.fieldLengths !== undefined,
-          head: chainMode === 'none' ? null : new Int32Array(capacity),
-          complete: true,
-          chainMode,
-        }
-      : {
-          docs: scratch.bitset(),
-          count: 0,
-          detail: scratch.takeDetail(),
-          recordsStart: fields.fieldLengths !== undefined,
-          head: chainMode === 'none' ? null : scratch.take(Int32Array),
-          complete: true,
-          chainMode,
-        };
+  const m: WordMatches = into ?? emptyMatches(fields, capacity, chainMode, scratch, true);
   if (word.phrase !== null) {
     if (word.phrase.every((t) => t !== undefined)) matchPhrase(word.phrase as number[], 0, true, postings, candidates, fields, chains, m, chainMode, startLimit);
   }
@@ -288,7 +267,7 @@ function chainModeOf(word: QueryWord, mode: ChainMode): ChainMode {
   return mode;
 }
 
-function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode, scratch: ScratchArrays | undefined): WordMatches {
+function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode, scratch: ScratchArrays | undefined, complete = false): WordMatches {
   return scratch === undefined
     ? {
         docs: emptySet(capacity),
@@ -296,7 +275,7 @@ function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode
         detail: new Uint32Array(2 * capacity),
         recordsStart: fields.fieldLengths !== undefined,
         head: chainMode === 'none' ? null : new Int32Array(capacity),
-        complete: false,
+        complete,
         chainMode,
       }
     : {
@@ -305,7 +284,7 @@ function emptyMatches(fields: FieldRules, capacity: number, chainMode: ChainMode
         detail: scratch.takeDetail(),
         recordsStart: fields.fieldLengths !== undefined,
         head: chainMode === 'none' ? null : scratch.take(Int32Array),
-        complete: false,
+        complete,
         chainMode,
       };
 }

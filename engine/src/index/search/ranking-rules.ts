@@ -334,31 +334,30 @@ function geoSortRule(ctx: RankingContext, lat: number, lng: number, ascending: b
  * searches; `sort` expands into one rule per sort criterion; `field:asc|desc` custom rules sort
  * on that field.
  */
+const WORD_RULES = {
+  words: wordsRule,
+  typo: typoRule,
+  proximity: proximityRule,
+  attribute: attributeRule,
+  attributeRank: attributeRankRule,
+  wordPosition: wordPositionRule,
+  exactness: exactnessRule,
+} satisfies Record<string, (ctx: RankingContext) => RankingRule>;
+
 export function buildRankingRules(rankingRules: readonly string[], ctx: RankingContext, sort: readonly SortCriterion[]): RankingRule[] {
   const rules: RankingRule[] = [];
   const hasWords = ctx.words.length > 0;
   for (const name of rankingRules) {
     switch (name) {
       case 'words':
-        if (hasWords) rules.push(wordsRule(ctx));
-        break;
       case 'typo':
-        if (hasWords) rules.push(typoRule(ctx));
-        break;
       case 'proximity':
-        if (hasWords) rules.push(proximityRule(ctx));
-        break;
       case 'attribute':
-        if (hasWords) rules.push(attributeRule(ctx));
-        break;
       case 'attributeRank':
-        if (hasWords) rules.push(attributeRankRule(ctx));
-        break;
       case 'wordPosition':
-        if (hasWords) rules.push(wordPositionRule(ctx));
-        break;
       case 'exactness':
-        if (hasWords) rules.push(exactnessRule(ctx));
+        // Rules about query words do nothing for a placeholder search.
+        if (hasWords) rules.push(WORD_RULES[name](ctx));
         break;
       case 'sort':
         for (const c of sort) {
