@@ -10,7 +10,7 @@ import type { DocumentSource, SearchParams } from './types.ts';
  * Replacing and deleting documents (and the id renumbering that follows) must leave the core
  * answering exactly like a core built from scratch with the surviving documents.
  */
-const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'];
+const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'alphabet', 'gammas', 'deltoid'];
 const doc = fc.record({
   title: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
   tag: fc.constantFrom('red', 'green', 'blue'),
@@ -53,7 +53,7 @@ describe('SearchCore updates', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         let settings = base;
-        const core = new SearchCore(settings, 'id', { compactSlack: 2 });
+        const core = new SearchCore(settings, 'id', { compactSlack: 2, termCompactSlack: 0 });
         const store = new Map<string, Document>();
         const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
         for (const o of ops) {
@@ -78,9 +78,36 @@ describe('SearchCore updates', () => {
         expect(answer(core, source)).toEqual(answer(fresh, source));
         // The searches above sealed the core, which renumbers ids past 2 x live + slack.
         expect(core.capacity).toBeLessThanOrEqual(2 * store.size + 2);
+        // ... and forgets terms no live document has once they outnumber the live ones.
+        expect(core.vocabulary.size).toBeLessThanOrEqual(2 * fresh.vocabulary.size);
       }),
       { numRuns: 300 },
     );
     prefixCachePolicy.minDerivations = 100;
+  });
+
+  it('keeps its vocabulary bounded when documents are replaced with ever new words', () => {
+    // Words of letters only ("word" + base-26 digits), so each is one token.
+    const word = (round: number, i: number): string => `word${[...(round * 100 + i).toString(26).padStart(3, '0')].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}`;
+    const core = new SearchCore(defaultSettings(), 'id', { termCompactSlack: 100 });
+    const store = new Map<string, Document>();
+    const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+    const sizes: number[] = [];
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 50; i++) {
+        const d = { id: i, title: `keeper ${word(round, i)} common ${['red', 'green', 'blue'][i % 3]}` };
+        store.set(String(i), d);
+        core.upsert(String(i), d);
+      }
+      expect(core.search({ q: `"${word(round, 7)}"` }, source).hits.map((h) => h['id'])).toEqual([7]);
+      sizes.push(core.vocabulary.size);
+    }
+    // 30 rounds wrote 1,500 distinct words; 50 are alive (+ keeper, common, 3 colours, the ids).
+    expect(Math.max(...sizes)).toBeLessThan(2 * 105 + 100 + 50);
+    expect(core.search({ q: `"${word(3, 7)}"` }, source).hits).toEqual([]);
+    expect(core.search({ q: 'keeper', limit: 100 }, source).estimatedTotalHits).toBe(50);
+    // Typo and prefix lookups go through the rebuilt term dictionary.
+    expect(core.search({ q: 'keeepr', limit: 100 }, source).estimatedTotalHits).toBe(50);
+    expect(core.search({ q: 'kee', limit: 100 }, source).estimatedTotalHits).toBe(50);
   });
 });

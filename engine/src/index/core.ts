@@ -26,6 +26,14 @@ import { Vocabulary } from './vocabulary.ts';
 /** Ids are renumbered when the id space exceeds COMPACT_FACTOR x live documents + COMPACT_SLACK. */
 const COMPACT_FACTOR = 2;
 const COMPACT_SLACK = 4096;
+/** Terms are renumbered when terms found in no live document outnumber live ones by this. */
+const TERM_COMPACT_SLACK = 65_536;
+/**
+ * Writes seal on their own once the pending log outgrows the sealed postings (and this floor),
+ * so an index that is only written to keeps a bounded log: replaced documents' pairs go at the
+ * next seal. Amortized, each pair is copied a constant number of times.
+ */
+const PENDING_SEAL_FLOOR = 1 << 20;
 
 export function filterableAttributePatterns(settings: Settings): string[] {
   const out: string[] = [];
@@ -64,10 +72,12 @@ export class SearchCore implements IndexCore, IndexState {
   epoch = 0;
 
   readonly #compactSlack: number;
+  readonly #termCompactSlack: number;
 
-  /** `options.compactSlack` lowers the renumbering threshold (tests). */
-  constructor(settings: Settings, primaryKey: string | null, options: { compactSlack?: number } = {}) {
+  /** `options.compactSlack` / `termCompactSlack` lower the renumbering thresholds (tests). */
+  constructor(settings: Settings, primaryKey: string | null, options: { compactSlack?: number; termCompactSlack?: number } = {}) {
     this.#compactSlack = options.compactSlack ?? COMPACT_SLACK;
+    this.#termCompactSlack = options.termCompactSlack ?? TERM_COMPACT_SLACK;
     this.settings = settings;
     this.primaryKey = primaryKey;
     this.facets = new FacetIndex((path) => this.#isFaceted(path));
@@ -147,6 +157,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.#indexer.index(doc, document);
     this.facets.addDocument(doc, document);
     this.#dirty = true;
+    if (this.postings.pendingPairCount > Math.max(PENDING_SEAL_FLOOR, this.postings.docs.length)) this.seal();
   }
 
   remove(id: DocumentId): void {
@@ -189,6 +200,18 @@ export class SearchCore implements IndexCore, IndexState {
     this.facets.seal(isAlive);
     this.#dirty = false;
     if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) this.#compactIds();
+    const deadTerms = this.postings.emptyTermCount();
+    if (deadTerms > this.vocabulary.size - deadTerms + this.#termCompactSlack) this.#compactTerms();
+  }
+
+  /**
+   * Forgets the terms no live document has any more: without this, an index whose documents
+   * are replaced with ever new words (logs, ids, random text) would grow without bound.
+   */
+  #compactTerms(): void {
+    const mapping = this.postings.dropEmptyTerms();
+    this.vocabulary.retain(mapping);
+    this.#indexer.reset();
   }
 
   /**

@@ -54,6 +54,38 @@ export class Postings {
     return this.#needsSeal;
   }
 
+  /** Pairs written since the last seal (including those of documents replaced since). */
+  get pendingPairCount(): number {
+    return this.#pTerm.length;
+  }
+
+  /** Terms whose row is empty in the sealed form: every document that had them is gone. */
+  emptyTermCount(): number {
+    let empty = 0;
+    for (let t = 0; t < this.sealedTermCount; t++) if (this.termStart[t] === this.termStart[t + 1]) empty++;
+    return empty;
+  }
+
+  /**
+   * Drops the empty rows of the sealed form (no pending pairs) and returns the old -> new term
+   * mapping (-1 = dropped). Empty rows hold no pairs, so only the row starts move.
+   */
+  dropEmptyTerms(): Int32Array {
+    const oldStart = this.termStart;
+    const mapping = new Int32Array(this.sealedTermCount).fill(-1);
+    const kept: number[] = [];
+    for (let t = 0; t < mapping.length; t++) {
+      if (oldStart[t] === oldStart[t + 1]) continue;
+      mapping[t] = kept.length;
+      kept.push(oldStart[t]!);
+    }
+    const termStart = new Uint32Array(kept.length + 1);
+    termStart.set(kept);
+    termStart[kept.length] = oldStart[mapping.length]!;
+    this.termStart = termStart;
+    return mapping;
+  }
+
   /** Records that `doc` contains `term` at the packed occurrences occ[from..to) (ascending). */
   add(term: number, doc: number, occurrences: ArrayLike<number>, from: number, to: number): void {
     this.#pTerm.push(term);

@@ -9,8 +9,9 @@ import { RadixTree } from './term-dictionary.ts';
  * the hot path for large documents. The radix tree, which serves prefix and typo lookups at
  * search time, is brought up to date lazily with the terms added since.
  *
- * Terms are never removed (a term whose documents are all gone just has empty postings); a
- * settings change that rebuilds the postings starts a fresh vocabulary.
+ * A term whose documents are all gone keeps its id (empty postings) until the core compacts the
+ * vocabulary (`retain`) once such terms outnumber the live ones; a settings change that rebuilds
+ * the postings starts a fresh vocabulary.
  */
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -130,6 +131,14 @@ export class Vocabulary {
   tree(): RadixTree<number> {
     for (; this.#treeSize < this.#terms.length; this.#treeSize++) this.#tree.set(this.#terms[this.#treeSize]!, this.#treeSize);
     return this.#tree;
+  }
+
+  /** Keeps the terms whose `mapping` entry is not -1, under their new ids (ascending, dense). */
+  retain(mapping: Int32Array): void {
+    const kept: string[] = [];
+    for (let id = 0; id < this.#terms.length; id++) if (id < mapping.length && mapping[id]! >= 0) kept[mapping[id]!] = this.#terms[id]!;
+    this.clear();
+    for (const term of kept) this.intern(term);
   }
 
   clear(): void {
