@@ -71,9 +71,13 @@ async function expectDocuments(api: Api, ids: number[], context: string): Promis
   await expectSearchFinds(api, ids[ids.length - 1]!, context);
 }
 
-/** The number's own word; a page of 20, as the ranking of the first hit is not what this tests. */
+/**
+ * The number's own word matches a few dozen documents (typos and prefixes); all of them are
+ * asked for, since what is checked is that the document is searchable, not its rank (the exact
+ * number is not always ranked first: see the issue 10 note).
+ */
 async function expectSearchFinds(api: Api, id: number, context: string): Promise<void> {
-  const search = await api.post('/indexes/books/search', { q: String(id), limit: 20 });
+  const search = await api.post('/indexes/books/search', { q: String(id), limit: 1000 });
   expect(search.status, `${context}: search`).toBe(200);
   expect(search.body.hits.map((hit: { id: number }) => hit.id), `${context}: search for ${id}`).toContain(id);
 }
@@ -117,11 +121,14 @@ describe('full database volume', () => {
     await expectDocuments(api, stored, 'on the full volume');
     const failedTasks = await api.get('/tasks?statuses=failed');
     for (const task of failedTasks.body.results) expect(task.error, `task ${task.uid}`).toEqual(NO_SPACE);
+    // A settings update rewrites no document here but is a write too: done, or refused the same way.
     const settings = await api.patch('/indexes/books/settings', { filterableAttributes: ['id'] });
+    let settingsOutcome = `refused at enqueue (${settings.status})`;
     if (settings.status === 202) {
       const task = await api.waitTask(settings.body.taskUid, 120_000);
+      settingsOutcome = task.status === 'succeeded' ? 'succeeded' : `task ${task.status}`;
       if (task.status !== 'succeeded') expect(task.error, 'a settings update on the full volume').toEqual(NO_SPACE);
-    } else expect(settings.body).toEqual(NO_SPACE);
+    } else expect({ status: settings.status, body: settings.body }).toEqual({ status: 422, body: NO_SPACE });
 
     // Space freed: the same kind of write goes through.
     vol.remove('filler');
@@ -138,7 +145,7 @@ describe('full database volume', () => {
     api = new Api(engine.url);
     await expectDocuments(api, stored, 'after a restart');
     for (const before of tasks) expect((await api.get(`/tasks/${before.uid}`)).body.status, `task ${before.uid} after a restart`).toBe(before.status);
-    report(`full database volume: ${DB_VOLUME_MIB} MiB tmpfs (${FILLER_MIB} MiB filler) full after ${stored.length - BATCH} documents in ${fillSeconds.toFixed(1)} s; ${refusals[0]} with no_space_left_on_device; process up, search and ${stored.length - BATCH} documents intact; after deleting the filler a ${BATCH}-document batch succeeded; ${stored.length} documents and ${tasks.length} tasks unchanged after a restart`);
+    report(`full database volume: ${DB_VOLUME_MIB} MiB tmpfs (${FILLER_MIB} MiB filler) full after ${stored.length - BATCH} documents in ${fillSeconds.toFixed(1)} s; ${refusals[0]} with no_space_left_on_device; process up, search and ${stored.length - BATCH} documents intact; a settings update on the full volume: ${settingsOutcome}; after deleting the filler a ${BATCH}-document batch succeeded; ${stored.length} documents and ${tasks.length} tasks unchanged after a restart`);
   });
 });
 
