@@ -48,6 +48,14 @@ export function unmountTmpfs(dir: string): void {
   execFileSync('umount', ['-l', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** Unmounts every mount point inside `dir` (deepest first); returns them. */
+export function unmountAllUnder(dir: string): string[] {
+  const prefix = `${resolve(dir)}/`;
+  const inside = mountPoints().filter((point) => point.startsWith(prefix)).sort((a, b) => b.length - a.length);
+  for (const point of inside) unmountTmpfs(point);
+  return inside;
+}
+
 export function freeBytes(dir: string): number {
   const stats = statfsSync(dir);
   return stats.bavail * stats.bsize;
