@@ -11,7 +11,7 @@
  * Dump volume: a dump larger than the free space fails its task with the same code, leaves no
  * `.dump` and no temporary file (the space comes back), and a later dump succeeds once there is room.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDump } from '../../engine/src/dump/reader.ts';
@@ -36,6 +36,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A temp directory removed after the test (after the engines using it have stopped). */
+function scratchDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function volume(prefix: string, mib: number): SmallVolume {
   const mounted = mountSmallVolume(prefix, mib * MiB);
   cleanups.push(() => mounted.unmount());
@@ -44,7 +51,7 @@ function volume(prefix: string, mib: number): SmallVolume {
 
 async function engineOn(options: { dbPath: string; dumpDir: string }): Promise<EngineProcess> {
   // The log stays off the volumes under test: a log that cannot be written is another story.
-  const engine = await startEngine({ ...options, logFile: join(tempDir('full-volume-log'), 'engine.log') });
+  const engine = await startEngine({ ...options, logFile: join(scratchDir('full-volume-log'), 'engine.log') });
   cleanups.push(() => engine.stop());
   return engine;
 }
@@ -87,7 +94,7 @@ describe('full database volume', () => {
     const vol = volume('full-db', DB_VOLUME_MIB);
     expect(vol.fill('filler', FILLER_MIB * MiB)).toBe(FILLER_MIB * MiB);
     const dbPath = join(vol.dir, 'data.ms');
-    const dumpDir = join(tempDir('full-db-dumps'), 'dumps');
+    const dumpDir = join(scratchDir('full-db-dumps'), 'dumps');
     let engine = await engineOn({ dbPath, dumpDir });
     let api = new Api(engine.url);
 
@@ -153,7 +160,7 @@ describe('full dumps volume', () => {
   it('fails the dump task with no_space_left_on_device, leaves nothing on the volume, and dumps once there is room', async () => {
     const DOCUMENTS = count('full_volume_dump_docs', 40_000, 20_000);
     const vol = volume('full-dumps', 64);
-    const dbPath = join(tempDir('full-dumps-db'), 'data.ms');
+    const dbPath = join(scratchDir('full-dumps-db'), 'data.ms');
     const engine = await engineOn({ dbPath, dumpDir: vol.dir });
     const api = new Api(engine.url);
     for (let from = 0; from < DOCUMENTS; from += 10_000) {
