@@ -14,6 +14,7 @@ import { removeDumpLeftovers } from './dump/writer.ts';
 import { createDumpFromEngine } from './dump/create-from-engine.ts';
 import { decideDumpImport } from './startup/dump-decision.ts';
 import { DatabaseVersionError } from './store/version-file.ts';
+import { isUnclaimedCommitFailure } from './store/write-failure.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 async function main(): Promise<void> {
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ level: options.logLevel, base: { version: ENGINE_VERSION } });
+  process.on('unhandledRejection', (reason) => {
+    // A failed commit (a full disk) must not take the process down: its writers got the error.
+    if (isUnclaimedCommitFailure(reason)) {
+      logger.warn({ err: reason }, 'a database commit failed; its writes were refused');
+      return;
+    }
+    throw reason;
+  });
   const importState = new ImportState();
   let engine: Engine | null = null;
   const app = await buildApp({

@@ -52,6 +52,7 @@ const deps: InstanceDeps = {
   pendingRequeueMs: 10_000,
   lookups: new Lookups(api, clock),
   engineStats: (url, key) => new EngineClient(url, key).stats(),
+  engineLatestWrite: (url, key) => new EngineClient(url, key).latestFinishedWrite(),
   log: say,
 };
 const controller = makeInstanceController(deps, { workers: cfg.workers, observer: metrics.controller });

@@ -1,8 +1,8 @@
 // Kubernetes faults for the chaos suite (issue 10), on the real control plane: the engine pod
 // deleted while it writes a dump, and while it imports one at bootstrap. Each must end in a
-// correct, explained state with no data lost. (A full dumps volume: the harness provisions PVCs
-// as directories, so a filesystem cannot fill; operator-dumps.test.ts puts a file where the dumps
-// directory should be and checks the SearchDump fails with the engine's error.)
+// correct, explained state with no data lost. (A full volume: chaos-full-volume.test.ts, on a PVC
+// of the harness's `process-local-sized` StorageClass, a tmpfs of the claimed size that really
+// fills; operator-dumps.test.ts also puts a file where the dumps directory should be.)
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';

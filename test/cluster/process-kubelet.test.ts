@@ -2,7 +2,11 @@
 // (image searchkube/test-echo:*) standing in for a real workload.
 import { describe, expect, it } from 'vitest';
 import { AuthenticationV1Api, BatchV1Api, KubeConfig, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import { existsSync, statfsSync } from 'node:fs';
+import path from 'node:path';
 import { eventually, getJson, isPodReady, useNamespace } from '../harness/testing.ts';
+import { SIZED_STORAGE_CLASS, quantityBytes } from '../harness/kubelet/provisioner.ts';
+import { isMountPoint, writeZeros } from '../helpers/small-volume.ts';
 
 const ns = useNamespace('kubelet');
 
@@ -309,5 +313,31 @@ describe('process kubelet: containers', () => {
     const took = Date.now() - t0;
     expect(pidAlive(pid)).toBe(false);
     expect(took).toBeGreaterThanOrEqual(1500); // waited the grace period
+  });
+});
+
+describe('process kubelet: the sized StorageClass', () => {
+  it('backs a claim with a tmpfs of the requested size that fills, and unmounts and removes it when the claim is deleted', async () => {
+    const core = ns.clients.core;
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace: ns.name,
+      body: { metadata: { name: 'small' }, spec: { storageClassName: SIZED_STORAGE_CLASS, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Mi' } } } },
+    });
+    const pvc = await eventually('claim small Bound', async () => {
+      const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'small', namespace: ns.name });
+      return claim.status?.phase === 'Bound' ? claim : undefined;
+    }, 60_000);
+    const pv = await core.readPersistentVolume({ name: pvc.spec!.volumeName! });
+    const dir = pv.spec!.hostPath!.path;
+    expect(pv.spec?.capacity?.['storage']).toBe('2Mi');
+    expect(isMountPoint(dir)).toBe(true);
+    expect(statfsSync(dir).blocks * statfsSync(dir).bsize).toBe(2 * 1024 * 1024);
+    expect(writeZeros(path.join(dir, 'too-big'), 3 * 1024 * 1024), 'bytes written before ENOSPC').toBeLessThanOrEqual(2 * 1024 * 1024);
+    await core.deleteNamespacedPersistentVolumeClaim({ name: 'small', namespace: ns.name });
+    await eventually('volume unmounted and removed', async () => !isMountPoint(dir) && !existsSync(dir), 60_000);
+  });
+
+  it('reads storage quantities', () => {
+    expect([quantityBytes('2Mi'), quantityBytes('1G'), quantityBytes('1.5Ki'), quantityBytes('1500000'), quantityBytes('2 bananas')]).toEqual([2 * 1024 * 1024, 1e9, 1536, 1_500_000, undefined]);
   });
 });

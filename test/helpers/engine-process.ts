@@ -32,6 +32,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** The engine's main module: this checkout's unless a test runs another install. */
   entry?: string;
+  /** Defaults to next to the database; a test that fills the database's volume puts it elsewhere. */
+  logFile?: string;
   /** Wait for /health 200 (default), or only for the port to answer (imports answer 503). */
   waitFor?: 'ready' | 'listening' | 'nothing';
 }
@@ -56,7 +58,7 @@ export async function startEngine(options: StartOptions = {}): Promise<EnginePro
   const base = options.dbPath === undefined || options.dumpDir === undefined ? tempDir('engine') : '';
   const dbPath = options.dbPath ?? join(base, 'data.ms');
   const dumpDir = options.dumpDir ?? join(base, 'dumps');
-  const logFile = `${dbPath.replace(/\/+$/, '')}.${port}.log`;
+  const logFile = options.logFile ?? `${dbPath.replace(/\/+$/, '')}.${port}.log`;
   const args = [options.entry ?? join(REPO, 'engine/src/main.ts'), '--db-path', dbPath, '--dump-dir', dumpDir, '--http-addr', `127.0.0.1:${port}`, ...(options.args ?? [])];
   if (options.masterKey !== undefined) args.push('--master-key', options.masterKey);
   const child = spawn(NODE, args, { env: { ...process.env, MEILI_LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -12,6 +12,7 @@ import type { Task } from '../types/task.ts';
 import type { StoredKey } from '../types/key.ts';
 import { checkOrWriteVersionFile } from './version-file.ts';
 import { DocumentStore, type StoredDocument } from './document-store.ts';
+import { explainWriteFailure } from './write-failure.ts';
 
 export interface IndexRecord {
   uid: string;
@@ -50,6 +51,8 @@ export class Database {
 
   private constructor(path: string) {
     this.path = path;
+    // No `useWritemap`: pages are written with pwrite, so a full disk fails a commit (ENOSPC/EIO)
+    // instead of raising SIGBUS on a store into a mapped page that has no block behind it.
     this.root = open({ path: join(path, 'lmdb'), mapSize: MAP_SIZE, maxDbs: 16, compression: false });
     this.meta = this.root.openDB({ name: 'meta' });
     this.indexes = this.root.openDB({ name: 'indexes' });
@@ -72,9 +75,13 @@ export class Database {
 
   /** Runs fn in one write transaction and resolves once it is durable on disk. */
   async write<T>(fn: () => T): Promise<T> {
-    const result = await this.root.transaction(fn);
-    await this.root.flushed;
-    return result;
+    try {
+      const result = await this.root.transaction(fn);
+      await this.root.flushed;
+      return result;
+    } catch (error) {
+      throw await explainWriteFailure(error, this.path);
+    }
   }
 
   sizeOnDisk(): number {

@@ -11,9 +11,12 @@ import type { BatchPlan, WorkerContext } from './context.ts';
 import type { Outcome } from './outcome.ts';
 import { isoDuration } from '../dump/time.ts';
 import { processBatch } from './process-batch.ts';
+import { isNoSpaceError } from '../store/write-failure.ts';
 
 /** How many enqueued tasks the autobatcher looks at per decision. */
 const LOOKAHEAD = 2_000;
+/** How long the worker waits on a full disk before writing again. */
+const NO_SPACE_RETRY_MS = 1_000;
 
 export class Scheduler {
   #ctx: WorkerContext;
@@ -99,11 +102,46 @@ export class Scheduler {
       try {
         await this.#process(batch);
       } catch (error) {
+        if (isNoSpaceError(error)) {
+          // Nothing of the batch was recorded (it could not even be marked processing): try
+          // again once space may have been freed, instead of stopping the worker for good.
+          this.#ctx.logger.error({ err: error }, 'the disk is full: the task worker waits before trying again');
+          await this.#pause(NO_SPACE_RETRY_MS);
+          continue;
+        }
         // Only a failure to write the outcome lands here; stop rather than spin on it.
         this.#ctx.logger.fatal({ err: error }, 'the task worker could not record a batch; stopping the worker');
         this.#running = false;
       }
     }
+  }
+
+  /**
+   * The failure of a batch is a small write, but on a full disk even that can fail; the tasks
+   * are then `processing` and only this loop can finish them, so it retries until it can (or
+   * the engine stops; a restart enqueues them again).
+   */
+  async #untilWritten(write: () => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (!isNoSpaceError(error) || !this.#running) throw error;
+        this.#ctx.logger.error({ err: error }, 'the disk is full: recording a failed batch is retried');
+        await this.#pause(NO_SPACE_RETRY_MS);
+      }
+    }
+  }
+
+  /** A wait that `stop()` cuts short. */
+  async #pause(ms: number): Promise<void> {
+    if (!this.#running) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakeUp = () => { clearTimeout(timer); resolve(); };
+    });
+    this.#wakeUp = null;
   }
 
   async #process(batch: Task[]): Promise<void> {
@@ -147,7 +185,7 @@ export class Scheduler {
       // The in-memory cores may hold what did not commit: rebuild them from the database.
       this.#ctx.registry.reload();
       const failure: Outcome = { status: 'failed', error: toErrorObject(error) };
-      await writeOutcome(batch.map(() => failure), false);
+      await this.#untilWritten(() => writeOutcome(batch.map(() => failure), false));
       return;
     }
     logger.info({ batchUid, tasks: batch.map((task) => task.uid), type: batch[0]!.type, durationMs: finished - started }, 'batch processed');

@@ -1,6 +1,13 @@
 // Talks to one instance's engine over its HTTP API. Only what the operator needs today (health,
 // stats); dumps, tasks and the write block come with the dump and upgrade controllers.
 import type { InstanceStats } from '../api/search-instance.ts';
+import type { EngineTask } from './dumps.ts';
+
+/**
+ * Task types whose work lands on the data volume (dumps and snapshots go elsewhere); only types
+ * every Meilisearch v1 knows, so the same query works against an upstream image.
+ */
+const DATA_WRITE_TYPES = ['documentAdditionOrUpdate', 'documentDeletion', 'settingsUpdate', 'indexCreation', 'indexDeletion', 'indexUpdate', 'indexSwap', 'taskCancelation', 'taskDeletion'].join(',');
 
 export interface EngineStatsResponse {
   databaseSize: number;
@@ -43,6 +50,12 @@ export class EngineClient {
 
   async stats(): Promise<InstanceStats> {
     return summarizeStats(await this.#get<EngineStatsResponse>('/stats'));
+  }
+
+  /** The newest finished task that wrote (or tried to write) to the data volume. */
+  async latestFinishedWrite(): Promise<EngineTask | undefined> {
+    const page = await this.#get<{ results: EngineTask[] }>(`/tasks?statuses=succeeded,failed&types=${DATA_WRITE_TYPES}&limit=1`);
+    return page.results[0];
   }
 }
 

@@ -12,6 +12,7 @@ export interface EngineTask {
   type: string;
   details?: { dumpUid?: string | null } | null;
   error?: { message: string; code?: string; type?: string } | null;
+  finishedAt?: string | null;
 }
 
 export interface DumpFileInfo {

@@ -13,6 +13,7 @@ import { startDetached, stopProcess, isAlive, tail, type ProcRecord } from './pr
 import { readState, writeState, deadComponents, stateFile, type ClusterState } from './state.ts';
 import { harnessDir, nodeBinary } from './paths.ts';
 import { killRecordedContainers } from '../kubelet/proc-registry.ts';
+import { unmountAllUnder } from '../../helpers/small-volume.ts';
 
 export const NODE_NAME = 'process-node';
 
@@ -287,6 +288,9 @@ async function stopAll(state: ClusterState): Promise<string[]> {
   // Containers the kubelet could not stop (e.g. it crashed) are recorded in pid files.
   const leftovers = await killRecordedContainers(state.stateDir);
   if (leftovers > 0) report.push(`killed ${leftovers} leftover container process group(s)`);
+  // Volumes of the sized StorageClass are tmpfs mounts: none may outlive the cluster.
+  const unmounted = unmountAllUnder(state.stateDir);
+  if (unmounted.length > 0) report.push(`unmounted ${unmounted.length} size-limited volume(s)`);
   return report;
 }
 

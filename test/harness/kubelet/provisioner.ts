@@ -2,13 +2,19 @@
 // local directory. kube-controller-manager's persistentvolume-binder binds claim and volume, so
 // PVC phases are real (helm --wait and the operator can rely on Bound). Released volumes of the
 // Delete policy lose their directory and PV, as with any dynamic provisioner.
+// A plain directory never fills, so a second class, `process-local-sized`, enforces the claim's
+// size: its directory is a tmpfs of that size (the kernel answers ENOSPC), unmounted when the
+// volume is deleted and at cluster:down. Mounting needs root; without it the claim stays Pending
+// and the kubelet log says why.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { errMessage, isAlreadyExists, isNotFound, type Clients } from './kube.ts';
 import { log } from './log.ts';
+import { isMountPoint, mountTmpfs, unmountTmpfs } from '../../helpers/small-volume.ts';
 
 export const STORAGE_CLASS = 'process-local';
+export const SIZED_STORAGE_CLASS = 'process-local-sized';
 export const PROVISIONER = 'searchkube.test/process-kubelet';
 const PROVISIONER_ANNOTATIONS = ['volume.kubernetes.io/storage-provisioner', 'volume.beta.kubernetes.io/storage-provisioner'];
 
@@ -24,19 +30,25 @@ export class Provisioner {
   }
 
   async ensureStorageClass(): Promise<void> {
+    await this.#createStorageClass(STORAGE_CLASS, { 'storageclass.kubernetes.io/is-default-class': 'true' }, true);
+    // A tmpfs keeps its size once mounted: no expansion.
+    await this.#createStorageClass(SIZED_STORAGE_CLASS, {}, false);
+  }
+
+  async #createStorageClass(name: string, annotations: Record<string, string>, allowVolumeExpansion: boolean): Promise<void> {
     try {
       await this.#clients.storage.createStorageClass({
         body: {
           apiVersion: 'storage.k8s.io/v1',
           kind: 'StorageClass',
-          metadata: { name: STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+          metadata: { name, annotations },
           provisioner: PROVISIONER,
           reclaimPolicy: 'Delete',
           volumeBindingMode: 'Immediate',
-          allowVolumeExpansion: true,
+          allowVolumeExpansion,
         },
       });
-      log('provisioner', `created default StorageClass ${STORAGE_CLASS}`);
+      log('provisioner', `created StorageClass ${name}`);
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
     }
@@ -44,7 +56,8 @@ export class Provisioner {
 
   #wants(pvc: V1PersistentVolumeClaim): boolean {
     const ann = pvc.metadata?.annotations ?? {};
-    const ours = PROVISIONER_ANNOTATIONS.some((a) => ann[a] === PROVISIONER) || pvc.spec?.storageClassName === STORAGE_CLASS;
+    const className = pvc.spec?.storageClassName;
+    const ours = PROVISIONER_ANNOTATIONS.some((a) => ann[a] === PROVISIONER) || className === STORAGE_CLASS || className === SIZED_STORAGE_CLASS;
     return ours && !pvc.spec?.volumeName && pvc.status?.phase !== 'Bound' && !pvc.metadata?.deletionTimestamp;
   }
 
@@ -54,15 +67,22 @@ export class Provisioner {
     this.#inFlight.add(uid);
     const name = `pvc-${uid}`;
     const dir = path.join(this.#volumesDir, name);
+    const storage = pvc.spec?.resources?.requests?.storage ?? '1Gi';
     try {
       mkdirSync(dir, { recursive: true });
+      if (pvc.spec?.storageClassName === SIZED_STORAGE_CLASS && !isMountPoint(dir)) {
+        const bytes = quantityBytes(storage);
+        if (bytes === undefined) throw new Error(`cannot enforce a size of ${storage}: not a storage quantity this provisioner reads`);
+        mountTmpfs(dir, bytes);
+        log('provisioner', `mounted a ${bytes}-byte tmpfs on ${dir}`);
+      }
       await this.#clients.core.createPersistentVolume({
         body: {
           apiVersion: 'v1',
           kind: 'PersistentVolume',
           metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER } },
           spec: {
-            capacity: { storage: pvc.spec?.resources?.requests?.storage ?? '1Gi' },
+            capacity: { storage },
             accessModes: pvc.spec?.accessModes?.length ? pvc.spec.accessModes : ['ReadWriteOnce'],
             persistentVolumeReclaimPolicy: 'Delete',
             storageClassName: pvc.spec?.storageClassName ?? STORAGE_CLASS,
@@ -87,7 +107,10 @@ export class Provisioner {
     this.#inFlight.add(name);
     try {
       const dir = pv.spec?.hostPath?.path;
-      if (dir && path.resolve(dir).startsWith(this.#volumesDir + path.sep)) rmSync(dir, { recursive: true, force: true });
+      if (dir && path.resolve(dir).startsWith(this.#volumesDir + path.sep)) {
+        unmountTmpfs(dir);
+        rmSync(dir, { recursive: true, force: true });
+      }
       await this.#clients.core.deletePersistentVolume({ name });
       log('provisioner', `deleted released volume ${name}`);
     } catch (e) {
@@ -96,4 +119,13 @@ export class Provisioner {
       this.#inFlight.delete(name);
     }
   }
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** Bytes of a Kubernetes storage quantity such as `4Mi`, `1G` or `1500000`. */
+export function quantityBytes(quantity: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  return Math.ceil(Number(match[1]) * UNITS[match[2] ?? '']!);
 }

@@ -3,6 +3,7 @@
 import type { V1PersistentVolumeClaim, V1Pod, V1Secret, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
 import type { InstanceStats, SearchInstance } from '../../api/search-instance.ts';
 import type { EngineAccess } from '../../engine-client/client.ts';
+import type { EngineTask } from '../../engine-client/dumps.ts';
 import type { Clock } from '../../kube/clock.ts';
 import type { KubeApi } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
@@ -32,6 +33,8 @@ export interface InstanceDeps {
   pendingRequeueMs: number;
   lookups: Lookups;
   engineStats: (baseUrl: string, masterKey: string) => Promise<InstanceStats>;
+  /** The engine's newest finished write task (see storage-full.ts). */
+  engineLatestWrite: (baseUrl: string, masterKey: string) => Promise<EngineTask | undefined>;
   log: (msg: string) => void;
 }
 

@@ -1,5 +1,5 @@
 // Pure: from what a pass observed to the SearchInstance status. The Ready condition follows the
-// phase; UpgradePending and VolumeExpansion appear only while they have something to say.
+// phase; UpgradePending, VolumeExpansion and StorageFull appear only while they have something to say.
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Condition } from '../../api/common.ts';
 import type { InstancePhase, SearchInstance, SearchInstanceStatus } from '../../api/search-instance.ts';
@@ -8,6 +8,7 @@ import { serviceEndpoint } from '../../resources/names.ts';
 import { ENGINE_CONTAINER } from '../../resources/statefulset.ts';
 import { EXPANSION_CONDITION } from './ensure-volumes.ts';
 import type { Observations } from './observations.ts';
+import { STORAGE_FULL_CONDITION } from './storage-full.ts';
 
 export const READY = 'Ready';
 export const UPGRADE_PENDING = 'UpgradePending';
@@ -66,6 +67,8 @@ export function computeStatus(si: SearchInstance, obs: Observations, now: Date):
   else if (obs.upgrade?.clearCondition) conditions = removeCondition(conditions, 'Upgrading');
 
   conditions = obs.volumeExpansion ? setCondition(conditions, obs.volumeExpansion, now) : removeCondition(conditions, EXPANSION_CONDITION);
+  if (obs.storageFull) conditions = setCondition(conditions, obs.storageFull, now);
+  else if (obs.storageFull === null) conditions = removeCondition(conditions, STORAGE_FULL_CONDITION);
 
   const status: SearchInstanceStatus = {
     ...old,

@@ -14,6 +14,8 @@ export interface Observations {
   /** Volume expansion state, as a condition; undefined removes the condition. */
   volumeExpansion?: ConditionInput;
   stats?: InstanceStats;
+  /** The StorageFull condition; null removes it, undefined (engine not asked) keeps it as it is. */
+  storageFull?: ConditionInput | null;
   /** What the upgrade state machine decided in this pass (upgrade/run.ts). */
   upgrade?: UpgradeObservation;
   /** Objects written in this pass (for logs and tests). */

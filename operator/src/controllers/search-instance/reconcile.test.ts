@@ -41,6 +41,7 @@ function setup(si: SearchInstance) {
     pendingRequeueMs: 10_000,
     lookups: new Lookups(api, clock),
     engineStats: async () => ({ indexes: 1, documents: 42, databaseSize: 1000 }),
+    engineLatestWrite: async () => undefined,
     log: () => {},
   };
   return { api, deps };

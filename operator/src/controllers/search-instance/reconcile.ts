@@ -8,7 +8,8 @@ import type { ReconcileResult } from '../../kube/controller.ts';
 import { engineBaseUrl } from '../../engine-client/client.ts';
 import { errMessage, isConflict } from '../../kube/errors.ts';
 import { addFinalizer, hasFinalizer, isBeingDeleted } from '../../kube/finalizers.ts';
-import { patchStatusIfChanged } from '../../kube/status.ts';
+import { findCondition, patchStatusIfChanged } from '../../kube/status.ts';
+import type { Condition } from '../../api/common.ts';
 import { ENGINE_PORT, instanceNames, serviceEndpoint } from '../../resources/names.ts';
 import type { InstanceDeps } from './deps.ts';
 import { ensureMasterKey } from './ensure-secret.ts';
@@ -17,6 +18,7 @@ import { ensureService, ensureStatefulSet } from './ensure-workload.ts';
 import { finalize } from './finalize.ts';
 import { computeStatus, isPodReady } from './instance-status.ts';
 import type { Observations } from './observations.ts';
+import { STORAGE_FULL_CONDITION, storageFullCondition } from './storage-full.ts';
 import { SEARCHINSTANCES } from './resource-types.ts';
 import { ensureWorkloads, reconcileUpgrade, servingStatefulSet } from './upgrade/run.ts';
 
@@ -62,6 +64,7 @@ async function reconcileLive(deps: InstanceDeps, si: SearchInstance): Promise<Re
   const patched = await patchStatusIfChanged(deps.api, SEARCHINSTANCES, si, status);
   if (patched) {
     obs.writes.push('patch status');
+    await recordStorageFullChange(deps, si, findCondition(si.status?.conditions, STORAGE_FULL_CONDITION), findCondition(status.conditions, STORAGE_FULL_CONDITION));
     if (before !== status.phase) {
       const ready = status.conditions?.find((c) => c.type === 'Ready');
       await deps.events.record(si, status.phase === 'Failed' ? 'Warning' : 'Normal', status.phase ?? 'Unknown', ready?.message ?? '');
@@ -83,4 +86,16 @@ async function readStats(deps: InstanceDeps, si: SearchInstance, obs: Observatio
     // Stats are informative; an engine that answers /health but not /stats keeps its old numbers.
     deps.log(`${si.metadata.namespace}/${si.metadata.name}: stats from ${url} failed: ${errMessage(e)}`);
   }
+  try {
+    obs.storageFull = storageFullCondition(si, await deps.engineLatestWrite(url, masterKey));
+  } catch (e) {
+    // Not knowing leaves the condition as it was (obs.storageFull stays undefined).
+    deps.log(`${si.metadata.namespace}/${si.metadata.name}: tasks from ${url} failed: ${errMessage(e)}`);
+  }
+}
+
+/** An Event when the data volume fills up or has room again, as the StorageFull condition flips. */
+async function recordStorageFullChange(deps: InstanceDeps, si: SearchInstance, before: Condition | undefined, after: Condition | undefined): Promise<void> {
+  if (after && after.status === 'True' && before?.status !== 'True') await deps.events.record(si, 'Warning', 'StorageFull', after.message ?? '');
+  else if (!after && before?.status === 'True') await deps.events.record(si, 'Normal', 'StorageAvailable', 'A write to the data volume succeeded again');
 }

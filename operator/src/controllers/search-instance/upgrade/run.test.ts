@@ -65,6 +65,7 @@ function setup(spec: Partial<SearchInstance['spec']> = {}) {
     pendingRequeueMs: 10_000,
     lookups: new Lookups(api, clock),
     engineStats: async () => ({ indexes: 2, documents: 100, databaseSize: 1 }),
+    engineLatestWrite: async () => undefined,
     log: () => {},
     upgradeApi: factory,
   };
