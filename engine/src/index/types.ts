@@ -104,6 +104,11 @@ export interface IndexCore {
   upsert(id: DocumentId, document: Document): void;
   remove(id: DocumentId): void;
   clear(): void;
+  /**
+   * Merges pending writes into the read structures. Every read does it first; the engine also
+   * calls it when its task queue goes idle, so the first search after a write does not pay it.
+   */
+  seal(): void;
   /** Applies new settings, re-indexing from the source what the change requires. */
   applySettings(settings: Settings, source: DocumentSource): void;
   /** Throws EngineError (invalid_search_filter, invalid_search_sort, ...) on a bad request. */

@@ -94,6 +94,7 @@ export class Scheduler {
       this.#pendingWake = false;
       const batch = nextBatch(this.#enqueued(LOOKAHEAD));
       if (batch.length === 0) {
+        this.#sealIndexes();
         for (const resolve of this.#idleWaiters.splice(0)) resolve();
         if (!this.#pendingWake) await new Promise<void>((resolve) => { this.#wakeUp = resolve; });
         this.#wakeUp = null;
@@ -114,6 +115,14 @@ export class Scheduler {
         this.#running = false;
       }
     }
+  }
+
+  /**
+   * Indexes merge what a batch wrote into their read structures lazily; doing it as soon as no
+   * task waits moves that cost off the first search (a burst of writes still merges only once).
+   */
+  #sealIndexes(): void {
+    for (const handle of this.#ctx.registry.list()) handle.core.seal();
   }
 
   /**
