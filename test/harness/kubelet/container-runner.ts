@@ -6,7 +6,6 @@ import { closeSync, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { V1Container, V1ContainerState, V1Probe } from '@kubernetes/client-node';
 import { ContainerConfigError } from './env.ts';
-import { errMessage, isTransient } from './kube.ts';
 import { ProbeLoop, type ProbeContext } from './probes.ts';
 import type { ProcRegistry } from './proc-registry.ts';
 
@@ -231,12 +230,6 @@ export class ContainerRunner {
       try {
         spec = await this.#o.prepare();
       } catch (e) {
-        // Env from Secrets/ConfigMaps is read from the API: an outage is waited out, not fatal.
-        if (isTransient(e)) {
-          this.#o.log(`prepare: API unavailable (${errMessage(e)}); retrying`);
-          await this.#sleep(1000);
-          continue;
-        }
         if (!(e instanceof ContainerConfigError)) throw e;
         this.#set({ waiting: { reason: 'CreateContainerConfigError', message: e.message } });
         await this.#sleep(2000);
