@@ -24,7 +24,8 @@ export default defineConfig({
         extends: true,
         test: {
           // Crashes, corrupt dumps, API fuzzing, the auth matrix and load (test/chaos/scale.ts):
-          // short counts in `npm test`, full counts with CHAOS_FULL=1 (`npm run test:chaos`).
+          // short counts in `npm test`, full counts with CHAOS_FULL=1 (`npm run test:chaos`, which
+          // also runs the Kubernetes chaos files of the cluster project, test/cluster/chaos-*).
           name: 'chaos',
           include: ['test/chaos/**/*.test.ts'],
           // Last: its load and kill storms would disturb the timing-sensitive suites.

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineAccess } from './engine-client/client.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './kube/transport.ts';
 
 export interface OperatorConfig {
   /** Path of a kubeconfig file; undefined: in-cluster service account, else ~/.kube/config. */
@@ -15,6 +16,8 @@ export interface OperatorConfig {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  /** Deadline of one Kubernetes API request (a watch: until the apiserver accepts it). */
+  requestTimeoutMs: number;
   metricsAddr: { host: string; port: number };
   engineAccess: EngineAccess;
   resyncMs: number;
@@ -34,6 +37,7 @@ const FLAGS: Record<string, string> = {
   'lease-duration': 'SEARCHKUBE_LEASE_DURATION',
   'renew-deadline': 'SEARCHKUBE_RENEW_DEADLINE',
   'retry-period': 'SEARCHKUBE_RETRY_PERIOD',
+  'request-timeout': 'SEARCHKUBE_REQUEST_TIMEOUT',
   'metrics-addr': 'SEARCHKUBE_METRICS_ADDR',
   'engine-access': 'SEARCHKUBE_ENGINE_ACCESS',
   'resync-period': 'SEARCHKUBE_RESYNC_PERIOD',
@@ -49,6 +53,7 @@ export const USAGE = `searchkube operator
   --leader-election-namespace NS    (POD_NAMESPACE) default "default"
   --leader-election-id NAME         Lease name, default searchkube-operator
   --lease-duration S --renew-deadline S --retry-period S   default 15, 10, 2 seconds
+  --request-timeout S               (SEARCHKUBE_REQUEST_TIMEOUT) deadline of one API request; default 30
   --metrics-addr HOST:PORT          (SEARCHKUBE_METRICS_ADDR) /metrics /healthz /readyz; default 0.0.0.0:8080
   --engine-access service|pod-ip    (SEARCHKUBE_ENGINE_ACCESS) how engines are reached; default
                                     pod-ip out of a cluster (or with KUBECONFIG set), service inside
@@ -104,6 +109,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConf
     leaseDurationMs: seconds('lease-duration', get('lease-duration'), 15),
     renewDeadlineMs: seconds('renew-deadline', get('renew-deadline'), 10),
     retryPeriodMs: seconds('retry-period', get('retry-period'), 2),
+    requestTimeoutMs: seconds('request-timeout', get('request-timeout'), DEFAULT_REQUEST_TIMEOUT_MS / 1000),
     metricsAddr: { host: m[1] || '0.0.0.0', port: Number(m[2]) },
     engineAccess: access,
     resyncMs: seconds('resync-period', get('resync-period'), 600),

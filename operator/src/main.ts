@@ -36,7 +36,7 @@ if (cfg.kubeconfig) kc.loadFromFile(cfg.kubeconfig);
 else kc.loadFromDefault(); // in-cluster service account when there, else ~/.kube/config
 
 const metrics = makeMetrics();
-const transport = new HttpTransport(kc, metrics.request);
+const transport = new HttpTransport(kc, metrics.request, { requestTimeoutMs: cfg.requestTimeoutMs });
 const api = new KubeClient(transport);
 const clock = realClock;
 const say = (msg: string) => log.info(msg);

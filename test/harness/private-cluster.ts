@@ -39,6 +39,12 @@ export interface PrivateCluster {
   startApiserver(): Promise<number>;
   /** Stop (graceMs as stopApiserver's), run `whileDown` (if any) or wait `downMs`, start again. */
   restartApiserver(opts?: { graceMs?: number; downMs?: number; whileDown?: () => Promise<void> }): Promise<RestartTiming>;
+  /**
+   * A hung apiserver: SIGSTOP its process, run `whilePaused` (if any) or wait `pausedMs`, SIGCONT.
+   * The kernel still accepts connections and queues requests; nothing is answered meanwhile, and
+   * open watches stay open but silent. Resolves with how long it was stopped.
+   */
+  pauseApiserver(opts: { pausedMs?: number; whilePaused?: () => Promise<void> }): Promise<number>;
   /** Components whose process is gone (a restarted apiserver counts by its new pid). */
   deadComponents(): ProcRecord[];
   /** Stops everything, keeps the logs in .cache/cluster-logs/private-<name>, removes the state dir. */
@@ -99,6 +105,20 @@ export async function startPrivateCluster(name: string): Promise<PrivateCluster>
       await startApiserver(state);
       const t2 = Date.now();
       return { stopMs: t1 - t0, startMs: t2 - t1, downMs: t2 - t0 };
+    },
+    async pauseApiserver(opts) {
+      const p = state.processes.find((x) => x.name === 'kube-apiserver');
+      if (!p || !isAlive(p)) throw new Error('no running kube-apiserver to pause');
+      const t0 = Date.now();
+      process.kill(-p.pid, 'SIGSTOP');
+      try {
+        if (opts.whilePaused) await opts.whilePaused();
+        else await new Promise((r) => setTimeout(r, opts.pausedMs ?? 0));
+      } finally {
+        // Always: a stopped apiserver left behind would hang every later step and the cluster's stop.
+        if (isAlive(p)) process.kill(-p.pid, 'SIGCONT');
+      }
+      return Date.now() - t0;
     },
     deadComponents: () => deadComponents(state),
     async stop() {

@@ -2,9 +2,12 @@
 // A reconcile returns when to look again (or nothing); a thrown error requeues the key with
 // backoff. Controllers know nothing about watches; informers only call enqueue.
 import type { Clock } from './clock.ts';
-import { errMessage } from './errors.ts';
+import { errMessage, isUnreachable } from './errors.ts';
 import { WorkQueue } from './work-queue.ts';
 import type { BackoffOptions } from './backoff.ts';
+
+/** How long a worker waits after a reconcile that got no answer from the apiserver. */
+export const UNREACHABLE_PAUSE_MS = 1000;
 
 export interface ReconcileResult {
   /** Look at this key again after this long even if nothing changes (e.g. to refresh stats). */
@@ -33,6 +36,7 @@ export class Controller {
   readonly queue: WorkQueue;
   readonly #o: ControllerOptions;
   #workers: Promise<void>[] = [];
+  readonly #stopping = new AbortController();
 
   constructor(o: ControllerOptions) {
     this.name = o.name;
@@ -51,6 +55,7 @@ export class Controller {
 
   /** Stops taking keys; in-flight reconciles run to their end (a reconcile is never cut in half). */
   async stop(): Promise<void> {
+    this.#stopping.abort();
     this.queue.shutDown();
     await Promise.all(this.#workers);
   }
@@ -61,18 +66,30 @@ export class Controller {
       if (key === undefined) return;
       this.#o.observer?.queueDepth?.(this.name, this.queue.length);
       const t0 = performance.now();
+      let unreachable = false;
       try {
         const result = await this.#o.reconcile(key);
         this.queue.forget(key);
         if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
         this.#o.observer?.reconciled?.(this.name, 'success', (performance.now() - t0) / 1000);
       } catch (e) {
-        const delay = this.queue.addRateLimited(key);
-        this.#o.log?.(`${this.name} ${key}: ${errMessage(e)} (retry in ${delay} ms)`);
+        unreachable = isUnreachable(e);
+        if (unreachable) {
+          // The apiserver gave no answer: every other key would fail the same way at once. Without
+          // this, a restart during a first pass over 500 keys failed all of them within a second
+          // and the retry bucket (10/s) then spread them over 50 s after the apiserver was back.
+          // The key goes back without a failure counted, and this worker waits before the next.
+          this.queue.addAfter(key, UNREACHABLE_PAUSE_MS);
+          this.#o.log?.(`${this.name} ${key}: ${errMessage(e)} (apiserver unreachable; retry in ${UNREACHABLE_PAUSE_MS} ms)`);
+        } else {
+          const delay = this.queue.addRateLimited(key);
+          this.#o.log?.(`${this.name} ${key}: ${errMessage(e)} (retry in ${delay} ms)`);
+        }
         this.#o.observer?.reconciled?.(this.name, 'error', (performance.now() - t0) / 1000);
       } finally {
         this.queue.done(key);
       }
+      if (unreachable) await this.#o.clock.sleep(UNREACHABLE_PAUSE_MS, this.#stopping.signal);
     }
   }
 }

@@ -35,6 +35,20 @@ export const isAlreadyExists = (e: unknown): boolean => e instanceof ApiError &&
 export const isGone = (e: unknown): boolean => e instanceof ApiError && e.status === 410;
 
 /**
+ * No HTTP answer at all: connection refused or reset (an apiserver restarting), or the transport's
+ * request timeout (a hung one). A Warning Event about it could not be written either, and trying
+ * would cost one more failed request per failed reconcile, or hold the worker for another timeout.
+ */
+export function isUnreachable(e: unknown): boolean {
+  if (e instanceof ApiError) return e.status === 0;
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && SOCKET_ERRORS.has(code);
+}
+
+/** Node's socket errors (the transport is node:http; the engine clients use fetch, whose errors differ). */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
  * The server's own hint for when to try again, in ms: `details.retryAfterSeconds` of the Status of
  * a 429 or 5xx (a restarted apiserver answers 503 "before all known HTTP paths have been
  * installed" with 5 s, then 429 "storage is (re)initializing" with 1 s, until it is ready).

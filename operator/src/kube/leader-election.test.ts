@@ -81,6 +81,24 @@ describe('LeaderElector', () => {
     expect(a.isLeader).toBe(false);
   });
 
+  it('stops leading at renewDeadline when a renewal hangs (a stopped apiserver) instead of waiting for it', async () => {
+    const api = new FakeApi();
+    const clock = new FakeClock();
+    const a = elector(api, clock, 'a');
+    const ctl = new AbortController();
+    expect(await a.acquire(ctl.signal)).toBe(true);
+    api.get = (() => new Promise(() => {})) as typeof api.get;
+    const outcome = a.holdUntilLost(ctl.signal);
+    let settled: string | undefined;
+    void outcome.then((o) => (settled = o));
+    await clock.advance(9_999);
+    expect(settled).toBeUndefined();
+    expect(a.isLeader).toBe(true);
+    await clock.advance(1);
+    expect(settled).toBe('lost');
+    expect(a.isLeader).toBe(false);
+  });
+
   it('releases the lease on shutdown so a standby can take it at once', async () => {
     const api = new FakeApi();
     const clock = new FakeClock();

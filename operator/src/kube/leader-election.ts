@@ -54,18 +54,36 @@ export class LeaderElector {
     return false;
   }
 
-  /** Renews until renewal fails for renewDeadline (resolves: leadership lost) or the signal aborts. */
+  /**
+   * Renews until renewal fails for renewDeadline (resolves: leadership lost) or the signal aborts.
+   * An attempt still pending at the deadline counts as failed (client-go bounds it the same way):
+   * a renewal stuck on a hung apiserver must not keep a leader acting past its deadline.
+   */
   async holdUntilLost(signal: AbortSignal): Promise<'lost' | 'stopped'> {
     while (!signal.aborted) {
       await this.#o.clock.sleep(this.#o.retryPeriodMs, signal);
       if (signal.aborted) break;
-      const ok = await this.tryAcquireOrRenew();
-      if (!ok && this.#o.clock.now() - this.#lastRenew >= this.#o.renewDeadlineMs) {
+      const left = this.#lastRenew + this.#o.renewDeadlineMs - this.#o.clock.now();
+      const ok = await this.#within(this.tryAcquireOrRenew(), Math.max(left, 0), signal);
+      if (ok !== true && this.#o.clock.now() - this.#lastRenew >= this.#o.renewDeadlineMs) {
         this.#leading = false;
         return 'lost';
       }
     }
     return 'stopped';
+  }
+
+  /** The attempt's outcome, or 'late' when it has not settled within ms. */
+  async #within(attempt: Promise<boolean>, ms: number, signal: AbortSignal): Promise<boolean | 'late'> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([attempt, this.#o.clock.sleep(ms, stop.signal).then(() => 'late' as const)]);
+    } finally {
+      stop.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /** One attempt: true when we hold the lease afterwards. Never throws. */

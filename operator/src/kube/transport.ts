@@ -2,7 +2,9 @@
 // transport is ours for three reasons: one keep-alive connection pool (client-node 2.0.1 builds a
 // new undici Agent, so a new TLS connection, for every request), watches whose idle timeout we
 // choose (the client's Watch aborts after 30 s without a byte, shorter than the apiserver's
-// bookmark interval), and one place that counts every request for the metrics.
+// bookmark interval), one place that counts every request for the metrics, and a deadline on
+// every request: a hung apiserver (stopped process, black-holed connection) accepts the
+// connection and never answers, and without one a worker or the Lease renewal waits forever.
 import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
@@ -20,6 +22,20 @@ export interface RequestSpec {
 
 /** Called once per finished request: what it was and the HTTP status (0 = no response). */
 export type RequestObserver = (method: string, path: string, status: number) => void;
+
+export interface TransportOptions {
+  /**
+   * A request must be answered in full within this; a watch must be accepted (response headers)
+   * within it, after which its idle timeout applies. Default 30 s: under the apiserver's own 60 s
+   * limit for a non-watch request, far above what a healthy one takes (a 500-item list page).
+   */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The request got no (complete) answer within the transport's request timeout. */
+export const isRequestTimeout = (e: unknown): boolean => e instanceof ApiError && e.status === 0 && e.reason === 'RequestTimeout';
 
 export interface Transport {
   request<T>(spec: RequestSpec): Promise<T>;
@@ -40,18 +56,28 @@ function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
+interface Sent {
+  res: http.IncomingMessage;
+  /** Clears the deadline. */
+  settle: () => void;
+  /** The deadline's error once it has passed. */
+  timedOut: () => ApiError | undefined;
+}
+
 export class HttpTransport implements Transport {
   readonly #kc: KubeConfig;
   readonly #server: string;
   readonly #observe: RequestObserver;
+  readonly #timeoutMs: number;
   #agent: http.Agent | undefined;
 
-  constructor(kc: KubeConfig, observe: RequestObserver = () => {}) {
+  constructor(kc: KubeConfig, observe: RequestObserver = () => {}, opts: TransportOptions = {}) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.#kc = kc;
     this.#server = cluster.server;
     this.#observe = observe;
+    this.#timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   /** Headers are fetched per request (tokens rotate); TLS material once, for the shared agent. */
@@ -72,15 +98,33 @@ export class HttpTransport implements Transport {
     return { method: spec.method, headers, agent: this.#agent, ...(opts.auth ? { auth: opts.auth } : {}) };
   }
 
-  async #send(spec: RequestSpec): Promise<{ res: http.IncomingMessage; url: URL }> {
+  /**
+   * Sends the request; `onRes` gets the response. The deadline destroys the request and the
+   * response (the socket with them: a hung server's connection is never reused) with a
+   * RequestTimeout error; `settle()` clears it (a watch, once accepted).
+   */
+  async #send(spec: RequestSpec, what: string): Promise<Sent> {
     const url = buildUrl(this.#server, spec);
     const options = await this.#options(spec);
     const mod = url.protocol === 'https:' ? https : http;
+    let expired: ApiError | undefined;
+    let res: http.IncomingMessage | undefined;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { ...options, ...(spec.signal ? { signal: spec.signal } : {}) }, (res) => resolve({ res, url }));
+      const req = mod.request(url, { ...options, ...(spec.signal ? { signal: spec.signal } : {}) }, (r) => {
+        res = r;
+        resolve({ res: r, settle: () => clearTimeout(timer), timedOut: () => expired });
+      });
+      const timer = setTimeout(() => {
+        expired = new ApiError(0, 'RequestTimeout', `${what}: no answer within ${this.#timeoutMs} ms (request timeout); the apiserver may be hung`);
+        res?.destroy(expired);
+        req.destroy(expired);
+      }, this.#timeoutMs);
       req.on('error', (e) => {
-        this.#observe(spec.method, spec.path, 0);
-        reject(e);
+        clearTimeout(timer);
+        reject(expired ?? e);
+      });
+      req.on('close', () => {
+        if (!res) clearTimeout(timer);
       });
       if (spec.body !== undefined) req.end(bodyText(spec.body));
       else req.end();
@@ -88,11 +132,25 @@ export class HttpTransport implements Transport {
   }
 
   async request<T>(spec: RequestSpec): Promise<T> {
-    const { res } = await this.#send(spec);
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const status = res.statusCode ?? 0;
+    const what = `${spec.method} ${spec.path}`;
+    let text: string;
+    let status: number;
+    let sent: Sent | undefined;
+    try {
+      sent = await this.#send(spec, what);
+      const chunks: Buffer[] = [];
+      for await (const c of sent.res) chunks.push(c as Buffer);
+      // A response cut by the deadline may end without an error: never parse half a body.
+      const expired = sent.timedOut();
+      if (expired) throw expired;
+      text = Buffer.concat(chunks).toString('utf8');
+      status = sent.res.statusCode ?? 0;
+    } catch (e) {
+      this.#observe(spec.method, spec.path, 0);
+      throw sent?.timedOut() ?? e;
+    } finally {
+      sent?.settle();
+    }
     this.#observe(spec.method, spec.path, status);
     let body: unknown = text;
     try {
@@ -100,12 +158,21 @@ export class HttpTransport implements Transport {
     } catch {
       /* not JSON: keep the text for the error message */
     }
-    if (status < 200 || status >= 300) throw apiErrorFromResponse(status, body, `${spec.method} ${spec.path}`);
+    if (status < 200 || status >= 300) throw apiErrorFromResponse(status, body, what);
     return body as T;
   }
 
   async stream(spec: RequestSpec, onLine: (value: unknown) => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void> {
-    const { res } = await this.#send(spec);
+    let sent;
+    try {
+      sent = await this.#send(spec, `watch ${spec.path}`);
+    } catch (e) {
+      this.#observe(spec.method, spec.path, 0);
+      throw e;
+    }
+    // Accepted (or refused): from here the idle timeout below is the watch's only deadline.
+    sent.settle();
+    const { res } = sent;
     const status = res.statusCode ?? 0;
     this.#observe(spec.method, spec.path, status);
     if (status !== 200) {

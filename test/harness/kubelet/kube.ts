@@ -42,6 +42,17 @@ export const isNotFound = (e: unknown): boolean => statusCode(e) === 404;
 export const isConflict = (e: unknown): boolean => statusCode(e) === 409;
 export const isAlreadyExists = isConflict;
 
+/**
+ * The apiserver could not be reached, or asked to come back later (429, 5xx): retry, as the real
+ * kubelet does with everything it needs from the API. Anything else is a real refusal.
+ */
+export function isTransient(e: unknown): boolean {
+  const code = statusCode(e);
+  if (code !== undefined) return code === 429 || code >= 500;
+  const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
+  return (e instanceof TypeError && e.message === 'fetch failed') || typeof cause?.code === 'string';
+}
+
 /** Kubernetes timestamps arrive as Date (from list calls) or string (from watch events). */
 export function toDate(v: unknown): Date | undefined {
   if (v === undefined || v === null) return undefined;

@@ -9,7 +9,7 @@ import { resolveImage } from './images.ts';
 import { buildLaunch } from './launch.ts';
 import { buildPodStatus, type PodStatusInput } from './pod-status.ts';
 import { containerMounts, preparePodVolumes, VolumeNotReadyError, type VolumeSources } from './volumes.ts';
-import { errMessage, isNotFound, mergePatch, toDate, type Clients } from './kube.ts';
+import { errMessage, isNotFound, isTransient, mergePatch, toDate, type Clients } from './kube.ts';
 import type { IpPool } from './ip-pool.ts';
 import type { ProcRegistry } from './proc-registry.ts';
 import { HOST_IP, type KubeletConfig } from './config.ts';
@@ -119,15 +119,17 @@ export class PodWorker {
     this.#log(`starting with IP ${this.#podIP}`);
     this.#requestSync();
 
-    // Volumes: retried until every claim is bound and every secret/configmap exists.
+    // Volumes: retried until every claim is bound and every secret/configmap exists, and while
+    // the apiserver is away (a pod started during an outage must not stay Pending for good).
     let dirs: Map<string, string> | undefined;
     while (!this.#stopped) {
       try {
         dirs = await preparePodVolumes(this.#pod, this.#volumeSources());
         break;
       } catch (e) {
-        if (!(e instanceof VolumeNotReadyError)) throw e;
-        this.#setPendingMessage(`volumes not ready: ${e.message}`);
+        if (e instanceof VolumeNotReadyError) this.#setPendingMessage(`volumes not ready: ${e.message}`);
+        else if (isTransient(e)) this.#log(`volumes: API unavailable (${errMessage(e)}); retrying`);
+        else throw e;
         await this.#sleep(1000);
       }
     }

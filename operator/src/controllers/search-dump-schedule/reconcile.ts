@@ -8,7 +8,7 @@
 import type { SearchDump } from '../../api/search-dump.ts';
 import type { SearchDumpSchedule, SearchDumpScheduleStatus } from '../../api/search-dump-schedule.ts';
 import type { ReconcileResult } from '../../kube/controller.ts';
-import { errMessage, isAlreadyExists, isConflict, isNotFound } from '../../kube/errors.ts';
+import { errMessage, isAlreadyExists, isConflict, isNotFound, isUnreachable } from '../../kube/errors.ts';
 import { patchStatusIfChanged, rfc3339, setCondition } from '../../kube/status.ts';
 import { isTerminal } from '../search-dump/dump-status.ts';
 import { SEARCHDUMPS, SEARCHDUMPSCHEDULES } from '../search-dump/resource-types.ts';
@@ -41,7 +41,7 @@ export async function reconcileSchedule(deps: ScheduleDeps, key: string): Promis
     await writeStatus(deps, pass);
     return pass.requeueAfterMs === undefined ? {} : { requeueAfterMs: pass.requeueAfterMs };
   } catch (e) {
-    if (!isConflict(e)) await deps.events.record(s, 'Warning', 'ReconcileError', errMessage(e));
+    if (!isConflict(e) && !isUnreachable(e)) await deps.events.record(s, 'Warning', 'ReconcileError', errMessage(e));
     throw e;
   }
 }

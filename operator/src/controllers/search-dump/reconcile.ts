@@ -3,7 +3,7 @@
 // phase is never looked at again (a retry is a new SearchDump). Deletion runs the finalizer.
 import type { SearchDump } from '../../api/search-dump.ts';
 import type { ReconcileResult } from '../../kube/controller.ts';
-import { errMessage, isConflict } from '../../kube/errors.ts';
+import { errMessage, isConflict, isUnreachable } from '../../kube/errors.ts';
 import { addFinalizer, hasFinalizer, isBeingDeleted } from '../../kube/finalizers.ts';
 import { patchStatusIfChanged } from '../../kube/status.ts';
 import { splitKey } from '../search-instance/reconcile.ts';
@@ -26,7 +26,7 @@ export async function reconcileDump(deps: DumpDeps, key: string): Promise<Reconc
     if ((d.spec.deletionPolicy ?? DUMP_DEFAULT_POLICY) === 'Delete' && !hasFinalizer(d, DUMP_FINALIZER)) d = await addFinalizer(deps.api, SEARCHDUMPS, d, DUMP_FINALIZER);
     return await run(deps, d);
   } catch (e) {
-    if (!isConflict(e)) await deps.events.record(d, 'Warning', 'ReconcileError', errMessage(e));
+    if (!isConflict(e) && !isUnreachable(e)) await deps.events.record(d, 'Warning', 'ReconcileError', errMessage(e));
     throw e;
   }
 }

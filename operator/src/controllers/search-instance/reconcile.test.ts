@@ -3,6 +3,7 @@
 import type { KubernetesObject, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { SearchInstance } from '../../api/search-instance.ts';
+import { ApiError } from '../../kube/errors.ts';
 import { EventRecorder } from '../../kube/events.ts';
 import type { InformerSet } from '../../kube/informer-set.ts';
 import { PODS, PVCS, SECRETS, SERVICES, STATEFULSETS, STORAGECLASSES, type ResourceType } from '../../kube/resource.ts';
@@ -83,6 +84,21 @@ describe('reconcileInstance', () => {
     const result = await reconcileInstance(deps, 'shop/products');
     expect(api.writes()).toEqual([]);
     expect(result.requeueAfterMs).toBe(60_000);
+  });
+
+  it('records a Warning Event for a failed reconcile, but not when the apiserver did not answer at all', async () => {
+    for (const [error, events] of [
+      [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }), 0],
+      [new ApiError(0, 'RequestTimeout', 'PATCH x: no answer within 30000 ms (request timeout)'), 0],
+      [new ApiError(500, 'InternalError', 'PATCH x: 500 InternalError'), 1],
+    ] as const) {
+      const { api, deps } = setup(makeInstance());
+      api.mergePatch = (async () => {
+        throw error;
+      }) as typeof api.mergePatch;
+      await expect(reconcileInstance(deps, 'shop/products')).rejects.toBe(error);
+      expect(api.calls.filter((c) => c.plural === 'events').length, error.message).toBe(events);
+    }
   });
 
   it('blocks as Failed while the user Secret is missing, creating nothing', async () => {

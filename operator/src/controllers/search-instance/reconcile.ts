@@ -6,7 +6,7 @@ import { INSTANCE_FINALIZER } from '../../api/group.ts';
 import type { SearchInstance } from '../../api/search-instance.ts';
 import type { ReconcileResult } from '../../kube/controller.ts';
 import { engineBaseUrl } from '../../engine-client/client.ts';
-import { errMessage, isConflict } from '../../kube/errors.ts';
+import { errMessage, isConflict, isUnreachable } from '../../kube/errors.ts';
 import { addFinalizer, hasFinalizer, isBeingDeleted } from '../../kube/finalizers.ts';
 import { findCondition, patchStatusIfChanged } from '../../kube/status.ts';
 import type { Condition } from '../../api/common.ts';
@@ -40,7 +40,7 @@ export async function reconcileInstance(deps: InstanceDeps, key: string): Promis
     return await reconcileLive(deps, si);
   } catch (e) {
     // A conflict only means our cache was behind; the retry starts from fresh state. No event.
-    if (!isConflict(e)) await deps.events.record(si, 'Warning', 'ReconcileError', errMessage(e));
+    if (!isConflict(e) && !isUnreachable(e)) await deps.events.record(si, 'Warning', 'ReconcileError', errMessage(e));
     throw e;
   }
 }
