@@ -93,7 +93,7 @@ describe('helm template, default values (every namespace)', () => {
     const c = container(objs);
     expect(c.image).toBe(`searchkube/operator:${chartMeta().appVersion}`);
     expect(d.spec.template.spec.serviceAccountName).toBe(FULLNAME);
-    expect(c.args).toEqual(expect.arrayContaining(['--leader-elect=true', `--leader-election-id=${FULLNAME}`, '--metrics-addr=0.0.0.0:8080']));
+    expect(c.args).toEqual(expect.arrayContaining(['--leader-elect=true', `--leader-election-id=${FULLNAME}`, '--metrics-addr=0.0.0.0:8080', '--request-timeout=30']));
     expect(c.args.some((a) => a.startsWith('--namespaces'))).toBe(false);
     expect(c.env.find((e) => e.name === 'POD_NAMESPACE')?.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     expect(d.spec.strategy.type).toBe('RollingUpdate');
