@@ -32,6 +32,30 @@ function pendingOrderByDoc(pDoc: Uint32Array, count: number): Uint32Array {
   return order;
 }
 
+/**
+ * Pairs to add at the next seal besides the pending log, built by the caller (prefix rows), in
+ * ascending document order within each term (not necessarily overall): the seal scatters them
+ * to their rows as they come.
+ */
+export class ExtraPairs {
+  readonly term = new GrowableU32(1024);
+  readonly doc = new GrowableU32(1024);
+  /** Start of each pair's occurrences in `occ`; the end is the next pair's start (or occ.length). */
+  readonly occStart = new GrowableU32(1024);
+  readonly occ = new GrowableU32(4096);
+
+  get count(): number {
+    return this.term.length;
+  }
+
+  /** Starts the pair (term, doc); its occurrences follow through `occ.push` (ascending). */
+  begin(term: number, doc: number): void {
+    this.term.push(term);
+    this.doc.push(doc);
+    this.occStart.push(this.occ.length);
+  }
+}
+
 export class Postings {
   termStart = new Uint32Array(1);
   docs = new Uint32Array(0);
@@ -67,6 +91,19 @@ export class Postings {
     this.#needsSeal = true;
   }
 
+  /**
+   * The pending pairs (not sealed yet): pair p is (term[p], doc[p]) with occurrences
+   * occ[occStart[p] .. occStart[p + 1]), where occStart[count] is the end (read it before adding
+   * pairs: `add` may reallocate these arrays). Pairs of one document are contiguous.
+   */
+  pending(): { count: number; term: Uint32Array; doc: Uint32Array; occStart: Uint32Array; occ: Uint32Array } {
+    const count = this.#pTerm.length;
+    const occStart = this.#pOccStart;
+    occStart.grow(count + 1);
+    occStart.data[count] = this.#pOcc.length;
+    return { count, term: this.#pTerm.data, doc: this.#pDoc.data, occStart: occStart.data, occ: this.#pOcc.data };
+  }
+
   /** Asks the next seal to drop the pairs of documents that are no longer alive. */
   markRemoved(): void {
     this.#needsSeal = true;
@@ -97,9 +134,15 @@ export class Postings {
    * sealed rows are copied, then pending pairs are scattered to their term's row (pending pairs
    * are appended by document, so each row stays sorted by document).
    */
-  seal(termCount: number, alive: Uint32Array): void {
-    if (!this.#needsSeal && termCount === this.sealedTermCount) return;
+  seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
+    if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) return;
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
+    const xCount = extra === null ? 0 : extra.count;
+    if (extra !== null) extra.occStart.push(extra.occ.length);
+    const xTerm = extra?.term.data ?? new Uint32Array(0);
+    const xDoc = extra?.doc.data ?? new Uint32Array(0);
+    const xOccStart = extra?.occStart.data ?? new Uint32Array(1);
+    const xOcc = extra?.occ.data ?? new Uint32Array(0);
     const pCount = this.#pTerm.length;
     const pTerm = this.#pTerm.data;
     const pDoc = this.#pDoc.data;
@@ -127,6 +170,12 @@ export class Postings {
       const t = pTerm[p]!;
       pairCount[t]!++;
       occCount[t]! += pOccStart[p + 1]! - pOccStart[p]!;
+    }
+    for (let p = 0; p < xCount; p++) {
+      if (!isAlive(xDoc[p]!)) continue;
+      const t = xTerm[p]!;
+      pairCount[t]!++;
+      occCount[t]! += xOccStart[p + 1]! - xOccStart[p]!;
     }
     const termStart = new Uint32Array(termCount + 1);
     const pairCursor = new Uint32Array(termCount);
@@ -176,6 +225,20 @@ export class Postings {
       occStart[w] = wo;
       for (let i = pOccStart[p]!, e = pOccStart[p + 1]!; i < e; i++) occ[wo++] = pOcc[i]!;
       occCursor[t] = wo;
+    }
+    // 4. Extra pairs (ascending by document within each term).
+    for (let p = 0; p < xCount; p++) {
+      const d = xDoc[p]!;
+      if (!isAlive(d)) continue;
+      const t = xTerm[p]!;
+      const w = pairCursor[t]!++;
+      const wo = occCursor[t]!;
+      docs[w] = d;
+      occStart[w] = wo;
+      const a = xOccStart[p]!;
+      const b = xOccStart[p + 1]!;
+      occ.set(xOcc.subarray(a, b), wo);
+      occCursor[t] = wo + (b - a);
     }
     occStart[pairs] = occs;
     this.termStart = termStart;

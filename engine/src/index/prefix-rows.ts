@@ -1,0 +1,237 @@
+import { ExtraPairs, type Postings } from './postings.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+/**
+ * Postings of common prefixes, built at indexing time (milli's word_prefix_docids and
+ * word_prefix_position_docids): for each prefix of at most PREFIX_ROW_MAX_BYTES UTF-8 bytes that
+ * starts PREFIX_ROW_MIN_WORDS words or more, one row in the postings, under a reserved term id,
+ * holding for every document the occurrences of all the words that extend the prefix (the
+ * prefix itself excluded), merged in ascending order. A prefix query word ("t", "li", "pro")
+ * then reads one row instead of the rows of thousands of words, through the same code as any
+ * derivation (match data, two-phase details, lazy positions, proximity chains).
+ *
+ * Rows are written like any other postings: before each seal, the pending pairs of the new
+ * documents are merged per document and prefix into pending pairs of the prefixes' rows, so the
+ * seal carries them over, drops dead documents and renumbers ids with the words' rows. A prefix
+ * that reaches the word threshold after its words were sealed gets its row from their sealed rows.
+ * Which prefixes a query may read as a row is decided at query time (query-terms.ts: at least
+ * PREFIX_DB_MIN_WORDS live words), from `lookup`.
+ */
+export const PREFIX_ROW_MAX_BYTES = 4;
+/** `enabled: false` makes searches ignore the rows (tests compare both ways on one index). */
+export const prefixRowPolicy = { enabled: true };
+export const PREFIX_ROW_MIN_WORDS = 100;
+
+export interface PrefixRow {
+  /** The reserved term id of the row. */
+  term: number;
+  /** Words extending the prefix (not the prefix itself) that are in some live document. */
+  liveWords: number;
+}
+
+const NO_ROWS: readonly number[] = [];
+const TWO_32 = 2 ** 32;
+
+/** Calls `f` with each proper prefix of `word` of at most PREFIX_ROW_MAX_BYTES UTF-8 bytes. */
+function forEachShortPrefix(word: string, f: (prefix: string) => void): void {
+  let bytes = 0;
+  let i = 0;
+  while (i < word.length) {
+    const c = word.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+    if (bytes > PREFIX_ROW_MAX_BYTES || i >= word.length) return;
+    f(word.slice(0, i));
+  }
+}
+
+export class PrefixRows {
+  /** Words (ever interned) extending each short prefix. */
+  #words = new Map<string, number>();
+  /** Prefix -> reserved term id of its row. */
+  #rows = new Map<string, number>();
+  /** Row term id -> live words (after the last seal). */
+  #live = new Map<number, number>();
+  /** Per word term id: the row term ids of its prefixes (NO_ROWS when none). */
+  #rowsOf: Array<readonly number[]> = [];
+  /** Vocabulary ids already counted. */
+  #seen = 0;
+
+  reset(): void {
+    this.#words = new Map();
+    this.#rows = new Map();
+    this.#live = new Map();
+    this.#rowsOf = [];
+    this.#seen = 0;
+  }
+
+  /** The row of `prefix`, if it has one (see PrefixRow). */
+  lookup(prefix: string): PrefixRow | undefined {
+    const term = this.#rows.get(prefix);
+    return term === undefined ? undefined : { term, liveWords: this.#live.get(term) ?? 0 };
+  }
+
+  /** Number of prefix rows (for stats). */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /**
+   * Before `postings.seal`: counts the new words' prefixes, creates the rows of prefixes that
+   * reached the threshold (filled from the sealed rows of their words) and merges the pending
+   * documents' pairs into pairs of their words' prefix rows, returned for the seal to add.
+   */
+  beforeSeal(vocabulary: Vocabulary, postings: Postings): ExtraPairs {
+    const size = vocabulary.size;
+    const created: string[] = [];
+    for (let t = this.#seen; t < size; t++) {
+      if (vocabulary.isReserved(t)) continue;
+      forEachShortPrefix(vocabulary.term(t), (p) => {
+        const n = (this.#words.get(p) ?? 0) + 1;
+        this.#words.set(p, n);
+        if (n === PREFIX_ROW_MIN_WORDS) created.push(p);
+      });
+    }
+    for (const p of created) this.#rows.set(p, vocabulary.reserve());
+    const from = created.length > 0 ? 0 : this.#seen;
+    this.#seen = vocabulary.size;
+    for (let t = from; t < this.#seen; t++) this.#rowsOf[t] = vocabulary.isReserved(t) ? NO_ROWS : this.#rowsOfWord(vocabulary.term(t));
+
+    const out = new ExtraPairs();
+    if (postings.sealedTermCount > 0) for (const p of created) this.#fromSealed(p, vocabulary, postings, out);
+    this.#fromPending(postings, out);
+    return out;
+  }
+
+  /** After `postings.seal`: the live words of each row. */
+  afterSeal(postings: Postings): void {
+    const live = new Map<number, number>();
+    for (let t = 0; t < this.#seen; t++) {
+      const rows = this.#rowsOf[t]!;
+      if (rows.length === 0 || postings.docCount(t) === 0) continue;
+      for (const r of rows) live.set(r, (live.get(r) ?? 0) + 1);
+    }
+    this.#live = live;
+  }
+
+  #rowsOfWord(word: string): readonly number[] {
+    let rows: number[] | null = null;
+    forEachShortPrefix(word, (p) => {
+      const r = this.#rows.get(p);
+      if (r !== undefined) (rows ??= []).push(r);
+    });
+    return rows ?? NO_ROWS;
+  }
+
+  /** The row of a new prefix from the sealed rows of its words (pending ones come later). */
+  #fromSealed(prefix: string, vocabulary: Vocabulary, postings: Postings, out: ExtraPairs): void {
+    const row = this.#rows.get(prefix)!;
+    const { termStart, docs, occStart, occ } = postings;
+    const sealed = postings.sealedTermCount;
+    const keys: number[] = [];
+    vocabulary.tree().forEachWithPrefix(prefix, (key, term) => {
+      if (key === prefix || term >= sealed) return;
+      for (let p = termStart[term]!, end = termStart[term + 1]!; p < end; p++) {
+        const high = docs[p]! * TWO_32;
+        for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) keys.push(high + occ[k]!);
+      }
+    });
+    keys.sort((x, y) => x - y);
+    for (let i = 0; i < keys.length; ) {
+      const doc = Math.floor(keys[i]! / TWO_32);
+      out.begin(row, doc);
+      for (; i < keys.length && Math.floor(keys[i]! / TWO_32) === doc; i++) out.occ.push(keys[i]! - doc * TWO_32);
+    }
+  }
+
+  /**
+   * The pending pairs of each document merged per prefix row: one pair per (row, document), its
+   * occurrences those of the document's words under the prefix, ascending.
+   */
+  #fromPending(postings: Postings, out: ExtraPairs): void {
+    const pending = postings.pending();
+    const { count, doc } = pending;
+    const work: DocWork = { rowsOf: this.#rowsOf, lastDoc: new Int32Array(this.#seen).fill(-1), pairsOf: [], touched: [] };
+    for (let a = 0; a < count; ) {
+      const d = doc[a]!;
+      const b = collectDoc(pending, a, d, work);
+      if (work.touched.length > 0) emitDoc(pending, d, work, out);
+      a = b;
+    }
+  }
+}
+
+type Pending = ReturnType<Postings['pending']>;
+
+interface DocWork {
+  rowsOf: Array<readonly number[]>;
+  /** Per row term id: the last document that touched it. */
+  lastDoc: Int32Array;
+  /** Per row term id: that document's pending pairs under the row. */
+  pairsOf: number[][];
+  /** The rows the current document touched. */
+  touched: number[];
+}
+
+/** Groups the pending pairs [a, end of document d) by prefix row; returns the end. */
+function collectDoc(pending: Pending, a: number, d: number, work: DocWork): number {
+  const { count, term, doc } = pending;
+  const { rowsOf, lastDoc, pairsOf, touched } = work;
+  touched.length = 0;
+  let b = a;
+  for (; b < count && doc[b] === d; b++) {
+    const rows = rowsOf[term[b]!]!;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      let list = pairsOf[r];
+      if (list === undefined) pairsOf[r] = list = [];
+      if (lastDoc[r] !== d) {
+        lastDoc[r] = d;
+        list.length = 0;
+        touched.push(r);
+      }
+      list.push(b);
+    }
+  }
+  return b;
+}
+
+/** One pair per row touched by document d: its words' occurrences, ascending. */
+function emitDoc(pending: Pending, d: number, work: DocWork, out: ExtraPairs): void {
+  const { occStart, occ } = pending;
+  const { pairsOf, touched } = work;
+  for (let t = 0; t < touched.length; t++) {
+    const r = touched[t]!;
+    const list = pairsOf[r]!;
+    out.begin(r, d);
+    const o = out.occ;
+    const from = o.length;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const k0 = occStart[p]!;
+      const k1 = occStart[p + 1]!;
+      o.grow(o.length + (k1 - k0));
+      o.data.set(occ.subarray(k0, k1), o.length);
+      o.length += k1 - k0;
+    }
+    // Several words: their (each ascending) occurrences interleave; sort the short run.
+    if (list.length > 1) sortRun(o.data, from, o.length);
+  }
+}
+
+/** Sorts data[from, to) ascending: insertion sort for short runs. */
+function sortRun(data: Uint32Array, from: number, to: number): void {
+  if (to - from > 48) {
+    data.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = data[i]!;
+    let j = i - 1;
+    while (j >= from && data[j]! > v) {
+      data[j + 1] = data[j]!;
+      j--;
+    }
+    data[j + 1] = v;
+  }
+}
