@@ -151,7 +151,15 @@ export class PrefixRows {
   #fromPending(postings: Postings, out: ExtraPairs): void {
     const pending = postings.pending();
     const { count, doc } = pending;
-    const work: DocWork = { rowsOf: this.#rowsOf, lastDoc: new Int32Array(this.#seen).fill(-1), pairsOf: [], touched: [] };
+    reserve(pending, this.#rowsOf, out);
+    // Rows are term ids; their working lists are indexed densely (a sparse array is slow).
+    const slotOf = new Int32Array(this.#seen);
+    const pairsOf: number[][] = [];
+    for (const r of this.#rows.values()) {
+      slotOf[r] = pairsOf.length;
+      pairsOf.push([]);
+    }
+    const work: DocWork = { rowsOf: this.#rowsOf, lastDoc: new Int32Array(this.#seen).fill(-1), slotOf, pairsOf, touched: [] };
     for (let a = 0; a < count; ) {
       const d = doc[a]!;
       const b = collectDoc(pending, a, d, work);
@@ -163,11 +171,29 @@ export class PrefixRows {
 
 type Pending = ReturnType<Postings['pending']>;
 
+/** Sizes `out` for at most the pairs and occurrences the pending pairs can give (one growth). */
+function reserve(pending: Pending, rowsOf: Array<readonly number[]>, out: ExtraPairs): void {
+  const { count, term, occStart } = pending;
+  let pairs = 0;
+  let occs = 0;
+  for (let p = 0; p < count; p++) {
+    const n = rowsOf[term[p]!]!.length;
+    pairs += n;
+    occs += n * (occStart[p + 1]! - occStart[p]!);
+  }
+  out.term.grow(out.term.length + pairs);
+  out.doc.grow(out.doc.length + pairs);
+  out.occStart.grow(out.occStart.length + pairs + 1);
+  out.occ.grow(out.occ.length + occs);
+}
+
 interface DocWork {
   rowsOf: Array<readonly number[]>;
   /** Per row term id: the last document that touched it. */
   lastDoc: Int32Array;
-  /** Per row term id: that document's pending pairs under the row. */
+  /** Per row term id: its slot in `pairsOf`. */
+  slotOf: Int32Array;
+  /** Per slot: the current document's pending pairs under the row. */
   pairsOf: number[][];
   /** The rows the current document touched. */
   touched: number[];
@@ -176,15 +202,14 @@ interface DocWork {
 /** Groups the pending pairs [a, end of document d) by prefix row; returns the end. */
 function collectDoc(pending: Pending, a: number, d: number, work: DocWork): number {
   const { count, term, doc } = pending;
-  const { rowsOf, lastDoc, pairsOf, touched } = work;
+  const { rowsOf, lastDoc, slotOf, pairsOf, touched } = work;
   touched.length = 0;
   let b = a;
   for (; b < count && doc[b] === d; b++) {
     const rows = rowsOf[term[b]!]!;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      let list = pairsOf[r];
-      if (list === undefined) pairsOf[r] = list = [];
+      const list = pairsOf[slotOf[r]!]!;
       if (lastDoc[r] !== d) {
         lastDoc[r] = d;
         list.length = 0;
@@ -199,20 +224,17 @@ function collectDoc(pending: Pending, a: number, d: number, work: DocWork): numb
 /** One pair per row touched by document d: its words' occurrences, ascending. */
 function emitDoc(pending: Pending, d: number, work: DocWork, out: ExtraPairs): void {
   const { occStart, occ } = pending;
-  const { pairsOf, touched } = work;
+  const { slotOf, pairsOf, touched } = work;
   for (let t = 0; t < touched.length; t++) {
     const r = touched[t]!;
-    const list = pairsOf[r]!;
+    const list = pairsOf[slotOf[r]!]!;
     out.begin(r, d);
     const o = out.occ;
     const from = o.length;
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
-      const k0 = occStart[p]!;
       const k1 = occStart[p + 1]!;
-      o.grow(o.length + (k1 - k0));
-      o.data.set(occ.subarray(k0, k1), o.length);
-      o.length += k1 - k0;
+      for (let k = occStart[p]!; k < k1; k++) o.push(occ[k]!);
     }
     // Several words: their (each ascending) occurrences interleave; sort the short run.
     if (list.length > 1) sortRun(o.data, from, o.length);
