@@ -191,7 +191,7 @@ export class SearchCore implements IndexCore, IndexState {
     const isAlive = (d: number): boolean => hasDoc(alive, d);
     const prefixPairs = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
     this.postings.seal(this.vocabulary.size, alive, prefixPairs);
-    this.prefixRows.afterSeal(this.postings);
+    this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
     if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) this.#compactIds();

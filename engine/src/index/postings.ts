@@ -37,6 +37,15 @@ function pendingOrderByDoc(pDoc: Uint32Array, count: number): Uint32Array {
  * ascending document order within each term (not necessarily overall): the seal scatters them
  * to their rows as they come.
  */
+/** Start of the first row after term t (an empty term starts where the next row does). */
+function nextStart(rowStart: ReadonlyMap<number, number>, t: number, terms: number, end: number): number {
+  for (let u = t + 1; u < terms; u++) {
+    const s = rowStart.get(u);
+    if (s !== undefined) return s;
+  }
+  return end;
+}
+
 export class ExtraPairs {
   readonly term = new GrowableU32(1024);
   readonly doc = new GrowableU32(1024);
@@ -247,6 +256,40 @@ export class Postings {
     this.occ = occ;
     this.#clearPending();
     this.#needsSeal = false;
+  }
+
+  /**
+   * Fills rows that the last seal left empty and that are the last terms (prefix rows built in
+   * bulk): `rowStart` maps each such term to the index of its first pair in `rowDocs`; pair i has
+   * the occurrences rowOcc[rowOccStart[i] ..], up to the next pair's start.
+   */
+  fillTailRows(rowStart: ReadonlyMap<number, number>, rowDocs: Uint32Array, rowOccStart: Uint32Array, rowOcc: Uint32Array): void {
+    const terms = this.sealedTermCount;
+    let first = terms;
+    for (const t of rowStart.keys()) first = Math.min(first, t);
+    const pairs = this.termStart[first]!;
+    if (pairs !== this.docs.length) throw new Error('fillTailRows: the rows are not the last, empty, terms');
+    const occs = this.occ.length;
+    const docs = new Uint32Array(pairs + rowDocs.length);
+    docs.set(this.docs);
+    docs.set(rowDocs, pairs);
+    const occStart = new Uint32Array(pairs + rowDocs.length + 1);
+    occStart.set(this.occStart.subarray(0, pairs));
+    for (let i = 0; i < rowDocs.length; i++) occStart[pairs + i] = occs + rowOccStart[i]!;
+    occStart[pairs + rowDocs.length] = occs + rowOcc.length;
+    const occ = new Uint32Array(occs + rowOcc.length);
+    occ.set(this.occ);
+    occ.set(rowOcc, occs);
+    // Terms from `first` on: rows in `rowStart` (in term order), other terms empty.
+    const termStart = this.termStart;
+    for (let t = first; t < terms; t++) {
+      const own = rowStart.get(t);
+      termStart[t] = pairs + (own ?? nextStart(rowStart, t, terms, rowDocs.length));
+    }
+    termStart[terms] = pairs + rowDocs.length;
+    this.docs = docs;
+    this.occStart = occStart;
+    this.occ = occ;
   }
 
   /** Applies a monotonic id renumbering to the sealed form (no pending pairs, all alive). */

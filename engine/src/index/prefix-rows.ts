@@ -1,3 +1,4 @@
+import { GrowableU32 } from './growable.ts';
 import { ExtraPairs, type Postings } from './postings.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -56,6 +57,8 @@ export class PrefixRows {
   #rowsOf: Array<readonly number[]> = [];
   /** Vocabulary ids already counted. */
   #seen = 0;
+  /** Set by beforeSeal when the rows are to be built by afterSeal. */
+  #bulk = false;
 
   reset(): void {
     this.#words = new Map();
@@ -98,13 +101,21 @@ export class PrefixRows {
     for (let t = from; t < this.#seen; t++) this.#rowsOf[t] = vocabulary.isReserved(t) ? NO_ROWS : this.#rowsOfWord(vocabulary.term(t));
 
     const out = new ExtraPairs();
-    if (postings.sealedTermCount > 0) for (const p of created) this.#fromSealed(p, vocabulary, postings, out);
+    // Nothing sealed yet (first load, or everything re-indexed): every row is built at once from
+    // the sealed words, after the seal (bulk build), which is cheaper than merging per document.
+    this.#bulk = postings.sealedTermCount === 0;
+    if (this.#bulk) return out;
+    for (const p of created) this.#fromSealed(p, vocabulary, postings, out);
     this.#fromPending(postings, out);
     return out;
   }
 
-  /** After `postings.seal`: the live words of each row. */
-  afterSeal(postings: Postings): void {
+  /** After `postings.seal`: the rows (bulk build), then the live words of each row. */
+  afterSeal(vocabulary: Vocabulary, postings: Postings, capacity: number): void {
+    if (this.#bulk) {
+      this.#bulk = false;
+      buildRows(this.#rows, this.#rowsOf, postings, capacity);
+    }
     const live = new Map<number, number>();
     for (let t = 0; t < this.#seen; t++) {
       const rows = this.#rowsOf[t]!;
@@ -241,19 +252,136 @@ function emitDoc(pending: Pending, d: number, work: DocWork, out: ExtraPairs): v
   }
 }
 
-/** Sorts data[from, to) ascending: insertion sort for short runs. */
-function sortRun(data: Uint32Array, from: number, to: number): void {
-  if (to - from > 48) {
-    data.subarray(from, to).sort();
-    return;
-  }
-  for (let i = from + 1; i < to; i++) {
-    const v = data[i]!;
-    let j = i - 1;
-    while (j >= from && data[j]! > v) {
-      data[j + 1] = data[j]!;
-      j--;
+/**
+ * Every row at once from the sealed rows of the words (the rows are the last, empty, terms of the
+ * postings): per prefix, its words' pairs counted per document, then their occurrences copied to
+ * each document's place, then each document's run sorted when several words filled it.
+ */
+function buildRows(rows: ReadonlyMap<string, number>, rowsOf: ReadonlyArray<readonly number[]>, postings: Postings, capacity: number): void {
+  const { termStart, docs, occStart, occ } = postings;
+  const count = new Uint32Array(capacity);
+  const words = new Uint8Array(capacity);
+  const cursor = new Uint32Array(capacity);
+  const order = [...rows.entries()].sort((a, b) => a[1] - b[1]);
+  // The words of each row, and upper bounds of the sizes (exact for occurrences).
+  const slotOf = new Map<number, number>(order.map(([, row], i) => [row, i]));
+  const termsOf: number[][] = order.map(() => []);
+  let maxPairs = 0;
+  let totalOcc = 0;
+  for (let t = 0; t < rowsOf.length; t++) {
+    const of = rowsOf[t]!;
+    if (of.length === 0) continue;
+    const pairs = termStart[t + 1]! - termStart[t]!;
+    const occs = occStart[termStart[t + 1]!]! - occStart[termStart[t]!]!;
+    for (const r of of) {
+      termsOf[slotOf.get(r)!]!.push(t);
+      maxPairs += pairs;
+      totalOcc += occs;
     }
-    data[j + 1] = v;
   }
+  const outDocs = new Uint32Array(maxPairs);
+  const outOccStart = new Uint32Array(maxPairs);
+  const outOcc = new Uint32Array(totalOcc);
+  const rowStart = new Map<number, number>();
+  let pairs = 0;
+  let total = 0;
+  for (let r = 0; r < order.length; r++) {
+    rowStart.set(order[r]![1], pairs);
+    const terms = termsOf[r]!;
+    const span = countRow(terms, termStart, docs, occStart, count, words);
+    const first = pairs;
+    // Documents ascending: a scan of the range they span (cheaper than sorting them).
+    for (let d = span.min; d <= span.max; d++) {
+      if (count[d] === 0) continue;
+      outDocs[pairs] = d;
+      outOccStart[pairs++] = total;
+      cursor[d] = total;
+      total += count[d]!;
+    }
+    copyRow(terms, termStart, docs, occStart, occ, cursor, outOcc);
+    finishRow(outDocs, outOccStart, outOcc, first, pairs, count, words);
+  }
+  postings.fillTailRows(rowStart, outDocs.subarray(0, pairs), outOccStart.subarray(0, pairs), outOcc.subarray(0, total));
+}
+
+/** Sorts the runs filled by several words, and clears the per-document counts of the row. */
+function finishRow(outDocs: Uint32Array, outOccStart: Uint32Array, outOcc: Uint32Array, first: number, end: number, count: Uint32Array, words: Uint8Array): void {
+  for (let i = first; i < end; i++) {
+    const d = outDocs[i]!;
+    if (words[d]! > 1) sortRun(outOcc, outOccStart[i]!, outOccStart[i]! + count[d]!);
+    count[d] = 0;
+    words[d] = 0;
+  }
+}
+
+/** Occurrences per document (`count`) and words per document (`words`, capped at 2) of `terms`; the documents' range. */
+function countRow(terms: number[], termStart: Uint32Array, docs: Uint32Array, occStart: Uint32Array, count: Uint32Array, words: Uint8Array): { min: number; max: number } {
+  let min = count.length;
+  let max = -1;
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    for (let p = termStart[t]!, end = termStart[t + 1]!; p < end; p++) {
+      const d = docs[p]!;
+      if (d < min) min = d;
+      if (d > max) max = d;
+      count[d]! += occStart[p + 1]! - occStart[p]!;
+      if (words[d]! < 2) words[d]!++;
+    }
+  }
+  return { min, max };
+}
+
+/** Copies the occurrences of `terms` to their document's place (`cursor`, advanced). */
+function copyRow(terms: number[], termStart: Uint32Array, docs: Uint32Array, occStart: Uint32Array, occ: Uint32Array, cursor: Uint32Array, out: Uint32Array): void {
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    for (let p = termStart[t]!, end = termStart[t + 1]!; p < end; p++) {
+      const d = docs[p]!;
+      let w = cursor[d]!;
+      for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) out[w++] = occ[k]!;
+      cursor[d] = w;
+    }
+  }
+}
+
+let mergeTemp = new Uint32Array(1024);
+let runBounds = new Int32Array(64);
+
+/**
+ * Sorts data[from, to) ascending, where the range is a concatenation of ascending runs (one per
+ * word): a natural merge sort, O(n log runs).
+ */
+function sortRun(data: Uint32Array, from: number, to: number): void {
+  const n = to - from;
+  if (n < 2) return;
+  if (mergeTemp.length < n) mergeTemp = new Uint32Array(Math.max(n, mergeTemp.length * 2));
+  if (runBounds.length < n + 1) runBounds = new Int32Array(Math.max(n + 1, runBounds.length * 2));
+  let runs = 0;
+  runBounds[runs++] = from;
+  for (let i = from + 1; i < to; i++) if (data[i]! < data[i - 1]!) runBounds[runs++] = i;
+  runBounds[runs] = to;
+  while (runs > 1) {
+    let out = 0;
+    for (let r = 0; r < runs; r += 2) {
+      const a = runBounds[r]!;
+      const b = runBounds[r + 1]!;
+      if (r + 1 < runs) mergeRuns(data, a, b, runBounds[r + 2]!);
+      runBounds[out++] = a;
+    }
+    runBounds[out] = to;
+    runs = out;
+  }
+}
+
+/** Merges the ascending runs data[a, b) and data[b, c) in place (through mergeTemp). */
+function mergeRuns(data: Uint32Array, a: number, b: number, c: number): void {
+  if (data[b - 1]! <= data[b]!) return;
+  const tmp = mergeTemp;
+  let i = a;
+  let j = b;
+  let k = 0;
+  while (i < b && j < c) tmp[k++] = data[i]! <= data[j]! ? data[i++]! : data[j++]!;
+  while (i < b) tmp[k++] = data[i++]!;
+  while (j < c) tmp[k++] = data[j++]!;
+  data.set(tmp.subarray(0, k), a);
 }
