@@ -3,7 +3,7 @@
  * FlexSearch on the same documents and the same fixed query set, then HTTP throughput and
  * latency of a running engine under a concurrent client (autocannon).
  *
- *   npm run bench:search [-- --dataset debian|geonames] [--rounds N] [--engines ours,orama,...]
+ *   npm run bench:search [-- --dataset debian|geonames] [--rounds N] [--cold-rounds N] [--engines ours,orama,...]
  *                        [--kinds plain,typo,...] [--no-http] [--http-only] [--detail]
  *
  * Every engine is built, measured and dropped in turn (one in memory at a time). Queries run
@@ -22,8 +22,13 @@
  *   tags; facets, sort and geo (radius filter, distance order) only where supported (Orama).
  *   Phrases: no peer has phrase search.
  *
- * The core's read caches (query-word derivations, match data of common prefixes) live until the
- * next write, so they are warm after the first round, as on a server between writes.
+ * Two passes per engine. Warm: the core's read caches (parsed queries, query-word derivations,
+ * match data of common prefixes, the ranking of one-word queries) live until the next write, so
+ * they are warm after the first round, as on a server between writes. Cold (`--cold-rounds N`,
+ * default 5, after the warm pass): before every sample the engine's read caches are dropped
+ * (`IndexCore.dropReadCaches`, exactly what a write drops), so each sample is the query's first
+ * search after a write (the code itself stays JIT-compiled). Peers get the same treatment:
+ * Orama and MiniSearch keep no result caches, FlexSearch's `cache` option is off (its default).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -131,6 +136,8 @@ function queryWords(q: string): string[] {
 
 interface Engine {
   name: string;
+  /** Drops whatever the engine caches between searches (a no-op for engines without caches). */
+  dropCaches(): void;
   /** Undefined when the engine has no equivalent for this query. */
   prepare(query: BenchQuery): (() => number) | undefined;
   drop(): void;
@@ -148,6 +155,7 @@ function buildOurs(dataset: Dataset, docs: Docs): Engine {
   core.search({ q: '', limit: 0 }, source); // seals the postings: part of indexing
   return {
     name: 'searchkube',
+    dropCaches() { core.dropReadCaches(); },
     prepare(query) {
       const params = oursParams(query);
       return () => core.search(params, source).hits.length;
@@ -186,6 +194,7 @@ function buildOrama(dataset: Dataset, docs: Docs): Engine {
   }
   return {
     name: 'orama',
+    dropCaches() {}, // no result cache
     prepare(query) {
       if (query.kind === 'phrase') return undefined;
       const words = queryWords(query.q);
@@ -213,6 +222,7 @@ function buildMiniSearch(dataset: Dataset, docs: Docs): Engine {
   mini.addAll(docs);
   return {
     name: 'minisearch',
+    dropCaches() {}, // no result cache
     prepare(query) {
       if (query.kind === 'phrase' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const where = Object.entries(query.where ?? {});
@@ -240,6 +250,7 @@ function buildFlexSearch(dataset: Dataset, docs: Docs): Engine {
   for (const d of docs) index.add(d);
   return {
     name: 'flexsearch',
+    dropCaches() {}, // the `cache` option is not set: off (FlexSearch 0.8: `options.cache || null`)
     prepare(query) {
       if (query.kind === 'phrase' || query.kind === 'typo' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const options: Record<string, unknown> = { limit: LIMIT, suggest: true, merge: true };
@@ -265,7 +276,8 @@ const BUILDERS: Record<string, (dataset: Dataset, docs: Docs) => Engine> = {
 // ---- measurement -----------------------------------------------------------------------------
 
 interface KindStats { p50: number; p99: number; samples: number }
-interface EngineRun { name: string; indexMs: number; heapMB: number; kinds: Map<Kind, KindStats | null>; perQuery: Array<{ query: BenchQuery; p50: number; hits: number } | null> }
+interface PassStats { kinds: Map<Kind, KindStats | null>; perQuery: Array<{ query: BenchQuery; p50: number; hits: number } | null> }
+interface EngineRun { name: string; indexMs: number; heapMB: number; rssMB: number; warm: PassStats; cold: PassStats }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -273,7 +285,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function measure(name: string, dataset: Dataset, docs: Docs, rounds: number): EngineRun {
+function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, coldRounds: number): EngineRun {
   gc?.();
   const heapBefore = process.memoryUsage();
   const started = performance.now();
@@ -282,16 +294,29 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number): En
   gc?.();
   const heapAfter = process.memoryUsage();
   const heapMB = (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) / 2 ** 20;
+  const rssMB = (heapAfter.rss - heapBefore.rss) / 2 ** 20;
   const runners = dataset.queries.map((q) => engine.prepare(q));
+  const warm = runPass(dataset, runners, rounds, 2, null);
+  const cold = runPass(dataset, runners, coldRounds, 0, engine);
+  engine.drop();
+  return { name: engine.name, indexMs, heapMB, rssMB, warm, cold };
+}
+
+/**
+ * `rounds` measured rounds of the query set after `warmup` unmeasured ones. With `dropping`, the
+ * engine's caches are dropped before every search (outside the timed section).
+ */
+function runPass(dataset: Dataset, runners: Array<(() => number) | undefined>, rounds: number, warmup: number, dropping: Engine | null): PassStats {
   const times: number[][] = dataset.queries.map(() => []);
   const hits: number[] = dataset.queries.map(() => 0);
   const spent: number[] = dataset.queries.map(() => 0);
-  for (let round = -2; round < rounds; round++) {
+  for (let round = -warmup; round < rounds; round++) {
     for (let i = 0; i < runners.length; i++) {
       const run = runners[i];
       if (run === undefined) continue;
       // A query that has already taken QUERY_BUDGET_MS keeps only its first samples (at least 3).
       if (spent[i]! > QUERY_BUDGET_MS && times[i]!.length >= 3) continue;
+      dropping?.dropCaches();
       const t = performance.now();
       hits[i] = run();
       const elapsed = performance.now() - t;
@@ -318,8 +343,7 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number): En
     const sorted = [...times[i]!].sort((a, b) => a - b);
     return { query, p50: percentile(sorted, 0.5), hits: hits[i]! };
   });
-  engine.drop();
-  return { name: engine.name, indexMs, heapMB, kinds, perQuery };
+  return { kinds, perQuery };
 }
 
 function ms(n: number): string {
@@ -334,40 +358,49 @@ function printTable(rows: string[][]): void {
 function report(dataset: Dataset, docs: Docs, runs: EngineRun[], detail: boolean): void {
   console.log(`\n## ${dataset.name}: ${docs.length} documents, ${dataset.queries.length} queries`);
   printTable([
-    ['engine', 'indexing', 'docs/s', 'heap+buffers'],
-    ...runs.map((r) => [r.name, `${(r.indexMs / 1000).toFixed(2)} s`, `${Math.round(docs.length / (r.indexMs / 1000))}`, `${r.heapMB.toFixed(0)} MB`]),
+    ['engine', 'indexing', 'docs/s', 'heap+buffers', 'RSS growth'],
+    ...runs.map((r) => [r.name, `${(r.indexMs / 1000).toFixed(2)} s`, `${Math.round(docs.length / (r.indexMs / 1000))}`, `${r.heapMB.toFixed(0)} MB`, `${r.rssMB.toFixed(0)} MB`]),
   ]);
-  console.log('\nlatency per query kind, p50 / p99 in ms (n/a: the engine has no equivalent)');
+  for (const pass of ['warm', 'cold'] as const) {
+    console.log(pass === 'warm'
+      ? '\nWARM (queries repeated, read caches kept): latency per query kind, p50 / p99 in ms (n/a: the engine has no equivalent)'
+      : '\nCOLD (read caches dropped before every search, as after a write): p50 / p99 in ms');
+    latencyTable(runs, pass);
+  }
+  if (detail) {
+    console.log('\nper query: p50 ms warm / cold (hits returned, at most 20)');
+    printTable([
+      ['query', ...runs.map((r) => r.name)],
+      ...dataset.queries.map((q, i) => [
+        `${q.kind}: ${q.q === '' ? '(placeholder)' : q.q}${q.where ? ` [${Object.entries(q.where).map(([k, v]) => `${k}=${v}`).join(',')}]` : ''}${q.geo ? ' [geo]' : ''}${q.sort ? ` [sort ${q.sort.field}]` : ''}${q.facets ? ' [facets]' : ''}`,
+        ...runs.map((r) => { const w = r.warm.perQuery[i]; const c = r.cold.perQuery[i]; return w && c ? `${ms(w.p50)} / ${ms(c.p50)} (${w.hits})` : 'n/a'; }),
+      ]),
+    ]);
+  }
+}
+
+function latencyTable(runs: EngineRun[], pass: 'warm' | 'cold'): void {
   const ours = runs.find((r) => r.name === 'searchkube');
   const peers = runs.filter((r) => r !== ours);
   const header = ['kind', ...runs.map((r) => r.name), ...(ours ? ['ours / fastest peer (p50, p99)'] : [])];
   const rows: string[][] = [header];
   for (const kind of KINDS) {
-    if (!runs.some((r) => r.kinds.has(kind))) continue;
-    const row = [kind, ...runs.map((r) => { const s = r.kinds.get(kind); return s ? `${ms(s.p50)} / ${ms(s.p99)}` : 'n/a'; })];
+    if (!runs.some((r) => r[pass].kinds.has(kind))) continue;
+    const row = [kind, ...runs.map((r) => { const s = r[pass].kinds.get(kind); return s ? `${ms(s.p50)} / ${ms(s.p99)}` : 'n/a'; })];
     if (ours) {
-      const mine = ours.kinds.get(kind);
-      const supported = peers.filter((p) => p.kinds.get(kind));
+      const mine = ours[pass].kinds.get(kind);
+      const supported = peers.filter((p) => p[pass].kinds.get(kind));
       if (!mine || supported.length === 0) row.push('n/a (no peer)');
       else {
-        const fastest = supported.reduce((a, b) => (b.kinds.get(kind)!.p50 < a.kinds.get(kind)!.p50 ? b : a));
-        const f = fastest.kinds.get(kind)!;
-        row.push(`${(mine.p50 / f.p50).toFixed(2)}x, ${(mine.p99 / f.p99).toFixed(2)}x vs ${fastest.name}`);
+        // The ratio of each percentile to the best peer figure for that percentile.
+        const best50 = supported.reduce((a, b) => (b[pass].kinds.get(kind)!.p50 < a[pass].kinds.get(kind)!.p50 ? b : a));
+        const best99 = supported.reduce((a, b) => (b[pass].kinds.get(kind)!.p99 < a[pass].kinds.get(kind)!.p99 ? b : a));
+        row.push(`${(mine.p50 / best50[pass].kinds.get(kind)!.p50).toFixed(2)}x vs ${best50.name}, ${(mine.p99 / best99[pass].kinds.get(kind)!.p99).toFixed(2)}x vs ${best99.name}`);
       }
     }
     rows.push(row);
   }
   printTable(rows);
-  if (detail) {
-    console.log('\nper query: p50 ms (hits returned, at most 20)');
-    printTable([
-      ['query', ...runs.map((r) => r.name)],
-      ...dataset.queries.map((q, i) => [
-        `${q.kind}: ${q.q === '' ? '(placeholder)' : q.q}${q.where ? ` [${Object.entries(q.where).map(([k, v]) => `${k}=${v}`).join(',')}]` : ''}${q.geo ? ' [geo]' : ''}${q.sort ? ` [sort ${q.sort.field}]` : ''}${q.facets ? ' [facets]' : ''}`,
-        ...runs.map((r) => { const x = r.perQuery[i]; return x ? `${ms(x.p50)} (${x.hits})` : 'n/a'; }),
-      ]),
-    ]);
-  }
 }
 
 function loadDocs(file: string): Docs {
@@ -413,15 +446,16 @@ function arg(name: string): string | undefined {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 const rounds = Number(arg('rounds') ?? 20);
+const coldRounds = Number(arg('cold-rounds') ?? 5);
 const engines = (arg('engines') ?? 'ours,orama,minisearch,flexsearch').split(',');
 const onlyKinds = arg('kinds')?.split(',');
 const datasets = (arg('dataset') ?? 'debian,geonames').split(',').map((d) => (d === 'geonames' ? GEONAMES : DEBIAN));
 if (onlyKinds) for (const d of datasets) d.queries = d.queries.filter((q) => onlyKinds.includes(q.kind));
-console.log(`# bench:search — node ${process.version}, ${rounds} rounds (+2 warm-up) per engine, first ${LIMIT} hits`);
+console.log(`# bench:search — node ${process.version}, warm: ${rounds} rounds (+2 warm-up), cold: ${coldRounds} rounds with read caches dropped before each search; first ${LIMIT} hits`);
 if (!flag('http-only')) {
   for (const dataset of datasets) {
     const docs = loadDocs(dataset.file);
-    const runs = engines.map((name) => measure(name, dataset, docs, rounds));
+    const runs = engines.map((name) => measure(name, dataset, docs, rounds, coldRounds));
     report(dataset, docs, runs, flag('detail'));
   }
 }

@@ -7,6 +7,7 @@ import { FieldRegistry, firstMatchingPattern, matchesAttributePattern } from './
 import { DocumentIndexer } from './indexer.ts';
 import { evaluateFilterInput } from './filter-input.ts';
 import { Postings } from './postings.ts';
+import { PrefixRows } from './prefix-rows.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, unionMatched, type IndexState } from './search/search.ts';
 import { computeFacets, resolveFacetNames } from './search/facet-distribution.ts';
@@ -55,6 +56,8 @@ export class SearchCore implements IndexCore, IndexState {
   readonly fields = new FieldRegistry();
   readonly vocabulary = new Vocabulary();
   readonly postings = new Postings();
+  /** Postings of common prefixes, under reserved term ids of the vocabulary (prefix-rows.ts). */
+  readonly prefixRows = new PrefixRows();
   readonly fieldLengths = new FieldLengths();
   facets: FacetIndex;
 
@@ -184,6 +187,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.vocabulary.clear();
     this.#indexer.reset();
     this.postings.clear();
+    this.prefixRows.reset();
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
@@ -196,7 +200,9 @@ export class SearchCore implements IndexCore, IndexState {
     this.epoch++;
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
-    this.postings.seal(this.vocabulary.size, alive);
+    const prefixPairs = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
+    this.postings.seal(this.vocabulary.size, alive, prefixPairs);
+    this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
     if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) this.#compactIds();
@@ -262,6 +268,7 @@ export class SearchCore implements IndexCore, IndexState {
       this.vocabulary.clear();
       this.#indexer.reset();
       this.postings.clear();
+      this.prefixRows.reset();
       this.fieldLengths.clear();
     }
     if (facetsChanged) this.facets = new FacetIndex((path) => this.#isFaceted(path));
@@ -276,6 +283,10 @@ export class SearchCore implements IndexCore, IndexState {
     }
     this.#dirty = true;
     this.seal();
+  }
+
+  dropReadCaches(): void {
+    this.epoch++;
   }
 
   // ---- reads ---------------------------------------------------------------------------

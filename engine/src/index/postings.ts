@@ -32,6 +32,39 @@ function pendingOrderByDoc(pDoc: Uint32Array, count: number): Uint32Array {
   return order;
 }
 
+/**
+ * Pairs to add at the next seal besides the pending log, built by the caller (prefix rows), in
+ * ascending document order within each term (not necessarily overall): the seal scatters them
+ * to their rows as they come.
+ */
+/** Start of the first row after term t (an empty term starts where the next row does). */
+function nextStart(rowStart: ReadonlyMap<number, number>, t: number, terms: number, end: number): number {
+  for (let u = t + 1; u < terms; u++) {
+    const s = rowStart.get(u);
+    if (s !== undefined) return s;
+  }
+  return end;
+}
+
+export class ExtraPairs {
+  readonly term = new GrowableU32(1024);
+  readonly doc = new GrowableU32(1024);
+  /** Start of each pair's occurrences in `occ`; the end is the next pair's start (or occ.length). */
+  readonly occStart = new GrowableU32(1024);
+  readonly occ = new GrowableU32(4096);
+
+  get count(): number {
+    return this.term.length;
+  }
+
+  /** Starts the pair (term, doc); its occurrences follow through `occ.push` (ascending). */
+  begin(term: number, doc: number): void {
+    this.term.push(term);
+    this.doc.push(doc);
+    this.occStart.push(this.occ.length);
+  }
+}
+
 export class Postings {
   termStart = new Uint32Array(1);
   docs = new Uint32Array(0);
@@ -99,6 +132,19 @@ export class Postings {
     this.#needsSeal = true;
   }
 
+  /**
+   * The pending pairs (not sealed yet): pair p is (term[p], doc[p]) with occurrences
+   * occ[occStart[p] .. occStart[p + 1]), where occStart[count] is the end (read it before adding
+   * pairs: `add` may reallocate these arrays). Pairs of one document are contiguous.
+   */
+  pending(): { count: number; term: Uint32Array; doc: Uint32Array; occStart: Uint32Array; occ: Uint32Array } {
+    const count = this.#pTerm.length;
+    const occStart = this.#pOccStart;
+    occStart.grow(count + 1);
+    occStart.data[count] = this.#pOcc.length;
+    return { count, term: this.#pTerm.data, doc: this.#pDoc.data, occStart: occStart.data, occ: this.#pOcc.data };
+  }
+
   /** Asks the next seal to drop the pairs of documents that are no longer alive. */
   markRemoved(): void {
     this.#needsSeal = true;
@@ -129,9 +175,15 @@ export class Postings {
    * sealed rows are copied, then pending pairs are scattered to their term's row (pending pairs
    * are appended by document, so each row stays sorted by document).
    */
-  seal(termCount: number, alive: Uint32Array): void {
-    if (!this.#needsSeal && termCount === this.sealedTermCount) return;
+  seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
+    if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) return;
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
+    const xCount = extra === null ? 0 : extra.count;
+    if (extra !== null) extra.occStart.push(extra.occ.length);
+    const xTerm = extra?.term.data ?? new Uint32Array(0);
+    const xDoc = extra?.doc.data ?? new Uint32Array(0);
+    const xOccStart = extra?.occStart.data ?? new Uint32Array(1);
+    const xOcc = extra?.occ.data ?? new Uint32Array(0);
     const pCount = this.#pTerm.length;
     const pTerm = this.#pTerm.data;
     const pDoc = this.#pDoc.data;
@@ -159,6 +211,12 @@ export class Postings {
       const t = pTerm[p]!;
       pairCount[t]!++;
       occCount[t]! += pOccStart[p + 1]! - pOccStart[p]!;
+    }
+    for (let p = 0; p < xCount; p++) {
+      if (!isAlive(xDoc[p]!)) continue;
+      const t = xTerm[p]!;
+      pairCount[t]!++;
+      occCount[t]! += xOccStart[p + 1]! - xOccStart[p]!;
     }
     const termStart = new Uint32Array(termCount + 1);
     const pairCursor = new Uint32Array(termCount);
@@ -209,6 +267,20 @@ export class Postings {
       for (let i = pOccStart[p]!, e = pOccStart[p + 1]!; i < e; i++) occ[wo++] = pOcc[i]!;
       occCursor[t] = wo;
     }
+    // 4. Extra pairs (ascending by document within each term).
+    for (let p = 0; p < xCount; p++) {
+      const d = xDoc[p]!;
+      if (!isAlive(d)) continue;
+      const t = xTerm[p]!;
+      const w = pairCursor[t]!++;
+      const wo = occCursor[t]!;
+      docs[w] = d;
+      occStart[w] = wo;
+      const a = xOccStart[p]!;
+      const b = xOccStart[p + 1]!;
+      occ.set(xOcc.subarray(a, b), wo);
+      occCursor[t] = wo + (b - a);
+    }
     occStart[pairs] = occs;
     this.termStart = termStart;
     this.docs = docs;
@@ -216,6 +288,40 @@ export class Postings {
     this.occ = occ;
     this.#clearPending();
     this.#needsSeal = false;
+  }
+
+  /**
+   * Fills rows that the last seal left empty and that are the last terms (prefix rows built in
+   * bulk): `rowStart` maps each such term to the index of its first pair in `rowDocs`; pair i has
+   * the occurrences rowOcc[rowOccStart[i] ..], up to the next pair's start.
+   */
+  fillTailRows(rowStart: ReadonlyMap<number, number>, rowDocs: Uint32Array, rowOccStart: Uint32Array, rowOcc: Uint32Array): void {
+    const terms = this.sealedTermCount;
+    let first = terms;
+    for (const t of rowStart.keys()) first = Math.min(first, t);
+    const pairs = this.termStart[first]!;
+    if (pairs !== this.docs.length) throw new Error('fillTailRows: the rows are not the last, empty, terms');
+    const occs = this.occ.length;
+    const docs = new Uint32Array(pairs + rowDocs.length);
+    docs.set(this.docs);
+    docs.set(rowDocs, pairs);
+    const occStart = new Uint32Array(pairs + rowDocs.length + 1);
+    occStart.set(this.occStart.subarray(0, pairs));
+    for (let i = 0; i < rowDocs.length; i++) occStart[pairs + i] = occs + rowOccStart[i]!;
+    occStart[pairs + rowDocs.length] = occs + rowOcc.length;
+    const occ = new Uint32Array(occs + rowOcc.length);
+    occ.set(this.occ);
+    occ.set(rowOcc, occs);
+    // Terms from `first` on: rows in `rowStart` (in term order), other terms empty.
+    const termStart = this.termStart;
+    for (let t = first; t < terms; t++) {
+      const own = rowStart.get(t);
+      termStart[t] = pairs + (own ?? nextStart(rowStart, t, terms, rowDocs.length));
+    }
+    termStart[terms] = pairs + rowDocs.length;
+    this.docs = docs;
+    this.occStart = occStart;
+    this.occ = occ;
   }
 
   /** Applies a monotonic id renumbering to the sealed form (no pending pairs, all alive). */

@@ -126,4 +126,10 @@ export interface IndexCore {
    * `errorCode` (e.g. invalid_document_filter) when the filter is invalid for this index.
    */
   filterDocuments(filter: FilterInput, errorCode: 'invalid_document_filter' | 'invalid_search_filter'): DocumentId[];
+  /**
+   * Drops every read cache (parsed queries, word derivations, cached prefix matches, one-word
+   * rankings), exactly what any write or settings change drops: the next searches run as the
+   * first searches after a write do. For benchmarks and tests measuring that cold path.
+   */
+  dropReadCaches(): void;
 }

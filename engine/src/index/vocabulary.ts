@@ -44,6 +44,8 @@ export class Vocabulary {
   #table = new Int32Array(INITIAL_SLOTS);
   readonly #tree = new RadixTree<number>();
   #treeSize = 0;
+  /** Ids given by `reserve` (not words: in neither the hash table nor the tree). */
+  #reserved = new Set<number>();
 
   get size(): number {
     return this.#terms.length;
@@ -67,6 +69,7 @@ export class Vocabulary {
     const table = new Int32Array(this.#table.length * 2);
     const mask = table.length - 1;
     for (let id = 0; id < this.#terms.length; id++) {
+      if (this.#reserved.has(id)) continue;
       let slot = this.#hashes[id]! & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = id + 1;
@@ -123,13 +126,33 @@ export class Vocabulary {
     }
   }
 
+  /**
+   * A term id that no word has: its `term` is '' and lookups never find it. The postings of
+   * prefixes (prefix-rows.ts) live under such ids, next to the words' rows.
+   */
+  reserve(): number {
+    const id = this.#terms.length;
+    this.#terms.push('');
+    if (id === this.#hashes.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
+    }
+    this.#reserved.add(id);
+    return id;
+  }
+
+  isReserved(id: number): boolean {
+    return this.#reserved.has(id);
+  }
+
   term(id: number): string {
     return this.#terms[id]!;
   }
 
   /** The radix tree over every term (value = term id), including terms added since last call. */
   tree(): RadixTree<number> {
-    for (; this.#treeSize < this.#terms.length; this.#treeSize++) this.#tree.set(this.#terms[this.#treeSize]!, this.#treeSize);
+    for (; this.#treeSize < this.#terms.length; this.#treeSize++) if (!this.#reserved.has(this.#treeSize)) this.#tree.set(this.#terms[this.#treeSize]!, this.#treeSize);
     return this.#tree;
   }
 
@@ -147,5 +170,6 @@ export class Vocabulary {
     this.#table = new Int32Array(INITIAL_SLOTS);
     this.#tree.clear();
     this.#treeSize = 0;
+    this.#reserved = new Set();
   }
 }

@@ -46,6 +46,7 @@ function buildMatcher(options: FormatOptions): Matcher {
     }
     terms.set(w.text, i);
     for (const d of w.derivations) {
+      if (options.vocabulary.isReserved(d.term)) continue; // a prefix row: found through `prefixes`
       const term = options.vocabulary.term(d.term);
       // Prefix extensions are found through `prefixes`, which highlights only the typed part.
       if (w.isPrefix && term.startsWith(w.text) && d.typos === 0) continue;

@@ -213,7 +213,8 @@ export function computeWordMatches(
   const sealedTerms = postings.sealedTermCount;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
-    matchRow(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
+    if (chainMode === 'none') matchRowFirsts(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields);
+    else matchRow(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
   }
   return m;
 }
@@ -256,6 +257,41 @@ function matchRow(
       if (r < rank) rank = r;
       if (ps < pos) pos = ps;
       if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+    }
+    if (rank === 0xffff) continue;
+    recordMatch(detail, d, typos, der.exact, rank, pos);
+  }
+}
+
+/**
+ * matchRow without occurrence chains: only the first occurrence of each attribute can lower the
+ * best position (occurrences are ascending within an attribute) or start the attribute, so the
+ * others are skipped (rows of common prefixes hold many occurrences per document).
+ */
+function matchRowFirsts(m: WordMatches, der: Derivation, start: number, end: number, candidates: DocSet, postings: Postings, fields: FieldRules): void {
+  const { docs, occStart, occ } = postings;
+  const { rankOfField, noTypoField, fieldLengths } = fields;
+  const detail = m.detail;
+  const typos = der.typos;
+  const startRecorded = der.exact && m.recordsStart;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    let rank = 0xffff;
+    let pos = 0xffff;
+    for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
+      const o = occ[k]!;
+      const f = o >>> FIELD_SHIFT;
+      // The next attribute's occurrences start at (f + 1) << FIELD_SHIFT.
+      const next = (f + 1) * (POSITION_MASK + 1);
+      while (k + 1 < e && occ[k + 1]! < next) k++;
+      const r = rankOfField[f] ?? -1;
+      if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+      if (rank === 0xffff) touch(m, d);
+      const ps = o & POSITION_MASK;
+      if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
+      if (r < rank) rank = r;
+      if (ps < pos) pos = ps;
     }
     if (rank === 0xffff) continue;
     recordMatch(detail, d, typos, der.exact, rank, pos);

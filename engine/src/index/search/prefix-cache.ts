@@ -3,10 +3,10 @@ import type { WordMatches } from './match-data.ts';
 import type { Derivation, ParsedQuery } from './query-terms.ts';
 
 /**
- * Match data of short, very common prefixes ("t", "li"...), computed over every live document
- * and kept until the next write or settings change. Typing the first letters of a query
- * otherwise walks the postings of up to 1000 prefix extensions on every keystroke; Meilisearch
- * keeps prefix document sets at indexing time for the same reason.
+ * Read caches kept until the next write or settings change. Among them, the match data of
+ * prefixes with many extensions, computed over every live document: since prefix rows
+ * (prefix-rows.ts) serve the short, common prefixes ("t", "li", "lib") from indexing time, this
+ * is left to longer prefixes (over 4 bytes) that still expand to up to 1000 words.
  */
 
 /**

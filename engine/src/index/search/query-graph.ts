@@ -76,9 +76,14 @@ export function buildQueryWords(parts: Part[], options: DerivationOptions): Quer
     if (a.phrase !== null || b.phrase !== null) continue;
     const term = options.vocabulary.lookup(a.text + b.text);
     if (term === undefined) continue;
-    for (const w of [a, b]) if (!w.derivations.some((d) => d.term === term)) w.derivations.push({ term, typos: 0, exact: false });
+    for (const w of [a, b]) if (!w.derivations.some((d) => d.term === term) && !coveredByPrefixRow(w, a.text + b.text, options)) w.derivations.push({ term, typos: 0, exact: false });
   }
   return out;
+}
+
+/** Whether `word` derives a prefix row (prefix-rows.ts) that already holds `text`'s documents. */
+function coveredByPrefixRow(word: QueryWord, text: string, options: DerivationOptions): boolean {
+  return word.isPrefix && text !== word.text && text.startsWith(word.text) && word.derivations.some((d) => options.vocabulary.isReserved(d.term));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Settings } from '../../types/settings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { Vocabulary } from '../vocabulary.ts';
+import type { PrefixRow } from '../prefix-rows.ts';
 import { buildQueryWords } from './query-graph.ts';
 
 /**
@@ -112,6 +113,12 @@ export interface DerivationOptions {
   prefixSearch: boolean;
   /** Number of documents containing a term (ranks prefix extensions when there are too many). */
   docCount?: (term: number) => number;
+  /**
+   * The postings row of a short common prefix built at indexing time (prefix-rows.ts): all the
+   * words extending it, merged. A prefix-database prefix with a row derives that row instead of
+   * each of its words.
+   */
+  prefixRow?: (prefix: string) => PrefixRow | undefined;
   /** Memoizes derivations by word (and prefix flag) while the index does not change. */
   cachedDerivations?: (key: string, compute: () => Derivation[]) => Derivation[];
 }
@@ -133,7 +140,11 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   const { vocabulary } = options;
   const out: Derivation[] = [];
   const seen = new Map<number, number>(); // term -> index in out
+  // With a prefix row, the prefix's extensions are all derived through it (as typos 0).
+  let row: PrefixRow | undefined;
+  const exactTerm = vocabulary.lookup(word);
   const add = (term: number, typos: number, exact: boolean): void => {
+    if (row !== undefined && term !== exactTerm && vocabulary.term(term).startsWith(word)) return;
     const at = seen.get(term);
     if (at === undefined) {
       seen.set(term, out.length);
@@ -143,13 +154,22 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
       if (typos < d.typos || (typos === d.typos && exact && !d.exact)) out[at] = { term, typos, exact };
     }
   };
-  const exact = vocabulary.lookup(word);
+  const exact = exactTerm;
   if (exact !== undefined) add(exact, 0, true);
   const tree = vocabulary.tree();
   if (isPrefix) {
     // As milli: a prefix in the prefix database (at most 4 bytes, starting 100 words or more)
     // matches all its words; another one its first 1000 words in lexicographic order. Only
     // words still in some document count (milli's word list drops the others).
+    const live = options.docCount ?? ((): number => 1);
+    const words0 = exact !== undefined && live(exact) > 0 ? 1 : 0;
+    const prefixRow = Buffer.byteLength(word, 'utf8') <= PREFIX_DB_MAX_BYTES ? options.prefixRow?.(word) : undefined;
+    if (prefixRow !== undefined && words0 + prefixRow.liveWords >= PREFIX_DB_MIN_WORDS) {
+      add(prefixRow.term, 0, false);
+      row = prefixRow;
+    }
+  }
+  if (isPrefix && row === undefined) {
     const live = options.docCount ?? ((): number => 1);
     const extensions: number[] = [];
     let words = exact !== undefined && live(exact) > 0 ? 1 : 0;

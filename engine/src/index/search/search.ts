@@ -12,6 +12,7 @@ import type { Postings } from '../postings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { DocumentSource, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from '../types.ts';
 import type { Vocabulary } from '../vocabulary.ts';
+import { prefixRowPolicy, type PrefixRows } from '../prefix-rows.ts';
 import { bucketSort, globalScore, type CandidateList } from './bucket-sort.ts';
 import { LazyCandidates, selectCandidates } from './candidates.ts';
 import { DistinctFilter } from './distinct.ts';
@@ -49,6 +50,8 @@ export interface IndexState {
   searchRank(fieldId: number): number;
   /** Working arrays reused across searches (see scratch.ts). */
   scratch: ScratchArrays;
+  /** Postings rows of common prefixes, built at indexing time (see prefix-rows.ts). */
+  prefixRows: PrefixRows;
   /** Match data of common prefixes, valid while `epoch` is unchanged (see prefix-cache.ts). */
   prefixCache: PrefixCache;
   /** Changes whenever the searchable content or settings change. */
@@ -178,6 +181,7 @@ function parseUncached(state: IndexState, q: string): ParsedQuery {
     synonyms: state.synonyms,
     prefixSearch: settings.prefixSearch !== 'disabled',
     docCount: (term) => state.postings.docCount(term),
+    prefixRow: prefixRowPolicy.enabled ? (prefix) => state.prefixRows.lookup(prefix) : undefined,
     cachedDerivations: (key, compute) => state.prefixCache.derivations(key, state.epoch, compute),
   });
 }
