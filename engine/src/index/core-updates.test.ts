@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import { defaultSettings } from '../types/settings.ts';
 import { SearchCore } from './core.ts';
+import { prefixRowPolicy } from './prefix-rows.ts';
 import { prefixCachePolicy } from './search/prefix-cache.ts';
 import type { DocumentSource, SearchParams } from './types.ts';
 
@@ -86,28 +87,41 @@ describe('SearchCore updates', () => {
     prefixCachePolicy.minDerivations = 100;
   });
 
-  it('keeps its vocabulary bounded when documents are replaced with ever new words', () => {
-    // Words of letters only ("word" + base-26 digits), so each is one token.
-    const word = (round: number, i: number): string => `word${[...(round * 100 + i).toString(26).padStart(3, '0')].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}`;
+  it('keeps its vocabulary bounded when documents are replaced with ever new words, prefix rows included', () => {
+    // Words of letters only ("word" + base-26 digits), so each is one token; 150 live words
+    // under "word" give that prefix (and "w", "wo", "wor") a prefix row that queries read.
+    const LIVE = 150;
+    const word = (round: number, i: number): string => `word${[...(round * 1000 + i).toString(26).padStart(4, '0')].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}`;
     const core = new SearchCore(defaultSettings(), 'id', { termCompactSlack: 100 });
     const store = new Map<string, Document>();
     const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+    const ids = (params: SearchParams): number[] => core.search({ limit: 1000, ...params }, source).hits.map((h) => h['id'] as number);
     const sizes: number[] = [];
-    for (let round = 0; round < 30; round++) {
-      for (let i = 0; i < 50; i++) {
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < LIVE; i++) {
         const d = { id: i, title: `keeper ${word(round, i)} common ${['red', 'green', 'blue'][i % 3]}` };
         store.set(String(i), d);
         core.upsert(String(i), d);
       }
-      expect(core.search({ q: `"${word(round, 7)}"` }, source).hits.map((h) => h['id'])).toEqual([7]);
+      expect(ids({ q: `"${word(round, 7)}"` })).toEqual([7]);
+      // The prefix rows rebuilt after a compaction answer exactly as the words they stand for.
+      for (const q of ['word', 'wo', 'keeper w']) {
+        const withRows = ids({ q });
+        prefixRowPolicy.enabled = false;
+        const withoutRows = ids({ q });
+        prefixRowPolicy.enabled = true;
+        expect(withRows, `round ${round}: ${q}`).toEqual(withoutRows);
+        expect(withRows).toHaveLength(LIVE);
+      }
       sizes.push(core.vocabulary.size);
     }
-    // 30 rounds wrote 1,500 distinct words; 50 are alive (+ keeper, common, 3 colours, the ids).
-    expect(Math.max(...sizes)).toBeLessThan(2 * 105 + 100 + 50);
+    expect(core.prefixRows.lookup('word')).toBeDefined();
+    // 20 rounds wrote 3,000 distinct words; 150 are alive (+ keeper, common, 3 colours, the ids,
+    // a few prefix rows).
+    expect(Math.max(...sizes)).toBeLessThan(2 * (LIVE * 2 + 10) + 100 + LIVE);
     expect(core.search({ q: `"${word(3, 7)}"` }, source).hits).toEqual([]);
-    expect(core.search({ q: 'keeper', limit: 100 }, source).estimatedTotalHits).toBe(50);
     // Typo and prefix lookups go through the rebuilt term dictionary.
-    expect(core.search({ q: 'keeepr', limit: 100 }, source).estimatedTotalHits).toBe(50);
-    expect(core.search({ q: 'kee', limit: 100 }, source).estimatedTotalHits).toBe(50);
+    expect(core.search({ q: 'keeepr', limit: 1000 }, source).estimatedTotalHits).toBe(LIVE);
+    expect(core.search({ q: 'kee', limit: 1000 }, source).estimatedTotalHits).toBe(LIVE);
   });
 });

@@ -215,9 +215,15 @@ export class SearchCore implements IndexCore, IndexState {
    * are replaced with ever new words (logs, ids, random text) would grow without bound.
    */
   #compactTerms(): void {
-    const mapping = this.postings.dropEmptyTerms();
+    // Prefix rows hold term ids of their words: they go too, and are built again in bulk from
+    // the words that remain, as after a first load.
+    const mapping = this.postings.retainTerms((term) => !this.vocabulary.isReserved(term));
     this.vocabulary.retain(mapping);
     this.#indexer.reset();
+    this.prefixRows.reset();
+    const extra = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
+    this.postings.seal(this.vocabulary.size, this.alive, extra);
+    this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
   }
 
   /**

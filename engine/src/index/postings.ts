@@ -100,22 +100,45 @@ export class Postings {
   }
 
   /**
-   * Drops the empty rows of the sealed form (no pending pairs) and returns the old -> new term
-   * mapping (-1 = dropped). Empty rows hold no pairs, so only the row starts move.
+   * Keeps the sealed rows that are not empty and that `keep` accepts (no pending pairs), under
+   * new dense ids in the same order, and returns the old -> new term mapping (-1 = dropped).
    */
-  dropEmptyTerms(): Int32Array {
-    const oldStart = this.termStart;
+  retainTerms(keep: (term: number) => boolean): Int32Array {
+    const { termStart, docs, occStart, occ } = this;
     const mapping = new Int32Array(this.sealedTermCount).fill(-1);
-    const kept: number[] = [];
+    let terms = 0;
+    let pairs = 0;
+    let occs = 0;
     for (let t = 0; t < mapping.length; t++) {
-      if (oldStart[t] === oldStart[t + 1]) continue;
-      mapping[t] = kept.length;
-      kept.push(oldStart[t]!);
+      if (termStart[t] === termStart[t + 1] || !keep(t)) continue;
+      mapping[t] = terms++;
+      pairs += termStart[t + 1]! - termStart[t]!;
+      occs += occStart[termStart[t + 1]!]! - occStart[termStart[t]!]!;
     }
-    const termStart = new Uint32Array(kept.length + 1);
-    termStart.set(kept);
-    termStart[kept.length] = oldStart[mapping.length]!;
-    this.termStart = termStart;
+    const nextTermStart = new Uint32Array(terms + 1);
+    const nextDocs = new Uint32Array(pairs);
+    const nextOccStart = new Uint32Array(pairs + 1);
+    const nextOcc = new Uint32Array(occs);
+    let w = 0;
+    let wo = 0;
+    for (let t = 0; t < mapping.length; t++) {
+      if (mapping[t] === -1) continue;
+      nextTermStart[mapping[t]!] = w;
+      const from = termStart[t]!;
+      const to = termStart[t + 1]!;
+      nextDocs.set(docs.subarray(from, to), w);
+      const occFrom = occStart[from]!;
+      for (let p = from; p < to; p++) nextOccStart[w + p - from] = occStart[p]! - occFrom + wo;
+      nextOcc.set(occ.subarray(occFrom, occStart[to]!), wo);
+      w += to - from;
+      wo += occStart[to]! - occFrom;
+    }
+    nextTermStart[terms] = w;
+    nextOccStart[w] = wo;
+    this.termStart = nextTermStart;
+    this.docs = nextDocs;
+    this.occStart = nextOccStart;
+    this.occ = nextOcc;
     return mapping;
   }
 

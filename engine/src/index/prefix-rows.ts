@@ -59,8 +59,12 @@ export class PrefixRows {
   #seen = 0;
   /** Set by beforeSeal when the rows are to be built by afterSeal. */
   #bulk = false;
+  /** Set by reset: the next seal builds every row in bulk even if words are already sealed. */
+  #rebuildAll = false;
 
+  /** Forgets every row; the next seal builds them all again, in bulk, from the sealed words. */
   reset(): void {
+    this.#rebuildAll = true;
     this.#words = new Map();
     this.#rows = new Map();
     this.#live = new Map();
@@ -103,7 +107,8 @@ export class PrefixRows {
     const out = new ExtraPairs();
     // Nothing sealed yet (first load, or everything re-indexed): every row is built at once from
     // the sealed words, after the seal (bulk build), which is cheaper than merging per document.
-    this.#bulk = postings.sealedTermCount === 0;
+    this.#bulk = postings.sealedTermCount === 0 || this.#rebuildAll;
+    this.#rebuildAll = false;
     if (this.#bulk) return out;
     for (const p of created) this.#fromSealed(p, vocabulary, postings, out);
     this.#fromPending(postings, out);
