@@ -30,11 +30,13 @@ const COMPACT_SLACK = 4096;
 /** Terms are renumbered when terms found in no live document outnumber live ones by this. */
 const TERM_COMPACT_SLACK = 65_536;
 /**
- * Writes seal on their own once the pending log outgrows the sealed postings (and this floor),
- * so an index that is only written to keeps a bounded log: replaced documents' pairs go at the
- * next seal. Amortized, each pair is copied a constant number of times.
+ * Writes seal on their own once the pending log outgrows the sealed postings (and this floor,
+ * ~70 MB of log), so an index written to without a pause (the engine seals whenever its task
+ * queue is idle) keeps a bounded log: replaced documents' pairs go at the next seal. Amortized,
+ * each pair is copied a constant number of times; the floor keeps a first load of a few million
+ * pairs to one seal (prefix rows are built in bulk only by a first seal).
  */
-const PENDING_SEAL_FLOOR = 1 << 20;
+const PENDING_SEAL_FLOOR = 1 << 22;
 
 export function filterableAttributePatterns(settings: Settings): string[] {
   const out: string[] = [];
