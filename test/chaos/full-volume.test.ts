@@ -17,19 +17,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDump } from '../../engine/src/dump/reader.ts';
 import { startEngine, tempDir, type EngineProcess } from '../helpers/engine-process.ts';
 import { Api } from '../helpers/http-client.ts';
-import { mountSmallVolume, type SmallVolume } from '../helpers/small-volume.ts';
+import { NO_SPACE, mountSmallVolume, type SmallVolume } from '../helpers/small-volume.ts';
 import { count, report } from './scale.ts';
 
 const MiB = 1024 * 1024;
 const DB_VOLUME_MIB = count('full_volume_db_mib', 64, 32);
 const FILLER_MIB = 4;
 const BATCH = 1_000;
-const NO_SPACE = {
-  message: 'There is no more space left on the device. Consider increasing the size of the disk/partition.',
-  code: 'no_space_left_on_device',
-  type: 'system',
-  link: 'https://docs.meilisearch.com/errors#no_space_left_on_device',
-};
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

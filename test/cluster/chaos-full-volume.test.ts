@@ -17,7 +17,7 @@ import { EVENTS, PODS, PVCS } from '../../operator/src/kube/resource.ts';
 import { STORAGE_FULL_CONDITION } from '../../operator/src/controllers/search-instance/storage-full.ts';
 import { SIZED_STORAGE_CLASS } from '../harness/kubelet/provisioner.ts';
 import { eventually, isPodReady, useNamespace } from '../harness/testing.ts';
-import { freeBytes, isMountPoint, mountSmallVolume, writeZeros } from '../helpers/small-volume.ts';
+import { NO_SPACE, freeBytes, isMountPoint, mountSmallVolume, writeZeros } from '../helpers/small-volume.ts';
 import type { Api } from '../helpers/http-client.ts';
 import { createDump, dumpFile, dumpsDir, engineApi, gone, waitForDump } from './operator-dumps-support.ts';
 import { createInstance, getInstance, installCrds, kubeApi, startOperator, waitForPhase, type OperatorProcess } from './operator-support.ts';
@@ -31,12 +31,6 @@ const DUMPS_VOLUME_MIB = 8;
 const DOCS = 40_000;
 const FILLER = 'old-backup.bin';
 const DATA_VOLUME_MIB = 24;
-const NO_SPACE = {
-  message: 'There is no more space left on the device. Consider increasing the size of the disk/partition.',
-  code: 'no_space_left_on_device',
-  type: 'system',
-  link: 'https://docs.meilisearch.com/errors#no_space_left_on_device',
-};
 
 function randomBooks(from: number, size: number): Array<{ id: number; title: string; body: string }> {
   return Array.from({ length: size }, (_, i) => ({

@@ -8,6 +8,14 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** What Meilisearch answers when a write does not fit on the disk (its error, as on the wire). */
+export const NO_SPACE = {
+  message: 'There is no more space left on the device. Consider increasing the size of the disk/partition.',
+  code: 'no_space_left_on_device',
+  type: 'system',
+  link: 'https://docs.meilisearch.com/errors#no_space_left_on_device',
+};
+
 export interface SmallVolume {
   dir: string;
   sizeBytes: number;
