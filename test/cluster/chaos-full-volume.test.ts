@@ -7,7 +7,7 @@
 // Data volume: writes are refused with no_space_left_on_device, the instance's StorageFull
 // condition and a Warning Event say why, it stays Ready and serves every acknowledged document;
 // once space is freed writes succeed and the condition goes; a new pod finds everything.
-import { readdirSync, rmSync, statfsSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, statfsSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreV1Event, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
@@ -148,18 +148,23 @@ describe('full data volume', () => {
     let engine = await engineApi(api, ns.name, 'crowded');
 
     // Batches until a task fails for lack of space. A batch refused at enqueue (422) leaves no
-    // task for the operator to see, so the next one is smaller: its payload may fit where its
-    // indexing does not.
+    // task for the operator to see, so the filler then gives back a little more than the batch's
+    // payload: the payload fits, its indexing (the documents written next to it) does not.
+    // (Halving the batch instead could leave the volume too full for even the smallest payload.)
+    const filler = path.join(dir, FILLER);
+    const size = 1_000;
     let stored = 0;
-    let size = 1_000;
     let refusedAtEnqueue = 0;
     let failedTask: { uid: number; error: unknown } | undefined;
     for (let attempt = 0; attempt < 400 && !failedTask; attempt += 1) {
-      const response = await engine.post('/indexes/books/documents', randomBooks(stored, size));
+      const books = randomBooks(stored, size);
+      const response = await engine.post('/indexes/books/documents', books);
       if (response.status !== 202) {
         expect({ status: response.status, body: response.body }, 'a refused enqueue').toEqual({ status: 422, body: NO_SPACE });
         refusedAtEnqueue += 1;
-        size = Math.max(10, Math.floor(size / 2));
+        const giveBack = Math.ceil(JSON.stringify(books).length * 1.1);
+        expect(statSync(filler).size, 'the filler has room left to give back').toBeGreaterThan(giveBack);
+        truncateSync(filler, statSync(filler).size - giveBack);
         continue;
       }
       const task = await engine.waitTask(response.body.taskUid, 120_000);
