@@ -377,13 +377,8 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const universe = filtered ?? state.alive;
   const parsed = parseSearchQuery(state, q);
 
-  const paged = params.page !== undefined || params.hitsPerPage !== undefined;
-  const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
-  const page = params.page ?? 1;
-  const offset = paged ? (page === 0 ? 0 : (page - 1) * hitsPerPage) : (params.offset ?? 0);
-  const limit = paged ? (page === 0 ? 0 : hitsPerPage) : (params.limit ?? DEFAULT_LIMIT);
-  const maxTotalHits = settings.pagination.maxTotalHits;
-  const end = Math.min(offset + limit, maxTotalHits);
+  const window = pageWindow(params, settings.pagination.maxTotalHits);
+  const { offset, end, maxTotalHits } = window;
 
   const threshold = params.rankingScoreThreshold ?? null;
   const federation = options.federation === true;
@@ -470,7 +465,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     hits.push(hit);
   }
 
-  const result = pageResult(hits, q, paged, hitsPerPage, page, limit, offset, Math.min(total, maxTotalHits), started);
+  const result = pageResult(hits, q, window, Math.min(total, maxTotalHits), started);
   if (facetNames !== null) {
     const { facetDistribution, facetStats } = computeFacets(facetNames, settings, state.facets, docSetOf(matching.docs, state.alive.length), matching.docs, state.capacity);
     result.facetDistribution = facetDistribution;
@@ -511,13 +506,8 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
 /** A page of hits read from a one-word query's cached ranking. */
 function rankedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: ParsedQuery, sort: SortCriterion[], ranked: RankedWord, started: number): SearchResult {
   const settings = state.settings;
-  const paged = params.page !== undefined || params.hitsPerPage !== undefined;
-  const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
-  const page = params.page ?? 1;
-  const offset = paged ? (page === 0 ? 0 : (page - 1) * hitsPerPage) : (params.offset ?? 0);
-  const limit = paged ? (page === 0 ? 0 : hitsPerPage) : (params.limit ?? DEFAULT_LIMIT);
-  const maxTotalHits = settings.pagination.maxTotalHits;
-  const end = Math.min(offset + limit, maxTotalHits);
+  const window = pageWindow(params, settings.pagination.maxTotalHits);
+  const { offset, end, maxTotalHits } = window;
   const format: FormatOptions | null = isWholeDocument(settings, params, sort)
     ? null
     : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
@@ -528,11 +518,32 @@ function rankedPage(state: IndexState, params: SearchParams, source: DocumentSou
     const stored = id === undefined ? undefined : source.get(id);
     if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
   }
-  return pageResult(hits, params.q ?? '', paged, hitsPerPage, page, limit, offset, Math.min(ranked.total, maxTotalHits), started);
+  return pageResult(hits, params.q ?? '', window, Math.min(ranked.total, maxTotalHits), started);
+}
+
+/** Which hits a request asks for: offset/limit, or page/hitsPerPage (either capped by maxTotalHits). */
+interface PageWindow {
+  paged: boolean;
+  hitsPerPage: number;
+  page: number;
+  offset: number;
+  limit: number;
+  /** One past the last hit to return. */
+  end: number;
+  maxTotalHits: number;
+}
+
+function pageWindow(params: SearchParams, maxTotalHits: number): PageWindow {
+  const paged = params.page !== undefined || params.hitsPerPage !== undefined;
+  const hitsPerPage = params.hitsPerPage ?? DEFAULT_HITS_PER_PAGE;
+  const page = params.page ?? 1;
+  const offset = paged ? (page === 0 ? 0 : (page - 1) * hitsPerPage) : (params.offset ?? 0);
+  const limit = paged ? (page === 0 ? 0 : hitsPerPage) : (params.limit ?? DEFAULT_LIMIT);
+  return { paged, hitsPerPage, page, offset, limit, end: Math.min(offset + limit, maxTotalHits), maxTotalHits };
 }
 
 /** The result with its hits and pagination fields (the caller adds facets and federation data). */
-function pageResult(hits: Document[], q: string, paged: boolean, hitsPerPage: number, page: number, limit: number, offset: number, totalHits: number, started: number): SearchResult {
+function pageResult(hits: Document[], q: string, { paged, hitsPerPage, page, limit, offset }: PageWindow, totalHits: number, started: number): SearchResult {
   const result: SearchResult = { hits, query: q, processingTimeMs: 0 };
   if (paged) {
     result.hitsPerPage = hitsPerPage;
