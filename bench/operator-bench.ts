@@ -18,6 +18,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../test/harness/eventually.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { buildCrds } from '../operator/src/api/crds.ts';
@@ -60,18 +61,9 @@ function say(msg: string): void {
 
 class Stalled extends Error {}
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch((e: unknown) => {
-      if (e instanceof Stalled) throw e;
-      return undefined;
-    });
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
+/** Polls until `fn` gives a value; a Stalled error ends the wait at once. */
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 500): Promise<T> =>
+  eventually(what, fn, timeoutMs, intervalMs, (e) => e instanceof Stalled);
 
 /** Prometheus text -> series ("name{labels}") -> value. */
 type Metrics = Map<string, number>;

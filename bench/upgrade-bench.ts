@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../test/harness/eventually.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig, type V1PersistentVolume, type V1PersistentVolumeClaim, type V1Pod, type V1Secret, type V1Service } from '@kubernetes/client-node';
@@ -39,20 +40,7 @@ const SERVICEACCOUNTS: ResourceType = { group: '', version: 'v1', plural: 'servi
 const PVS: ResourceType = { group: '', version: 'v1', plural: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false };
 const PROBE_MS = 50;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 600_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${last instanceof Error ? last.message : ''})`);
-    await sleep(everyMs);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 600_000, everyMs = 100): Promise<T> => eventually(what, fn, timeoutMs, everyMs);
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 

@@ -1,6 +1,5 @@
 // Helpers for cluster tests: API clients for the cluster under test, a namespace per test file,
 // and polling.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -20,25 +19,9 @@ export function clusterClients(): ClusterClients {
   return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), nodeName: inject('nodeName'), stateDir: inject('clusterStateDir') };
 }
 
-/** Polls `fn` until it returns a value that is not undefined/false; throws with the last state on timeout. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
-    }
-    await sleep(intervalMs);
-  }
-}
+import { eventually } from './eventually.ts';
+
+export { eventually };
 
 /**
  * Creates a fresh namespace for the calling test file (beforeAll) and deletes it afterwards.
