@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { prefixOf } from '../test-support/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
@@ -65,7 +66,7 @@ const settingsArb: fc.Arbitrary<Settings> = fc
  */
 const query = fc.oneof(
   fc.constantFrom(...VOCABULARY),
-  fc.constantFrom(...VOCABULARY).chain((w) => fc.integer({ min: 1, max: w.length }).map((k) => w.slice(0, k))),
+  prefixOf(VOCABULARY),
   fc.constantFrom('ALPHA', 'bteta', 'gamm', 'sunflowr', '"alpha"', '"sun flower"', 'sun flower', 'x', 'betas -alpha', 'alpha beta', ''),
 );
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { prefixOf } from '../test-support/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
@@ -63,7 +64,7 @@ const settingsArb: fc.Arbitrary<Settings> = fc
 
 const word = fc.oneof(
   fc.constantFrom(...VOCABULARY),
-  fc.constantFrom(...VOCABULARY).chain((w) => fc.integer({ min: 1, max: w.length }).map((k) => w.slice(0, k))),
+  prefixOf(VOCABULARY),
   fc.constantFrom('alpah', 'bteta', 'sunflowr', 'yrok', '"new york"', '"alpha beta"', '-beta', '-"sun flower"', 'sun flower', 'sunflower', 'newyork', 'gamma', 'alphabeta'),
 );
 const paramsArb: fc.Arbitrary<SearchParams> = fc
