@@ -1,25 +1,16 @@
 // The schedule reconcile over a fake API and an injected clock: what it creates, when it asks to
 // be woken, concurrency policies and pruning (slot arithmetic itself: schedule.test.ts).
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { SearchDump } from '../../api/search-dump.ts';
 import type { SearchDumpSchedule, SearchDumpScheduleSpec } from '../../api/search-dump-schedule.ts';
 import { EventRecorder } from '../../kube/events.ts';
-import type { InformerSet } from '../../kube/informer-set.ts';
-import type { ResourceType } from '../../kube/resource.ts';
 import { FakeApi } from '../../testing/fake-api.ts';
+import { storeCache } from '../../testing/store-cache.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { SEARCHDUMPS, SEARCHDUMPSCHEDULES } from '../search-dump/resource-types.ts';
 import { SEARCHINSTANCES } from '../search-instance/resource-types.ts';
 import type { ScheduleDeps } from './deps.ts';
 import { reconcileSchedule } from './reconcile.ts';
-
-function storeCache<T extends KubernetesObject>(api: FakeApi, type: ResourceType): InformerSet<T> {
-  return {
-    get: (ns: string, name: string) => api.store.get(`${type.plural}/${ns}/${name}`) as T | undefined,
-    list: (ns?: string) => [...api.store.entries()].filter(([k]) => k.startsWith(`${type.plural}/${ns ?? ''}`)).map(([, v]) => v as T),
-  } as unknown as InformerSet<T>;
-}
 
 const CREATED = Date.parse('2026-01-01T10:00:20Z');
 

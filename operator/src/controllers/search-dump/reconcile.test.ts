@@ -1,14 +1,14 @@
 // Pure-logic tests of the SearchDump reconcile over a fake API, hand-fed caches and a scripted
 // engine (the real apiserver and engine are in test/cluster/operator-dumps*.test.ts).
-import type { KubernetesObject, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { SearchDump } from '../../api/search-dump.ts';
 import type { SearchInstance } from '../../api/search-instance.ts';
 import type { DumpFileInfo, DumpsApi, EngineTask } from '../../engine-client/dumps.ts';
 import { EventRecorder } from '../../kube/events.ts';
-import type { InformerSet } from '../../kube/informer-set.ts';
-import { PODS, SECRETS, type ResourceType } from '../../kube/resource.ts';
+import { PODS, SECRETS } from '../../kube/resource.ts';
 import { FakeApi } from '../../testing/fake-api.ts';
+import { storeCache } from '../../testing/store-cache.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { makeInstance } from '../../testing/fixtures.ts';
 import { Lookups } from '../search-instance/deps.ts';
@@ -17,13 +17,6 @@ import type { DumpDeps } from './deps.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { reconcileDump } from './reconcile.ts';
 import { DUMP_FINALIZER, SEARCHDUMPS } from './resource-types.ts';
-
-function storeCache<T extends KubernetesObject>(api: FakeApi, type: ResourceType): InformerSet<T> {
-  return {
-    get: (ns: string, name: string) => api.store.get(`${type.plural}/${ns}/${name}`) as T | undefined,
-    list: (ns?: string) => [...api.store.entries()].filter(([k]) => k.startsWith(`${type.plural}/${ns ?? ''}`)).map(([, v]) => v as T),
-  } as unknown as InformerSet<T>;
-}
 
 /** A scripted engine: tasks by uid, files by dump uid, and a log of what was asked. */
 class FakeEngine implements DumpsApi {

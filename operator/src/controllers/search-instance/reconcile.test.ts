@@ -5,33 +5,21 @@ import { describe, expect, it } from 'vitest';
 import type { SearchInstance } from '../../api/search-instance.ts';
 import { ApiError } from '../../kube/errors.ts';
 import { EventRecorder } from '../../kube/events.ts';
-import type { InformerSet } from '../../kube/informer-set.ts';
-import { PODS, PVCS, SECRETS, SERVICES, STATEFULSETS, STORAGECLASSES, type ResourceType } from '../../kube/resource.ts';
+import { PODS, STORAGECLASSES } from '../../kube/resource.ts';
 import { FakeApi } from '../../testing/fake-api.ts';
+import { instanceCaches } from '../../testing/store-cache.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { makeInstance } from '../../testing/fixtures.ts';
-import { Lookups, type InstanceCaches, type InstanceDeps } from './deps.ts';
+import { Lookups, type InstanceDeps } from './deps.ts';
 import { computeStatus } from './instance-status.ts';
 import { reconcileInstance } from './reconcile.ts';
 import { SEARCHINSTANCES } from './resource-types.ts';
-
-/** Caches that read through to the fake store, as synced informers would. */
-function storeCache<T extends KubernetesObject>(api: FakeApi, type: ResourceType): InformerSet<T> {
-  return { get: (ns: string, name: string) => api.store.get(`${type.plural}/${ns}/${name}`) as T | undefined } as unknown as InformerSet<T>;
-}
 
 function setup(si: SearchInstance) {
   const api = new FakeApi();
   const clock = new FakeClock();
   api.put(SEARCHINSTANCES, si);
-  const cache: InstanceCaches = {
-    instances: storeCache(api, SEARCHINSTANCES),
-    statefulSets: storeCache(api, STATEFULSETS),
-    services: storeCache(api, SERVICES),
-    pvcs: storeCache(api, PVCS),
-    pods: storeCache(api, PODS),
-    secrets: storeCache(api, SECRETS),
-  };
+  const cache = instanceCaches(api);
   const deps: InstanceDeps = {
     api,
     clock,

@@ -2,25 +2,21 @@
 // controller + kubelet": each step is written to status before the action it names, a
 // verification mismatch and a failed dump roll back to the old template, a refused downgrade
 // writes no workload.
-import type { KubernetesObject, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { SearchDump } from '../../../api/search-dump.ts';
 import type { InstanceStats, SearchInstance } from '../../../api/search-instance.ts';
 import type { UpgradeEngineApi } from '../../../engine-client/upgrade.ts';
 import { EventRecorder } from '../../../kube/events.ts';
-import type { InformerSet } from '../../../kube/informer-set.ts';
-import { PODS, PVCS, SECRETS, SERVICES, STATEFULSETS, type ResourceType } from '../../../kube/resource.ts';
+import { PODS } from '../../../kube/resource.ts';
 import { FakeApi } from '../../../testing/fake-api.ts';
+import { instanceCaches } from '../../../testing/store-cache.ts';
 import { FakeClock } from '../../../testing/fake-clock.ts';
 import { makeInstance } from '../../../testing/fixtures.ts';
-import { Lookups, type InstanceCaches, type InstanceDeps } from '../deps.ts';
+import { Lookups, type InstanceDeps } from '../deps.ts';
 import { reconcileInstance } from '../reconcile.ts';
 import { SEARCHINSTANCES } from '../resource-types.ts';
 import type { UpgradeApiFactory } from './run.ts';
-
-function storeCache<T extends KubernetesObject>(api: FakeApi, type: ResourceType): InformerSet<T> {
-  return { get: (ns: string, name: string) => api.store.get(`${type.plural}/${ns}/${name}`) as T | undefined } as unknown as InformerSet<T>;
-}
 
 interface FakeEngine {
   calls: string[];
@@ -47,14 +43,7 @@ function setup(spec: Partial<SearchInstance['spec']> = {}) {
     };
     return api;
   };
-  const cache: InstanceCaches = {
-    instances: storeCache(api, SEARCHINSTANCES),
-    statefulSets: storeCache(api, STATEFULSETS),
-    services: storeCache(api, SERVICES),
-    pvcs: storeCache(api, PVCS),
-    pods: storeCache(api, PODS),
-    secrets: storeCache(api, SECRETS),
-  };
+  const cache = instanceCaches(api);
   const deps: InstanceDeps & { upgradeApi: UpgradeApiFactory } = {
     api,
     clock,
