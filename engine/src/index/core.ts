@@ -47,6 +47,15 @@ export function filterableAttributePatterns(settings: Settings): string[] {
   return out;
 }
 
+/** Ids listed for the write journal until a seal; past this a write is a break (a bulk load). */
+const JOURNAL_IDS_PER_SEAL = 1024;
+
+function noteDoc(list: number[] | null, doc: number): number[] | null {
+  if (list === null || list.length >= JOURNAL_IDS_PER_SEAL) return null;
+  list.push(doc);
+  return list;
+}
+
 export class SearchCore implements IndexCore, IndexState {
   settings: Settings;
   primaryKey: string | null;
@@ -75,6 +84,10 @@ export class SearchCore implements IndexCore, IndexState {
   readonly prefixCache = new PrefixCache();
   /** Bumped by every seal and settings change; read-side caches compare it. */
   epoch = 0;
+
+  /** Internal ids added and killed since the last seal, for the write journal (null: too many). */
+  #added: number[] | null = [];
+  #removed: number[] | null = [];
 
   readonly #compactSlack: number;
   readonly #termCompactSlack: number;
@@ -159,6 +172,7 @@ export class SearchCore implements IndexCore, IndexState {
       this.alive = grown;
     }
     addDoc(this.alive, doc);
+    this.#added = noteDoc(this.#added, doc);
     this.#indexer.index(doc, document);
     this.facets.addDocument(doc, document);
     this.#dirty = true;
@@ -174,6 +188,7 @@ export class SearchCore implements IndexCore, IndexState {
 
   #kill(doc: number): void {
     removeDoc(this.alive, doc);
+    this.#removed = noteDoc(this.#removed, doc);
     this.#internalToExternal[doc] = undefined;
     this.fieldLengths.clearDoc(doc);
     this.facets.removeGeo(doc);
@@ -193,13 +208,27 @@ export class SearchCore implements IndexCore, IndexState {
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
+    this.#added = [];
+    this.#removed = [];
+    this.#advance(null);
+  }
+
+  /**
+   * Moves to a new epoch: read caches built before it no longer apply, except what the write
+   * journal lets them carry over (`written`: the documents a seal merged; null: anything else).
+   */
+  #advance(written: { added: number[]; removed: number[] } | null): void {
     this.epoch++;
+    if (written === null) this.prefixCache.noteBreak(this.epoch);
+    else this.prefixCache.noteWrite(this.epoch, written);
   }
 
   /** Merges pending writes into the read structures; called before every read. */
   seal(): void {
     if (!this.#dirty) return;
-    this.epoch++;
+    const written = this.#added === null || this.#removed === null ? null : { added: this.#added, removed: this.#removed };
+    this.#added = [];
+    this.#removed = [];
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
     const prefixPairs = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
@@ -207,9 +236,17 @@ export class SearchCore implements IndexCore, IndexState {
     this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
-    if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) this.#compactIds();
+    let renumbered = false;
+    if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) {
+      this.#compactIds();
+      renumbered = true;
+    }
     const deadTerms = this.postings.emptyTermCount();
-    if (deadTerms > this.vocabulary.size - deadTerms + this.#termCompactSlack) this.#compactTerms();
+    if (deadTerms > this.vocabulary.size - deadTerms + this.#termCompactSlack) {
+      this.#compactTerms();
+      renumbered = true;
+    }
+    this.#advance(renumbered ? null : written);
   }
 
   /**
@@ -269,7 +306,7 @@ export class SearchCore implements IndexCore, IndexState {
       !same(before.sortableAttributes, settings.sortableAttributes) ||
       before.distinctAttribute !== settings.distinctAttribute;
     this.#configure(settings);
-    this.epoch++;
+    this.#advance(null);
     if (!textChanged && !facetsChanged) return;
     this.seal();
     if (textChanged) {
@@ -291,10 +328,11 @@ export class SearchCore implements IndexCore, IndexState {
     }
     this.#dirty = true;
     this.seal();
+    this.#advance(null);
   }
 
   dropReadCaches(): void {
-    this.epoch++;
+    this.#advance(null);
   }
 
   // ---- reads ---------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 import { countSet, intersectInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
-import type { Derivation, ParsedQuery } from './query-terms.ts';
+import type { Postings } from '../postings.ts';
+import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
+import { carryRanking, type HeldRanking } from './ranked-carry.ts';
+import { WriteJournal, type WriteChanges } from './write-journal.ts';
 
 /**
- * Read caches kept until the next write or settings change. Among them, the match data of
+ * Read caches kept until the next write or settings change (one-word rankings are carried over
+ * writes that cannot change them: ranked-carry.ts). Among them, the match data of
  * prefixes with many extensions, computed over every live document: since prefix rows
  * (prefix-rows.ts) serve the short, common prefixes ("t", "li", "lib") from indexing time, this
  * is left to longer prefixes (over 4 bytes) that still expand to up to 1000 words.
@@ -32,19 +36,28 @@ export const RANKED_WORD_CACHE_DOCS = 1 << 21;
  * min(total, maxTotalHits) documents in the order the ranking rules give them, and how many
  * documents match. This is the word's posting list sorted by the rules (what FlexSearch and
  * milli's prefix databases prepare at indexing time), prepared by the first search for the word
- * after a write: any later unfiltered search for it reads its page from here.
+ * and carried over later writes that cannot change it (ranked-carry.ts): any later unfiltered
+ * search for it reads its page from here.
  */
-export interface RankedWord {
-  order: Uint32Array;
-  /** The external ids of `order`, listed once: reading a page touches one short array. */
-  ids: Array<string | undefined>;
-  total: number;
-}
+export type RankedWord = HeldRanking;
 
 interface RankedEntry {
   ranked: RankedWord;
+  /** The epoch the ranking is valid at. */
+  epoch: number;
   /** Clock of the last use (least recently used entries go first). */
   used: number;
+}
+
+/** What carrying a ranking over writes reads from the index. */
+export interface CarryIndex {
+  postings: Postings;
+  alive: DocSet;
+}
+
+/** Documents an entry accounts for in RANKED_WORD_CACHE_DOCS (its set of matches counts too). */
+function rankedSize(ranked: RankedWord): number {
+  return ranked.order.length + (ranked.matched === null ? 0 : ranked.matched.length);
 }
 
 export class PrefixCache {
@@ -55,15 +68,29 @@ export class PrefixCache {
   #rankedDocs = 0;
   #clock = 0;
   #epoch = -1;
+  readonly #journal = new WriteJournal();
+  /** Rankings carried over writes, and dropped by them (for tests and benchmarks). */
+  readonly carryStats = { carried: 0, dropped: 0 };
 
+  /** Rankings survive writes (see rankedWord); everything else is valid for one epoch. */
   #sync(epoch: number): void {
     if (epoch === this.#epoch) return;
     this.#entries.clear();
     this.#derivations.clear();
     this.#parsed.clear();
+    this.#epoch = epoch;
+  }
+
+  /** A seal moved the index to `epoch` with these documents added and removed (null: too many). */
+  noteWrite(epoch: number, changes: WriteChanges | null): void {
+    this.#journal.recordWrite(epoch, changes);
+  }
+
+  /** Anything else moved the index to `epoch` (settings, renumbering, cleared, caches dropped). */
+  noteBreak(epoch: number): void {
+    this.#journal.recordBreak(epoch);
     this.#ranked.clear();
     this.#rankedDocs = 0;
-    this.#epoch = epoch;
   }
 
   /** A parsed query string (words, derivations, alternatives; never modified once built). */
@@ -79,22 +106,39 @@ export class PrefixCache {
     return parsed;
   }
 
-  /** The ranking of a one-word query (see RankedWord) if the index has not changed since. */
-  rankedWord(key: string, epoch: number): RankedWord | undefined {
+  /**
+   * The ranking of a one-word query (see RankedWord), carried over the writes since it was built
+   * when they cannot have changed it; `word` is the query word as derived now.
+   */
+  rankedWord(key: string, epoch: number, word: QueryWord, index: CarryIndex): RankedWord | undefined {
     this.#sync(epoch);
     const hit = this.#ranked.get(key);
     if (hit === undefined) return undefined;
+    if (hit.epoch !== epoch) {
+      const changes = this.#journal.changesSince(hit.epoch);
+      const carried = changes === null ? null : carryRanking(hit.ranked, word, changes, index.postings, index.alive);
+      this.#rankedDocs -= rankedSize(hit.ranked);
+      if (carried === null) {
+        this.#ranked.delete(key);
+        this.carryStats.dropped++;
+        return undefined;
+      }
+      this.carryStats.carried++;
+      hit.ranked = carried;
+      hit.epoch = epoch;
+      this.#rankedDocs += rankedSize(carried);
+    }
     hit.used = ++this.#clock;
     return hit.ranked;
   }
 
   setRankedWord(key: string, epoch: number, ranked: RankedWord): void {
     this.#sync(epoch);
-    if (ranked.order.length > RANKED_WORD_CACHE_DOCS) return;
+    if (rankedSize(ranked) > RANKED_WORD_CACHE_DOCS) return;
     const old = this.#ranked.get(key);
-    if (old !== undefined) this.#rankedDocs -= old.ranked.order.length;
-    this.#ranked.set(key, { ranked, used: ++this.#clock });
-    this.#rankedDocs += ranked.order.length;
+    if (old !== undefined) this.#rankedDocs -= rankedSize(old.ranked);
+    this.#ranked.set(key, { ranked, epoch, used: ++this.#clock });
+    this.#rankedDocs += rankedSize(ranked);
     // Over the bounds, drop the least recently used (a scan: only when a word is added).
     while (this.#ranked.size > RANKED_WORD_CACHE_SIZE || this.#rankedDocs > RANKED_WORD_CACHE_DOCS) {
       let oldest: string | undefined;
@@ -105,7 +149,7 @@ export class PrefixCache {
           oldest = k;
         }
       }
-      this.#rankedDocs -= this.#ranked.get(oldest!)!.ranked.order.length;
+      this.#rankedDocs -= rankedSize(this.#ranked.get(oldest!)!.ranked);
       this.#ranked.delete(oldest!);
     }
   }

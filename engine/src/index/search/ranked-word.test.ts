@@ -112,15 +112,18 @@ function answer(core: SearchCore, params: SearchParams, source: DocumentSource):
 describe('one-word ranking cache', () => {
   it('answers exactly like the full pipeline (property)', () => {
     let served = 0;
+    let carried = 0;
+    let dropped = 0;
     fc.assert(
-      fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 30 }), fc.array(op, { minLength: 1, maxLength: 30 }), (settings, docs, ops) => {
+      fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 30 }), fc.array(op, { minLength: 1, maxLength: 30 }), fc.boolean(), (settings, docs, ops, renumberOften) => {
         const store = new Map<string, Document>();
         const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
-        const cached = new SearchCore(settings, 'id');
+        // Small renumbering thresholds: ids and terms renumbered now and then (journal breaks).
+        const cached = new SearchCore(settings, 'id', renumberOften ? { compactSlack: 2, termCompactSlack: 1 } : {});
         const reference = new SearchCore(settings, 'id');
         const rankedWord = cached.prefixCache.rankedWord.bind(cached.prefixCache);
-        cached.prefixCache.rankedWord = (key, epoch) => {
-          const hit = rankedWord(key, epoch);
+        cached.prefixCache.rankedWord = (key, epoch, word, index) => {
+          const hit = rankedWord(key, epoch, word, index);
           if (hit !== undefined) served++;
           return hit;
         };
@@ -131,48 +134,68 @@ describe('one-word ranking cache', () => {
           reference.upsert(String(id), full);
         };
         docs.forEach((d, i) => upsert(i, d));
+        // Both forms of the word (prefix or not); twice each on the cached core: the first search
+        // may fill the cache (or carry it over the writes since), the second reads it.
+        const check = (searched: SearchParams, trailingSpace: boolean): void => {
+          const q = searched.q!.trimEnd();
+          for (const params of [{ ...searched, q: trailingSpace ? `${q} ` : q }, { ...searched, q: trailingSpace ? q : `${q} ` }]) {
+            const first = answer(cached, params, source);
+            const second = answer(cached, params, source);
+            prefixCachePolicy.rankedWords = false;
+            let want: unknown;
+            try {
+              want = answer(reference, params, source);
+            } finally {
+              prefixCachePolicy.rankedWords = true;
+            }
+            expect(first).toEqual(want);
+            expect(second).toEqual(want);
+          }
+        };
+        let last: { params: SearchParams; trailingSpace: boolean } | null = null;
         for (const o of ops) {
+          if (o.kind === 'search') {
+            check(o.params, o.trailingSpace);
+            last = o;
+            continue;
+          }
           if (o.kind === 'upsert') upsert(o.id, o.doc);
-          else if (o.kind === 'remove') {
+          else {
             store.delete(String(o.id));
             cached.remove(String(o.id));
             reference.remove(String(o.id));
-          } else {
-            // Both forms of the word (prefix or not); twice each on the cached core: the first
-            // search may fill the cache, the second reads it.
-            const q = o.params.q!.trimEnd();
-            for (const params of [{ ...o.params, q: o.trailingSpace ? `${q} ` : q }, { ...o.params, q: o.trailingSpace ? q : `${q} ` }]) {
-              const first = answer(cached, params, source);
-              const second = answer(cached, params, source);
-              prefixCachePolicy.rankedWords = false;
-              let want: unknown;
-              try {
-                want = answer(reference, params, source);
-              } finally {
-                prefixCachePolicy.rankedWords = true;
-              }
-              expect(first).toEqual(want);
-              expect(second).toEqual(want);
-            }
           }
+          // The word searched last, again after the write: its ranking is carried or built again.
+          if (last !== null) check(last.params, last.trailingSpace);
         }
+        carried += cached.prefixCache.carryStats.carried;
+        dropped += cached.prefixCache.carryStats.dropped;
       }),
       { numRuns: 300 },
     );
-    // The cache did serve searches (most one-word queries here are eligible).
+    // The cache did serve searches (most one-word queries here are eligible), some of them from
+    // rankings carried over writes, and writes did make rankings be built again.
     expect(served).toBeGreaterThan(500);
+    expect(carried).toBeGreaterThan(50);
+    expect(dropped).toBeGreaterThan(20);
   });
 
-  it('keeps the most recently used words, within its bounds, until the next write', () => {
+  it('keeps the most recently used words, within its bounds, until a break of the write journal', () => {
     const cache = new PrefixCache();
-    const entry = (n: number) => ({ order: new Uint32Array(n), ids: [], total: n });
+    const word = { text: 'w', phrase: null, derivations: [], isPrefix: false, typoBudget: 0, alternatives: [] };
+    const index = { postings: new SearchCore(defaultSettings(), 'id').postings, alive: new Uint32Array(1) };
+    const entry = (n: number) => ({ word, order: new Uint32Array(n), ids: [], total: n, matched: null });
     cache.setRankedWord('kept', 1, entry(3));
     for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
       cache.setRankedWord(`w${i}`, 1, entry(1));
-      expect(cache.rankedWord('kept', 1)).toBeDefined();
+      expect(cache.rankedWord('kept', 1, word, index)).toBeDefined();
     }
-    expect(cache.rankedWord('w0', 1)).toBeUndefined();
-    expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1)).toBeDefined();
-    expect(cache.rankedWord('kept', 2)).toBeUndefined();
+    expect(cache.rankedWord('w0', 1, word, index)).toBeUndefined();
+    expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1, word, index)).toBeDefined();
+    // A write that added and removed nothing this word matches: carried over.
+    cache.noteWrite(2, { added: [], removed: [] });
+    expect(cache.rankedWord('kept', 2, word, index)).toBeDefined();
+    cache.noteBreak(3);
+    expect(cache.rankedWord('kept', 3, word, index)).toBeUndefined();
   });
 });

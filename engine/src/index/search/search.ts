@@ -391,7 +391,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const rankedKey = filtered === null && sort.length === 0 && facetNames === null && distinctAttribute === null && !wantScore && !params.attributesToSearchOn
     ? rankedWordKey(parsed)
     : null;
-  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch);
+  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch, parsed.words[0]!, state);
   // (A budget of 50 ms or more cannot run out before this point.)
   if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) return rankedPage(state, params, source, parsed, sort, ranked, started);
   const deadline = { exceeded: () => performance.now() >= budget };
@@ -432,7 +432,14 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     deadline,
   );
   if (order !== null && complete && kept >= rankCap) {
-    const entry: RankedWord = { order, ids: Array.from(order, (d) => state.externalId(d)), total: matching.count };
+    const entry: RankedWord = {
+      word: parsed.words[0]!,
+      order,
+      ids: Array.from(order, (d) => state.externalId(d)),
+      total: matching.count,
+      // Carrying the ranking over a removal (ranked-carry.ts) must know whether it matched.
+      matched: rankCap < matching.count ? docSetOf(matching.docs, state.alive.length) : null,
+    };
     state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
   }
   let total = matching.count;
@@ -495,7 +502,7 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   const parsed = parseSearchQuery(state, params.q ?? '');
   const key = rankedWordKey(parsed);
   if (key === null) return null;
-  const ranked = state.prefixCache.rankedWord(key, state.epoch);
+  const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words[0]!, state);
   if (ranked === undefined) return null;
   // (A budget of 50 ms or more cannot run out before this point.)
   const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;

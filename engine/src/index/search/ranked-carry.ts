@@ -1,0 +1,110 @@
+import { hasDoc, removeDoc, type DocSet } from '../doc-set.ts';
+import type { Postings } from '../postings.ts';
+import { findPair } from './match-data.ts';
+import type { QueryWord } from './query-terms.ts';
+import type { WriteChanges } from './write-journal.ts';
+
+/**
+ * Carrying a one-word query's ranking (prefix-cache.ts, RankedWord) over writes that cannot have
+ * changed it, so that the first search for a popular word after an unrelated write reads its
+ * page instead of ranking again. A document's ranking keys depend only on the document and the
+ * query word's derivations, and ties go by internal id, which a document keeps until it is
+ * replaced; so a write leaves the ranking as it was when:
+ *   - the word derives exactly as before (same terms, typos, alternatives: new words in the
+ *     index, document counts and prefix rows all show up there), and
+ *   - no added document holds any of those terms (conservative: any field, any position), and
+ *   - each removed document that matched can be dropped from the ranking without another
+ *     document taking its place (the ranking holds every match, or it was not in the ranking).
+ * Otherwise the ranking is built again by the next search. Settings changes, renumbering and
+ * cleared indexes are breaks of the write journal: nothing is carried over them.
+ */
+
+/** A cached ranking with what carrying it over needs. */
+export interface HeldRanking {
+  /** The word as derived when the ranking was built (parsed queries are never modified). */
+  word: QueryWord;
+  /** Ranked documents (internal ids), the first min(total, maxTotalHits) in rule order. */
+  order: Uint32Array;
+  /** External ids of `order`. */
+  ids: Array<string | undefined>;
+  /** Number of matching documents. */
+  total: number;
+  /** Every matching document, kept only when `order` does not hold them all. */
+  matched: DocSet | null;
+}
+
+/** Past this many (term, added document) lookups, building the ranking again is cheaper. */
+export const CARRY_LOOKUP_BUDGET = 1 << 15;
+
+/** The ranking after `changes`, or null when it must be built again. */
+export function carryRanking(held: HeldRanking, word: QueryWord, changes: WriteChanges, postings: Postings, alive: DocSet): HeldRanking | null {
+  if (!sameDerivations(held.word, word)) return null;
+  if (changes.added.length > 0 && touchesAdded(word, changes.added, postings, alive)) return null;
+  let { order, ids, total } = held;
+  const matched = held.matched;
+  for (const r of changes.removed) {
+    const at = order.indexOf(r);
+    if (matched !== null) {
+      if (!hasDoc(matched, r)) continue;
+      // Another document would move up into the ranking's last place.
+      if (at >= 0) return null;
+      removeDoc(matched, r);
+      total--;
+    } else if (at >= 0) {
+      const shorter = new Uint32Array(order.length - 1);
+      shorter.set(order.subarray(0, at));
+      shorter.set(order.subarray(at + 1), at);
+      order = shorter;
+      ids = ids.toSpliced(at, 1);
+      total--;
+    }
+  }
+  return { word, order, ids, total, matched };
+}
+
+/** Whether some live added document holds a term the word matches through. */
+function touchesAdded(word: QueryWord, added: readonly number[], postings: Postings, alive: DocSet): boolean {
+  const terms = termsOf(word);
+  let lookups = 0;
+  const sealed = postings.sealedTermCount;
+  for (const d of added) {
+    if (!hasDoc(alive, d)) continue;
+    for (const t of terms) {
+      if (++lookups > CARRY_LOOKUP_BUDGET) return true;
+      // A term not sealed yet can only come from a write this check has not seen: not carried.
+      if (t >= sealed || findPair(postings, t, d) >= 0) return true;
+    }
+  }
+  return false;
+}
+
+function termsOf(word: QueryWord): number[] {
+  const terms = word.derivations.map((d) => d.term);
+  for (const alt of word.alternatives) terms.push(...alt.terms);
+  for (const t of word.phrase ?? []) if (t !== undefined) terms.push(t);
+  return terms;
+}
+
+/** Whether two derivations of the same query word match through the same terms, alike. */
+export function sameDerivations(a: QueryWord, b: QueryWord): boolean {
+  if (a === b) return true;
+  if (a.text !== b.text || a.isPrefix !== b.isPrefix || a.typoBudget !== b.typoBudget) return false;
+  if ((a.phrase === null) !== (b.phrase === null)) return false;
+  if (a.phrase !== null && !sameList(a.phrase, b.phrase!)) return false;
+  if (a.derivations.length !== b.derivations.length || a.alternatives.length !== b.alternatives.length) return false;
+  for (let i = 0; i < a.derivations.length; i++) {
+    const x = a.derivations[i]!;
+    const y = b.derivations[i]!;
+    if (x.term !== y.term || x.typos !== y.typos || x.exact !== y.exact) return false;
+  }
+  for (let i = 0; i < a.alternatives.length; i++) {
+    const x = a.alternatives[i]!;
+    const y = b.alternatives[i]!;
+    if (x.typos !== y.typos || !sameList(x.terms, y.terms)) return false;
+  }
+  return true;
+}
+
+function sameList(a: ReadonlyArray<number | undefined>, b: ReadonlyArray<number | undefined>): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
