@@ -3,7 +3,7 @@
  * FlexSearch on the same documents and the same fixed query set, then HTTP throughput and
  * latency of a running engine under a concurrent client (autocannon).
  *
- *   npm run bench:search [-- --dataset debian|geonames] [--rounds N] [--cold-rounds N] [--engines ours,orama,...]
+ *   npm run bench:search [-- --dataset debian|geonames] [--rounds N] [--write-rounds N] [--cold-rounds N] [--engines ours,orama,...]
  *                        [--kinds plain,typo,...] [--no-http] [--http-only] [--detail]
  *
  * Every engine is built, measured and dropped in turn (one in memory at a time). Queries run
@@ -22,19 +22,23 @@
  *   tags; facets, sort and geo (radius filter, distance order) only where supported (Orama).
  *   Phrases: no peer has phrase search.
  *
- * Two passes per engine. Warm: the core's read caches (parsed queries, query-word derivations,
- * match data of common prefixes, the ranking of one-word queries) live until the next write, so
- * they are warm after the first round, as on a server between writes. Cold (`--cold-rounds N`,
- * default 5, after the warm pass): before every sample the engine's read caches are dropped
- * (`IndexCore.dropReadCaches`, exactly what a write drops), so each sample is the query's first
- * search after a write (the code itself stays JIT-compiled). Peers get the same treatment:
- * Orama and MiniSearch keep no result caches, FlexSearch's `cache` option is off (its default).
+ * Three passes per engine. Warm: the core's read caches (parsed queries, query-word
+ * derivations, match data of common prefixes, the ranking of one-word queries) are warm after the
+ * first round, as on a server between writes. After a write (`--write-rounds N`, default 5): before
+ * every sample one document of the dataset (a fixed walk over it, the same for every engine) is
+ * replaced with itself, as a sync job re-sending documents would, and merged (the core seals, as
+ * the engine does when its task queue is idle), outside the timed section; the core keeps
+ * one-word rankings the write cannot have changed (ranked-carry.ts) and drops the rest of its
+ * caches. Cold (`--cold-rounds N`, default 5): before every sample the engine's read caches are
+ * dropped (`IndexCore.dropReadCaches`), so each sample is the query's first search ever (the
+ * code itself stays JIT-compiled). Peers get the same treatment: Orama and MiniSearch keep no
+ * result caches, FlexSearch's `cache` option is off (its default).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import MiniSearch from 'minisearch';
 import FlexSearch from 'flexsearch';
-import { create, insert, search as oramaSearch } from '@orama/orama';
+import { create, insert, remove as oramaRemove, search as oramaSearch } from '@orama/orama';
 import autocannon from 'autocannon';
 import { defaultSettings, type Settings } from '../engine/src/types/settings.ts';
 import type { Document } from '../engine/src/types/document.ts';
@@ -138,6 +142,8 @@ interface Engine {
   name: string;
   /** Drops whatever the engine caches between searches (a no-op for engines without caches). */
   dropCaches(): void;
+  /** Replaces a document with itself, as a sync job re-sending it would (the engine's own way). */
+  rewrite(doc: Document): void;
   /** Undefined when the engine has no equivalent for this query. */
   prepare(query: BenchQuery): (() => number) | undefined;
   drop(): void;
@@ -156,6 +162,13 @@ function buildOurs(dataset: Dataset, docs: Docs): Engine {
   return {
     name: 'searchkube',
     dropCaches() { core.dropReadCaches(); },
+    rewrite(doc) {
+      const id = String(doc['id']);
+      store.set(id, doc);
+      core.upsert(id, doc);
+      // The engine merges a write as soon as its task queue is idle, before the next search.
+      core.seal();
+    },
     prepare(query) {
       const params = oursParams(query);
       return () => core.search(params, source).hits.length;
@@ -181,20 +194,24 @@ function buildOrama(dataset: Dataset, docs: Docs): Engine {
     ? ({ name: 'string', country: 'enum', admin1: 'enum', location: 'geopoint' } as const)
     : ({ package: 'string', summary: 'string', description: 'string', tags: 'string[]', section: 'enum', priority: 'enum', installedSize: 'number' } as const);
   const db = create({ schema: schema as any });
-  for (const d of docs) {
+  const oramaDoc = (d: Document): Record<string, unknown> => {
     if (geonames) {
       const geo = d['_geo'] as { lat: number; lng: number };
-      insert(db as any, { id: String(d['id']), name: d['name'], country: d['country'], admin1: d['admin1'] ?? '', location: { lat: geo.lat, lon: geo.lng } });
-    } else {
-      insert(db as any, {
-        id: String(d['id']), package: d['package'], summary: d['summary'] ?? '', description: d['description'] ?? '', tags: d['tags'] ?? [],
-        section: d['section'] ?? '', priority: d['priority'] ?? '', installedSize: d['installedSize'] ?? 0,
-      });
+      return { id: String(d['id']), name: d['name'], country: d['country'], admin1: d['admin1'] ?? '', location: { lat: geo.lat, lon: geo.lng } };
     }
-  }
+    return {
+      id: String(d['id']), package: d['package'], summary: d['summary'] ?? '', description: d['description'] ?? '', tags: d['tags'] ?? [],
+      section: d['section'] ?? '', priority: d['priority'] ?? '', installedSize: d['installedSize'] ?? 0,
+    };
+  };
+  for (const d of docs) insert(db as any, oramaDoc(d));
   return {
     name: 'orama',
     dropCaches() {}, // no result cache
+    rewrite(doc) {
+      oramaRemove(db as any, String(doc['id']));
+      insert(db as any, oramaDoc(doc));
+    },
     prepare(query) {
       if (query.kind === 'phrase') return undefined;
       const words = queryWords(query.q);
@@ -223,6 +240,7 @@ function buildMiniSearch(dataset: Dataset, docs: Docs): Engine {
   return {
     name: 'minisearch',
     dropCaches() {}, // no result cache
+    rewrite(doc) { mini.replace(doc); },
     prepare(query) {
       if (query.kind === 'phrase' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const where = Object.entries(query.where ?? {});
@@ -251,6 +269,7 @@ function buildFlexSearch(dataset: Dataset, docs: Docs): Engine {
   return {
     name: 'flexsearch',
     dropCaches() {}, // the `cache` option is not set: off (FlexSearch 0.8: `options.cache || null`)
+    rewrite(doc) { index.update(doc); },
     prepare(query) {
       if (query.kind === 'phrase' || query.kind === 'typo' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const options: Record<string, unknown> = { limit: LIMIT, suggest: true, merge: true };
@@ -277,7 +296,8 @@ const BUILDERS: Record<string, (dataset: Dataset, docs: Docs) => Engine> = {
 
 interface KindStats { p50: number; p99: number; samples: number }
 interface PassStats { kinds: Map<Kind, KindStats | null>; perQuery: Array<{ query: BenchQuery; p50: number; hits: number } | null> }
-interface EngineRun { name: string; indexMs: number; heapMB: number; rssMB: number; warm: PassStats; cold: PassStats }
+type Pass = 'warm' | 'written' | 'cold';
+interface EngineRun { name: string; indexMs: number; heapMB: number; rssMB: number; warm: PassStats; written: PassStats; cold: PassStats }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -285,7 +305,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, coldRounds: number): EngineRun {
+function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, coldRounds: number, writeRounds: number): EngineRun {
   gc?.();
   const heapBefore = process.memoryUsage();
   const started = performance.now();
@@ -297,16 +317,19 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, col
   const rssMB = (heapAfter.rss - heapBefore.rss) / 2 ** 20;
   const runners = dataset.queries.map((q) => engine.prepare(q));
   const warm = runPass(dataset, runners, rounds, 2, null);
-  const cold = runPass(dataset, runners, coldRounds, 0, engine);
+  // The same documents in the same order for every engine: a fixed walk over the dataset.
+  let writes = 0;
+  const written = runPass(dataset, runners, writeRounds, 0, () => engine.rewrite(docs[(writes++ * 7919 + 13) % docs.length]!));
+  const cold = runPass(dataset, runners, coldRounds, 0, () => engine.dropCaches());
   engine.drop();
-  return { name: engine.name, indexMs, heapMB, rssMB, warm, cold };
+  return { name: engine.name, indexMs, heapMB, rssMB, warm, written, cold };
 }
 
 /**
- * `rounds` measured rounds of the query set after `warmup` unmeasured ones. With `dropping`, the
- * engine's caches are dropped before every search (outside the timed section).
+ * `rounds` measured rounds of the query set after `warmup` unmeasured ones; `before` runs before
+ * every search, outside the timed section (a write, or dropping the caches).
  */
-function runPass(dataset: Dataset, runners: Array<(() => number) | undefined>, rounds: number, warmup: number, dropping: Engine | null): PassStats {
+function runPass(dataset: Dataset, runners: Array<(() => number) | undefined>, rounds: number, warmup: number, before: (() => void) | null): PassStats {
   const times: number[][] = dataset.queries.map(() => []);
   const hits: number[] = dataset.queries.map(() => 0);
   const spent: number[] = dataset.queries.map(() => 0);
@@ -316,7 +339,7 @@ function runPass(dataset: Dataset, runners: Array<(() => number) | undefined>, r
       if (run === undefined) continue;
       // A query that has already taken QUERY_BUDGET_MS keeps only its first samples (at least 3).
       if (spent[i]! > QUERY_BUDGET_MS && times[i]!.length >= 3) continue;
-      dropping?.dropCaches();
+      before?.();
       const t = performance.now();
       hits[i] = run();
       const elapsed = performance.now() - t;
@@ -361,25 +384,31 @@ function report(dataset: Dataset, docs: Docs, runs: EngineRun[], detail: boolean
     ['engine', 'indexing', 'docs/s', 'heap+buffers', 'RSS growth'],
     ...runs.map((r) => [r.name, `${(r.indexMs / 1000).toFixed(2)} s`, `${Math.round(docs.length / (r.indexMs / 1000))}`, `${r.heapMB.toFixed(0)} MB`, `${r.rssMB.toFixed(0)} MB`]),
   ]);
-  for (const pass of ['warm', 'cold'] as const) {
-    console.log(pass === 'warm'
-      ? '\nWARM (queries repeated, read caches kept): latency per query kind, p50 / p99 in ms (n/a: the engine has no equivalent)'
-      : '\nCOLD (read caches dropped before every search, as after a write): p50 / p99 in ms');
+  const titles: Record<Pass, string> = {
+    warm: 'WARM (queries repeated, read caches kept): latency per query kind, p50 / p99 in ms (n/a: the engine has no equivalent)',
+    written: 'AFTER A WRITE (one document replaced before every search, queries repeated): p50 / p99 in ms',
+    cold: 'COLD (read caches dropped before every search: each query as if never searched): p50 / p99 in ms',
+  };
+  for (const pass of ['warm', 'written', 'cold'] as const) {
+    console.log(`\n${titles[pass]}`);
     latencyTable(runs, pass);
   }
   if (detail) {
-    console.log('\nper query: p50 ms warm / cold (hits returned, at most 20)');
+    console.log('\nper query: p50 ms warm / after a write / cold (hits returned, at most 20)');
     printTable([
       ['query', ...runs.map((r) => r.name)],
       ...dataset.queries.map((q, i) => [
         `${q.kind}: ${q.q === '' ? '(placeholder)' : q.q}${q.where ? ` [${Object.entries(q.where).map(([k, v]) => `${k}=${v}`).join(',')}]` : ''}${q.geo ? ' [geo]' : ''}${q.sort ? ` [sort ${q.sort.field}]` : ''}${q.facets ? ' [facets]' : ''}`,
-        ...runs.map((r) => { const w = r.warm.perQuery[i]; const c = r.cold.perQuery[i]; return w && c ? `${ms(w.p50)} / ${ms(c.p50)} (${w.hits})` : 'n/a'; }),
+        ...runs.map((r) => {
+          const [w, a, c] = [r.warm.perQuery[i], r.written.perQuery[i], r.cold.perQuery[i]];
+          return w && a && c ? `${ms(w.p50)} / ${ms(a.p50)} / ${ms(c.p50)} (${w.hits})` : 'n/a';
+        }),
       ]),
     ]);
   }
 }
 
-function latencyTable(runs: EngineRun[], pass: 'warm' | 'cold'): void {
+function latencyTable(runs: EngineRun[], pass: Pass): void {
   const ours = runs.find((r) => r.name === 'searchkube');
   const peers = runs.filter((r) => r !== ours);
   const header = ['kind', ...runs.map((r) => r.name), ...(ours ? ['ours / fastest peer (p50, p99)'] : [])];
@@ -447,15 +476,16 @@ const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 const rounds = Number(arg('rounds') ?? 20);
 const coldRounds = Number(arg('cold-rounds') ?? 5);
+const writeRounds = Number(arg('write-rounds') ?? 5);
 const engines = (arg('engines') ?? 'ours,orama,minisearch,flexsearch').split(',');
 const onlyKinds = arg('kinds')?.split(',');
 const datasets = (arg('dataset') ?? 'debian,geonames').split(',').map((d) => (d === 'geonames' ? GEONAMES : DEBIAN));
 if (onlyKinds) for (const d of datasets) d.queries = d.queries.filter((q) => onlyKinds.includes(q.kind));
-console.log(`# bench:search — node ${process.version}, warm: ${rounds} rounds (+2 warm-up), cold: ${coldRounds} rounds with read caches dropped before each search; first ${LIMIT} hits`);
+console.log(`# bench:search — node ${process.version}, warm: ${rounds} rounds (+2 warm-up), after a write: ${writeRounds} rounds with one document replaced before each search, cold: ${coldRounds} rounds with read caches dropped before each search; first ${LIMIT} hits`);
 if (!flag('http-only')) {
   for (const dataset of datasets) {
     const docs = loadDocs(dataset.file);
-    const runs = engines.map((name) => measure(name, dataset, docs, rounds, coldRounds));
+    const runs = engines.map((name) => measure(name, dataset, docs, rounds, coldRounds, writeRounds));
     report(dataset, docs, runs, flag('detail'));
   }
 }

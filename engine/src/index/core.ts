@@ -12,7 +12,8 @@ import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, unionMatched, type IndexState } from './search/search.ts';
 import { computeFacets, resolveFacetNames } from './search/facet-distribution.ts';
 import { ScratchArrays } from './search/scratch.ts';
-import { PrefixCache } from './search/prefix-cache.ts';
+import { PrefixCache, type VocabularyChanges } from './search/prefix-cache.ts';
+import type { WriteChanges } from './search/write-journal.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FacetsResult, FilterInput, IndexCore, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
@@ -85,9 +86,10 @@ export class SearchCore implements IndexCore, IndexState {
   /** Bumped by every seal and settings change; read-side caches compare it. */
   epoch = 0;
 
-  /** Internal ids added and killed since the last seal, for the write journal (null: too many). */
-  #added: number[] | null = [];
+  /** Internal ids killed since the last seal, for the write journal (null: too many). */
   #removed: number[] | null = [];
+  /** Vocabulary size at the last seal (read caches learn whether words were added). */
+  #sealedVocabulary = 0;
 
   readonly #compactSlack: number;
   readonly #termCompactSlack: number;
@@ -172,7 +174,6 @@ export class SearchCore implements IndexCore, IndexState {
       this.alive = grown;
     }
     addDoc(this.alive, doc);
-    this.#added = noteDoc(this.#added, doc);
     this.#indexer.index(doc, document);
     this.facets.addDocument(doc, document);
     this.#dirty = true;
@@ -208,26 +209,25 @@ export class SearchCore implements IndexCore, IndexState {
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
-    this.#added = [];
     this.#removed = [];
+    this.#sealedVocabulary = 0;
     this.#advance(null);
   }
 
   /**
    * Moves to a new epoch: read caches built before it no longer apply, except what the write
-   * journal lets them carry over (`written`: the documents a seal merged; null: anything else).
+   * journal lets them carry over (`written`: what a seal merged; null: anything else).
    */
-  #advance(written: { added: number[]; removed: number[] } | null): void {
+  #advance(written: { changes: WriteChanges | null; vocabulary: VocabularyChanges } | null): void {
     this.epoch++;
     if (written === null) this.prefixCache.noteBreak(this.epoch);
-    else this.prefixCache.noteWrite(this.epoch, written);
+    else this.prefixCache.noteWrite(this.epoch, written.changes, written.vocabulary);
   }
 
   /** Merges pending writes into the read structures; called before every read. */
   seal(): void {
     if (!this.#dirty) return;
-    const written = this.#added === null || this.#removed === null ? null : { added: this.#added, removed: this.#removed };
-    this.#added = [];
+    const removed = this.#removed;
     this.#removed = [];
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
@@ -236,6 +236,13 @@ export class SearchCore implements IndexCore, IndexState {
     this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
+    const { gained, flipped } = this.postings.lastSeal;
+    const vocabulary: VocabularyChanges = {
+      grew: this.vocabulary.size !== this.#sealedVocabulary,
+      flipped: flipped === null ? null : flipped.filter((t) => !this.vocabulary.isReserved(t)).map((t) => this.vocabulary.term(t)),
+    };
+    this.#sealedVocabulary = this.vocabulary.size;
+    const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary };
     let renumbered = false;
     if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) {
       this.#compactIds();
@@ -244,6 +251,7 @@ export class SearchCore implements IndexCore, IndexState {
     const deadTerms = this.postings.emptyTermCount();
     if (deadTerms > this.vocabulary.size - deadTerms + this.#termCompactSlack) {
       this.#compactTerms();
+      this.#sealedVocabulary = this.vocabulary.size;
       renumbered = true;
     }
     this.#advance(renumbered ? null : written);

@@ -65,6 +65,25 @@ export class ExtraPairs {
   }
 }
 
+/**
+ * What the last seal changed, for read caches that outlive a write (search/ranked-carry.ts,
+ * search/prefix-cache.ts): terms that gained (term, document) pairs, and terms found in some
+ * document before and none after, or the reverse. Null when too many to list.
+ */
+export interface SealChanges {
+  gained: Set<number> | null;
+  flipped: number[] | null;
+}
+
+function gain(gained: Set<number>, term: number): Set<number> | null {
+  gained.add(term);
+  return gained.size > MAX_GAINED_TERMS ? null : gained;
+}
+
+/** Past these, a seal's changes are not listed (a bulk write: caches start over). */
+const MAX_GAINED_TERMS = 1 << 16;
+const MAX_FLIPPED_TERMS = 4096;
+
 export class Postings {
   termStart = new Uint32Array(1);
   docs = new Uint32Array(0);
@@ -78,6 +97,8 @@ export class Postings {
   #pendingSortedByDoc = true;
   #lastPendingDoc = 0;
   #needsSeal = false;
+  /** What the last seal changed (see SealChanges). */
+  lastSeal: SealChanges = { gained: null, flipped: null };
 
   get sealedTermCount(): number {
     return this.termStart.length - 1;
@@ -199,7 +220,10 @@ export class Postings {
    * are appended by document, so each row stays sorted by document).
    */
   seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
-    if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) return;
+    if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) {
+      this.lastSeal = { gained: new Set(), flipped: [] };
+      return;
+    }
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
     const xCount = extra === null ? 0 : extra.count;
     if (extra !== null) extra.occStart.push(extra.occ.length);
@@ -241,6 +265,13 @@ export class Postings {
       pairCount[t]!++;
       occCount[t]! += xOccStart[p + 1]! - xOccStart[p]!;
     }
+    let flipped: number[] | null = [];
+    for (let t = 0; t < oldTerms && flipped !== null; t++) {
+      if (oldTermStart[t + 1]! > oldTermStart[t]! === pairCount[t]! > 0) continue;
+      if (flipped.length === MAX_FLIPPED_TERMS) flipped = null;
+      else flipped.push(t);
+    }
+    let gained: Set<number> | null = new Set();
     const termStart = new Uint32Array(termCount + 1);
     const pairCursor = new Uint32Array(termCount);
     const occCursor = new Uint32Array(termCount);
@@ -283,6 +314,7 @@ export class Postings {
       const d = pDoc[p]!;
       if (!isAlive(d)) continue;
       const t = pTerm[p]!;
+      if (gained !== null) gained = gain(gained, t);
       const w = pairCursor[t]!++;
       let wo = occCursor[t]!;
       docs[w] = d;
@@ -295,6 +327,7 @@ export class Postings {
       const d = xDoc[p]!;
       if (!isAlive(d)) continue;
       const t = xTerm[p]!;
+      if (gained !== null) gained = gain(gained, t);
       const w = pairCursor[t]!++;
       const wo = occCursor[t]!;
       docs[w] = d;
@@ -311,6 +344,7 @@ export class Postings {
     this.occ = occ;
     this.#clearPending();
     this.#needsSeal = false;
+    this.lastSeal = { gained, flipped };
   }
 
   /**

@@ -1,6 +1,5 @@
 import { countSet, intersectInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
-import type { Postings } from '../postings.ts';
 import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
 import { carryRanking, type HeldRanking } from './ranked-carry.ts';
 import { WriteJournal, type WriteChanges } from './write-journal.ts';
@@ -49,10 +48,14 @@ interface RankedEntry {
   used: number;
 }
 
-/** What carrying a ranking over writes reads from the index. */
-export interface CarryIndex {
-  postings: Postings;
-  alive: DocSet;
+/**
+ * What a write changed in the vocabulary, for the derivations of query words: whether words were
+ * added (or prefix rows created), and which words went from no document to some or back (null:
+ * too many to list).
+ */
+export interface VocabularyChanges {
+  grew: boolean;
+  flipped: string[] | null;
 }
 
 /** Documents an entry accounts for in RANKED_WORD_CACHE_DOCS (its set of matches counts too). */
@@ -72,18 +75,35 @@ export class PrefixCache {
   /** Rankings carried over writes, and dropped by them (for tests and benchmarks). */
   readonly carryStats = { carried: 0, dropped: 0 };
 
-  /** Rankings survive writes (see rankedWord); everything else is valid for one epoch. */
+  /**
+   * Rankings (see rankedWord) and derivations (see noteWrite) survive writes; everything else is
+   * valid for one epoch.
+   */
   #sync(epoch: number): void {
     if (epoch === this.#epoch) return;
     this.#entries.clear();
-    this.#derivations.clear();
     this.#parsed.clear();
     this.#epoch = epoch;
   }
 
-  /** A seal moved the index to `epoch` with these documents added and removed (null: too many). */
-  noteWrite(epoch: number, changes: WriteChanges | null): void {
+  /**
+   * A seal moved the index to `epoch` with these changes (null: too many to list). A word's
+   * derivations read the vocabulary (typos, extensions, synonyms) and, for a prefix, which
+   * words extending it are in some document (and its prefix row's count of them): they are kept
+   * unless the vocabulary grew or such a word came or went.
+   */
+  noteWrite(epoch: number, changes: WriteChanges | null, vocabulary: VocabularyChanges): void {
     this.#journal.recordWrite(epoch, changes);
+    const flipped = vocabulary.flipped;
+    if (changes === null || vocabulary.grew || flipped === null) {
+      this.#derivations.clear();
+      return;
+    }
+    if (flipped.length === 0) return;
+    for (const key of [...this.#derivations.keys()]) {
+      const [text, prefix] = key.split('\u0000');
+      if (prefix === '1' && flipped.some((w) => w.startsWith(text!))) this.#derivations.delete(key);
+    }
   }
 
   /** Anything else moved the index to `epoch` (settings, renumbering, cleared, caches dropped). */
@@ -91,6 +111,7 @@ export class PrefixCache {
     this.#journal.recordBreak(epoch);
     this.#ranked.clear();
     this.#rankedDocs = 0;
+    this.#derivations.clear();
   }
 
   /** A parsed query string (words, derivations, alternatives; never modified once built). */
@@ -110,13 +131,13 @@ export class PrefixCache {
    * The ranking of a one-word query (see RankedWord), carried over the writes since it was built
    * when they cannot have changed it; `word` is the query word as derived now.
    */
-  rankedWord(key: string, epoch: number, word: QueryWord, index: CarryIndex): RankedWord | undefined {
+  rankedWord(key: string, epoch: number, word: QueryWord): RankedWord | undefined {
     this.#sync(epoch);
     const hit = this.#ranked.get(key);
     if (hit === undefined) return undefined;
     if (hit.epoch !== epoch) {
       const changes = this.#journal.changesSince(hit.epoch);
-      const carried = changes === null ? null : carryRanking(hit.ranked, word, changes, index.postings, index.alive);
+      const carried = changes === null ? null : carryRanking(hit.ranked, word, changes);
       this.#rankedDocs -= rankedSize(hit.ranked);
       if (carried === null) {
         this.#ranked.delete(key);
@@ -154,7 +175,10 @@ export class PrefixCache {
     }
   }
 
-  /** Derivations of a query word (prefix extensions and typos cost a dictionary walk). */
+  /**
+   * Derivations of a query word (prefix extensions and typos cost a dictionary walk); `key` is
+   * the word, NUL, then 1 for a prefix or 0 (noteWrite reads it).
+   */
   derivations(key: string, epoch: number, compute: () => Derivation[]): Derivation[] {
     this.#sync(epoch);
     let hit = this.#derivations.get(key);

@@ -1,8 +1,6 @@
 import { hasDoc, removeDoc, type DocSet } from '../doc-set.ts';
-import type { Postings } from '../postings.ts';
-import { findPair } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
-import type { WriteChanges } from './write-journal.ts';
+import type { SpanChanges } from './write-journal.ts';
 
 /**
  * Carrying a one-word query's ranking (prefix-cache.ts, RankedWord) over writes that cannot have
@@ -12,7 +10,8 @@ import type { WriteChanges } from './write-journal.ts';
  * replaced; so a write leaves the ranking as it was when:
  *   - the word derives exactly as before (same terms, typos, alternatives: new words in the
  *     index, document counts and prefix rows all show up there), and
- *   - no added document holds any of those terms (conservative: any field, any position), and
+ *   - none of those terms gained a document (so no added document holds one; conservative: any
+ *     field, any position), and
  *   - each removed document that matched can be dropped from the ranking without another
  *     document taking its place (the ranking holds every match, or it was not in the ranking).
  * Otherwise the ranking is built again by the next search. Settings changes, renumbering and
@@ -33,13 +32,12 @@ export interface HeldRanking {
   matched: DocSet | null;
 }
 
-/** Past this many (term, added document) lookups, building the ranking again is cheaper. */
-export const CARRY_LOOKUP_BUDGET = 1 << 15;
-
 /** The ranking after `changes`, or null when it must be built again. */
-export function carryRanking(held: HeldRanking, word: QueryWord, changes: WriteChanges, postings: Postings, alive: DocSet): HeldRanking | null {
+export function carryRanking(held: HeldRanking, word: QueryWord, changes: SpanChanges): HeldRanking | null {
   if (!sameDerivations(held.word, word)) return null;
-  if (changes.added.length > 0 && touchesAdded(word, changes.added, postings, alive)) return null;
+  // A term that gained a (live) document: some added document holds it.
+  const terms = termsOf(word);
+  for (const gained of changes.gained) if (gained.size > 0 && terms.some((t) => gained.has(t))) return null;
   let { order, ids, total } = held;
   const matched = held.matched;
   for (const r of changes.removed) {
@@ -60,22 +58,6 @@ export function carryRanking(held: HeldRanking, word: QueryWord, changes: WriteC
     }
   }
   return { word, order, ids, total, matched };
-}
-
-/** Whether some live added document holds a term the word matches through. */
-function touchesAdded(word: QueryWord, added: readonly number[], postings: Postings, alive: DocSet): boolean {
-  const terms = termsOf(word);
-  let lookups = 0;
-  const sealed = postings.sealedTermCount;
-  for (const d of added) {
-    if (!hasDoc(alive, d)) continue;
-    for (const t of terms) {
-      if (++lookups > CARRY_LOOKUP_BUDGET) return true;
-      // A term not sealed yet can only come from a write this check has not seen: not carried.
-      if (t >= sealed || findPair(postings, t, d) >= 0) return true;
-    }
-  }
-  return false;
 }
 
 function termsOf(word: QueryWord): number[] {

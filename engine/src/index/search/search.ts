@@ -391,7 +391,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const rankedKey = filtered === null && sort.length === 0 && facetNames === null && distinctAttribute === null && !wantScore && !params.attributesToSearchOn
     ? rankedWordKey(parsed)
     : null;
-  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch, parsed.words[0]!, state);
+  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch, parsed.words[0]!);
   // (A budget of 50 ms or more cannot run out before this point.)
   if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) return rankedPage(state, params, source, parsed, sort, ranked, started);
   const deadline = { exceeded: () => performance.now() >= budget };
@@ -502,7 +502,7 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   const parsed = parseSearchQuery(state, params.q ?? '');
   const key = rankedWordKey(parsed);
   if (key === null) return null;
-  const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words[0]!, state);
+  const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words[0]!);
   if (ranked === undefined) return null;
   // (A budget of 50 ms or more cannot run out before this point.)
   const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;

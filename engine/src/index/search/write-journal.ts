@@ -1,15 +1,21 @@
 /**
- * Which documents each recent write added and removed, by the epoch its seal started, so that a
- * read cache built before a write can tell whether the write could have changed it (see
- * ranked-carry.ts) instead of being thrown away by every write. Anything else that changes the
- * epoch (settings, renumbered ids or terms, a cleared index, dropped read caches) is a break:
- * nothing built before it can be carried over.
+ * What each recent write changed, by the epoch its seal moved the index to, so that a read cache
+ * built before a write can tell whether the write could have changed it (see ranked-carry.ts)
+ * instead of being thrown away by every write. Anything else that changes the epoch (settings,
+ * renumbered ids or terms, a cleared index, dropped read caches) is a break: nothing built
+ * before it can be carried over.
  */
 
-/** Documents a span of writes touched (internal ids; an id may be in both lists). */
+/** What one seal merged: documents removed (internal ids) and terms that gained documents. */
 export interface WriteChanges {
-  added: readonly number[];
   removed: readonly number[];
+  gained: ReadonlySet<number>;
+}
+
+/** What a span of writes changed. */
+export interface SpanChanges {
+  removed: readonly number[];
+  gained: ReadonlyArray<ReadonlySet<number>>;
 }
 
 interface Write extends WriteChanges {
@@ -17,14 +23,14 @@ interface Write extends WriteChanges {
 }
 
 /**
- * Documents remembered over all recorded writes: past it the oldest writes are forgotten (a
- * cache from before them is not carried over), so a bulk load costs no more than a break.
+ * Removed documents and gained terms remembered over all recorded writes: past it the oldest
+ * writes are forgotten (a cache from before them is not carried over).
  */
-export const JOURNAL_DOCS = 4096;
+export const JOURNAL_ENTRIES = 1 << 16;
 
 export class WriteJournal {
   #writes: Write[] = [];
-  #docs = 0;
+  #entries = 0;
   /** Nothing built at an epoch before this can be carried over. */
   #validFrom = 0;
 
@@ -34,11 +40,11 @@ export class WriteJournal {
       this.recordBreak(epoch);
       return;
     }
-    this.#writes.push({ epoch, added: changes.added, removed: changes.removed });
-    this.#docs += changes.added.length + changes.removed.length;
-    while (this.#docs > JOURNAL_DOCS && this.#writes.length > 0) {
+    this.#writes.push({ epoch, removed: changes.removed, gained: changes.gained });
+    this.#entries += changes.removed.length + changes.gained.size;
+    while (this.#entries > JOURNAL_ENTRIES && this.#writes.length > 0) {
       const oldest = this.#writes.shift()!;
-      this.#docs -= oldest.added.length + oldest.removed.length;
+      this.#entries -= oldest.removed.length + oldest.gained.size;
       this.#validFrom = oldest.epoch;
     }
   }
@@ -46,23 +52,23 @@ export class WriteJournal {
   /** Something other than a listed write moved the index to `epoch`. */
   recordBreak(epoch: number): void {
     this.#writes = [];
-    this.#docs = 0;
+    this.#entries = 0;
     this.#validFrom = epoch;
   }
 
   /**
-   * The documents written after `since` up to now, or null when something else happened since
-   * (or the writes were forgotten).
+   * What was written after `since` up to now, or null when something else happened since (or
+   * the writes were forgotten).
    */
-  changesSince(since: number): WriteChanges | null {
+  changesSince(since: number): SpanChanges | null {
     if (since < this.#validFrom) return null;
-    const added: number[] = [];
     const removed: number[] = [];
+    const gained: Array<ReadonlySet<number>> = [];
     for (const w of this.#writes) {
       if (w.epoch <= since) continue;
-      for (const d of w.added) added.push(d);
       for (const d of w.removed) removed.push(d);
+      gained.push(w.gained);
     }
-    return { added, removed };
+    return { removed, gained };
   }
 }
