@@ -236,10 +236,11 @@ export class SearchCore implements IndexCore, IndexState {
     this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
-    const { gained, flipped } = this.postings.lastSeal;
+    const { gained, flipped, counted } = this.postings.lastSeal;
     const vocabulary: VocabularyChanges = {
       grew: this.vocabulary.size !== this.#sealedVocabulary,
       flipped: flipped === null ? null : flipped.filter((t) => !this.vocabulary.isReserved(t)).map((t) => this.vocabulary.term(t)),
+      counted,
     };
     this.#sealedVocabulary = this.vocabulary.size;
     const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary };

@@ -73,6 +73,8 @@ export class ExtraPairs {
 export interface SealChanges {
   gained: Set<number> | null;
   flipped: number[] | null;
+  /** Terms whose number of documents changed (flipped ones included). */
+  counted: Set<number> | null;
 }
 
 function gain(gained: Set<number>, term: number): Set<number> | null {
@@ -98,7 +100,7 @@ export class Postings {
   #lastPendingDoc = 0;
   #needsSeal = false;
   /** What the last seal changed (see SealChanges). */
-  lastSeal: SealChanges = { gained: null, flipped: null };
+  lastSeal: SealChanges = { gained: null, flipped: null, counted: null };
 
   get sealedTermCount(): number {
     return this.termStart.length - 1;
@@ -221,7 +223,7 @@ export class Postings {
    */
   seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
     if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) {
-      this.lastSeal = { gained: new Set(), flipped: [] };
+      this.lastSeal = { gained: new Set(), flipped: [], counted: new Set() };
       return;
     }
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
@@ -266,8 +268,13 @@ export class Postings {
       occCount[t]! += xOccStart[p + 1]! - xOccStart[p]!;
     }
     let flipped: number[] | null = [];
-    for (let t = 0; t < oldTerms && flipped !== null; t++) {
-      if (oldTermStart[t + 1]! > oldTermStart[t]! === pairCount[t]! > 0) continue;
+    let counted: Set<number> | null = new Set();
+    for (let t = 0; t < oldTerms && flipped !== null && counted !== null; t++) {
+      const before = oldTermStart[t + 1]! - oldTermStart[t]!;
+      if (before === pairCount[t]!) continue;
+      counted.add(t);
+      if (counted.size > MAX_GAINED_TERMS) counted = null;
+      if (before > 0 === pairCount[t]! > 0) continue;
       if (flipped.length === MAX_FLIPPED_TERMS) flipped = null;
       else flipped.push(t);
     }
@@ -344,7 +351,7 @@ export class Postings {
     this.occ = occ;
     this.#clearPending();
     this.#needsSeal = false;
-    this.lastSeal = { gained, flipped };
+    this.lastSeal = counted === null ? { gained: null, flipped: null, counted: null } : { gained, flipped, counted };
   }
 
   /**

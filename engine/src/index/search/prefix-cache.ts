@@ -56,6 +56,21 @@ interface RankedEntry {
 export interface VocabularyChanges {
   grew: boolean;
   flipped: string[] | null;
+  /** Terms whose number of documents changed (null: too many to list). */
+  counted: ReadonlySet<number> | null;
+}
+
+/** What parsing a query string read besides the vocabulary and settings. */
+export interface ParseReads {
+  /** Terms whose number of documents was read (choosing split words). */
+  counts: number[];
+  /** Keys of the derivations it took from the cache (see derivations). */
+  derivationKeys: string[];
+}
+
+interface ParsedEntry {
+  parsed: ParsedQuery;
+  reads: ParseReads;
 }
 
 /** Documents an entry accounts for in RANKED_WORD_CACHE_DOCS (its set of matches counts too). */
@@ -66,7 +81,7 @@ function rankedSize(ranked: RankedWord): number {
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
   readonly #derivations = new Map<string, Derivation[]>();
-  readonly #parsed = new Map<string, ParsedQuery>();
+  readonly #parsed = new Map<string, ParsedEntry>();
   readonly #ranked = new Map<string, RankedEntry>();
   #rankedDocs = 0;
   #clock = 0;
@@ -76,13 +91,12 @@ export class PrefixCache {
   readonly carryStats = { carried: 0, dropped: 0 };
 
   /**
-   * Rankings (see rankedWord) and derivations (see noteWrite) survive writes; everything else is
-   * valid for one epoch.
+   * Rankings (see rankedWord), derivations and parsed queries (see noteWrite) survive writes;
+   * the match data of prefixes is valid for one epoch.
    */
   #sync(epoch: number): void {
     if (epoch === this.#epoch) return;
     this.#entries.clear();
-    this.#parsed.clear();
     this.#epoch = epoch;
   }
 
@@ -90,19 +104,25 @@ export class PrefixCache {
    * A seal moved the index to `epoch` with these changes (null: too many to list). A word's
    * derivations read the vocabulary (typos, extensions, synonyms) and, for a prefix, which
    * words extending it are in some document (and its prefix row's count of them): they are kept
-   * unless the vocabulary grew or such a word came or went.
+   * unless the vocabulary grew or such a word came or went. A parsed query is kept when its
+   * words' derivations are, and the document counts it read (split words) did not change.
    */
   noteWrite(epoch: number, changes: WriteChanges | null, vocabulary: VocabularyChanges): void {
     this.#journal.recordWrite(epoch, changes);
-    const flipped = vocabulary.flipped;
-    if (changes === null || vocabulary.grew || flipped === null) {
+    const { flipped, counted } = vocabulary;
+    if (changes === null || vocabulary.grew || flipped === null || counted === null) {
       this.#derivations.clear();
+      this.#parsed.clear();
       return;
     }
-    if (flipped.length === 0) return;
-    for (const key of [...this.#derivations.keys()]) {
-      const [text, prefix] = key.split('\u0000');
-      if (prefix === '1' && flipped.some((w) => w.startsWith(text!))) this.#derivations.delete(key);
+    if (flipped.length > 0) {
+      for (const key of [...this.#derivations.keys()]) {
+        const [text, prefix] = key.split('\u0000');
+        if (prefix === '1' && flipped.some((w) => w.startsWith(text!))) this.#derivations.delete(key);
+      }
+    }
+    for (const [q, { reads }] of [...this.#parsed]) {
+      if (reads.counts.some((t) => counted.has(t)) || reads.derivationKeys.some((k) => !this.#derivations.has(k))) this.#parsed.delete(q);
     }
   }
 
@@ -112,17 +132,18 @@ export class PrefixCache {
     this.#ranked.clear();
     this.#rankedDocs = 0;
     this.#derivations.clear();
+    this.#parsed.clear();
   }
 
   /** A parsed query string (words, derivations, alternatives; never modified once built). */
   parsedQuery(q: string, epoch: number): ParsedQuery | undefined {
     this.#sync(epoch);
-    return this.#parsed.get(q);
+    return this.#parsed.get(q)?.parsed;
   }
 
-  setParsedQuery(q: string, epoch: number, parsed: ParsedQuery): ParsedQuery {
+  setParsedQuery(q: string, epoch: number, parsed: ParsedQuery, reads: ParseReads): ParsedQuery {
     this.#sync(epoch);
-    this.#parsed.set(q, parsed);
+    this.#parsed.set(q, { parsed, reads });
     if (this.#parsed.size > DERIVATION_CACHE_SIZE) this.#parsed.delete(this.#parsed.keys().next().value!);
     return parsed;
   }

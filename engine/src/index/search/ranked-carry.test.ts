@@ -5,6 +5,7 @@ import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { MAX_PREFIX_DERIVATIONS } from './query-terms.ts';
+import { parseSearchQuery } from './search.ts';
 
 /**
  * Carrying one-word rankings over writes (ranked-carry.ts), case by case; the property test in
@@ -123,5 +124,44 @@ describe('rankings carried over writes', () => {
     for (const q of ['tulip', 'knife', 'garde', 'tulip ', 'knive']) expect(cached(core, source, { q })).toEqual(fresh({ q }));
     put('3', { title: 'garden', body: 'roses and tulips' });
     for (const q of ['tulip', 'garde', 'tulips']) expect(cached(core, source, { q })).toEqual(fresh({ q }));
+  });
+
+  it('keep parsed queries over writes that change no word they read', () => {
+    const { core, source, put, drop, fresh } = index(docs);
+    cached(core, source, { q: 'tulip' });
+    cached(core, source, { q: 'spade' });
+    const tulip = parseSearchQuery(core, 'tulip');
+    const spade = parseSearchQuery(core, 'spade');
+    // A new document of words already known, none of which either parse read.
+    put('6', { title: 'kitchen', body: 'knife' });
+    core.seal();
+    expect(parseSearchQuery(core, 'tulip')).toBe(tulip);
+    expect(parseSearchQuery(core, 'spade')).toBe(spade);
+    // "tulips" loses its only document: the prefix "tulip" derives differently.
+    drop('3');
+    core.seal();
+    expect(parseSearchQuery(core, 'tulip')).not.toBe(tulip);
+    expect(parseSearchQuery(core, 'spade')).toBe(spade);
+    // A new word: every parse starts over.
+    put('7', { title: 'wheelbarrow', body: 'x' });
+    core.seal();
+    expect(parseSearchQuery(core, 'spade')).not.toBe(spade);
+    for (const q of ['tulip', 'spade', 'wheel']) expect(cached(core, source, { q })).toEqual(fresh({ q }));
+  });
+
+  it('parse again when a document count that chose a split word changed', () => {
+    // "abcdef" splits into the pair whose rarer half has more documents: "ab cdef", until
+    // "abc" and "def" are in more documents than "ab" and "cdef".
+    const { core, source, put, fresh } = index([
+      ['1', { title: 'ab cdef' }],
+      ['2', { title: 'ab cdef' }],
+      ['3', { title: 'abc def' }],
+    ]);
+    const params = { q: 'abcdef ' };
+    expect(cached(core, source, params)).toEqual(fresh(params));
+    put('4', { title: 'abc def' });
+    put('5', { title: 'abc def' });
+    expect(cached(core, source, params)).toEqual(fresh(params));
+    expect((cached(core, source, params) as { estimatedTotalHits: number }).estimatedTotalHits).toBe(3);
   });
 });

@@ -30,14 +30,22 @@ export interface HeldRanking {
   total: number;
   /** Every matching document, kept only when `order` does not hold them all. */
   matched: DocSet | null;
+  /** The terms `word` matches through, listed at the first carry. */
+  terms?: ReadonlySet<number>;
 }
 
 /** The ranking after `changes`, or null when it must be built again. */
 export function carryRanking(held: HeldRanking, word: QueryWord, changes: SpanChanges): HeldRanking | null {
   if (!sameDerivations(held.word, word)) return null;
   // A term that gained a (live) document: some added document holds it.
-  const terms = termsOf(word);
-  for (const gained of changes.gained) if (gained.size > 0 && terms.some((t) => gained.has(t))) return null;
+  const terms = held.terms ?? termsOf(word);
+  for (const gained of changes.gained) {
+    if (gained.size < terms.size) {
+      for (const t of gained) if (terms.has(t)) return null;
+    } else {
+      for (const t of terms) if (gained.has(t)) return null;
+    }
+  }
   let { order, ids, total } = held;
   const matched = held.matched;
   for (const r of changes.removed) {
@@ -57,13 +65,13 @@ export function carryRanking(held: HeldRanking, word: QueryWord, changes: SpanCh
       total--;
     }
   }
-  return { word, order, ids, total, matched };
+  return { word, order, ids, total, matched, terms };
 }
 
-function termsOf(word: QueryWord): number[] {
-  const terms = word.derivations.map((d) => d.term);
-  for (const alt of word.alternatives) terms.push(...alt.terms);
-  for (const t of word.phrase ?? []) if (t !== undefined) terms.push(t);
+function termsOf(word: QueryWord): Set<number> {
+  const terms = new Set(word.derivations.map((d) => d.term));
+  for (const alt of word.alternatives) for (const t of alt.terms) terms.add(t);
+  for (const t of word.phrase ?? []) if (t !== undefined) terms.add(t);
   return terms;
 }
 

@@ -194,7 +194,7 @@ describe('one-word ranking cache', () => {
     expect(cache.rankedWord('w0', 1, word)).toBeUndefined();
     expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1, word)).toBeDefined();
     // A write that added and removed nothing this word matches: carried over.
-    cache.noteWrite(2, { removed: [], gained: new Set() }, { grew: false, flipped: [] });
+    cache.noteWrite(2, { removed: [], gained: new Set() }, { grew: false, flipped: [], counted: new Set() });
     expect(cache.rankedWord('kept', 2, word)).toBeDefined();
     cache.noteBreak(3);
     expect(cache.rankedWord('kept', 3, word)).toBeUndefined();

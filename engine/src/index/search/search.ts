@@ -22,7 +22,7 @@ import { OccurrenceChains, PositionLookup, computeWordMatches, fillWordDetail, m
 import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
-import { prefixCachePolicy, restrict, type PrefixCache, type RankedWord } from './prefix-cache.ts';
+import { prefixCachePolicy, restrict, type ParseReads, type PrefixCache, type RankedWord } from './prefix-cache.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort, type SortCriterion } from './sort-params.ts';
 
@@ -169,10 +169,14 @@ function splitsBeforeDetails(rankingRules: readonly string[], sortCriteria: numb
 
 /** The query's words and negations, derived against the index (kept until the next write). */
 export function parseSearchQuery(state: IndexState, q: string): ParsedQuery {
-  return state.prefixCache.parsedQuery(q, state.epoch) ?? state.prefixCache.setParsedQuery(q, state.epoch, parseUncached(state, q));
+  const cached = state.prefixCache.parsedQuery(q, state.epoch);
+  if (cached !== undefined) return cached;
+  const reads: ParseReads = { counts: [], derivationKeys: [] };
+  return state.prefixCache.setParsedQuery(q, state.epoch, parseUncached(state, q, reads), reads);
 }
 
-function parseUncached(state: IndexState, q: string): ParsedQuery {
+/** Parses `q`, noting in `reads` what it read besides the vocabulary and settings. */
+function parseUncached(state: IndexState, q: string, reads: ParseReads): ParsedQuery {
   const settings = state.settings;
   return parseQuery(q, state.tokenizer, {
     vocabulary: state.vocabulary,
@@ -180,9 +184,15 @@ function parseUncached(state: IndexState, q: string): ParsedQuery {
     stopWords: state.stopWords,
     synonyms: state.synonyms,
     prefixSearch: settings.prefixSearch !== 'disabled',
-    docCount: (term) => state.postings.docCount(term),
+    docCount: (term) => {
+      reads.counts.push(term);
+      return state.postings.docCount(term);
+    },
     prefixRow: prefixRowPolicy.enabled ? (prefix) => state.prefixRows.lookup(prefix) : undefined,
-    cachedDerivations: (key, compute) => state.prefixCache.derivations(key, state.epoch, compute),
+    cachedDerivations: (key, compute) => {
+      reads.derivationKeys.push(key);
+      return state.prefixCache.derivations(key, state.epoch, compute);
+    },
   });
 }
 
