@@ -193,7 +193,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.#internalToExternal[doc] = undefined;
     this.fieldLengths.clearDoc(doc);
     this.facets.removeGeo(doc);
-    this.postings.markRemoved();
+    this.postings.markRemoved(doc);
     this.#dirty = true;
   }
 

@@ -77,6 +77,86 @@ export interface SealChanges {
   counted: Set<number> | null;
 }
 
+/** The three arrays of a sealed form (see Postings). */
+interface SealedForm {
+  docs: Uint32Array;
+  occStart: Uint32Array;
+  occ: Uint32Array;
+}
+
+/** Removed documents listed, up to this many, so that a seal looks them up in each row. */
+const REMOVED_LISTED = 32;
+
+/** How many of `listed` (documents no longer alive) the sorted docs[start, end) hold. */
+function countListed(docs: Uint32Array, start: number, end: number, listed: readonly number[]): number {
+  let n = 0;
+  for (const d of listed) {
+    let lo = start;
+    let hi = end - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = docs[mid]!;
+      if (v === d) {
+        n++;
+        break;
+      }
+      if (v < d) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return n;
+}
+
+/** Alive documents among docs[start, end). */
+function countAlive(docs: Uint32Array, start: number, end: number, alive: Uint32Array): number {
+  let n = 0;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) n++;
+  }
+  return n;
+}
+
+/** Occurrences of the alive pairs among [start, end). */
+function aliveOccurrences(docs: Uint32Array, occStart: Uint32Array, start: number, end: number, alive: Uint32Array): number {
+  let n = 0;
+  for (let p = start; p < end; p++) {
+    const d = docs[p]!;
+    if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) n += occStart[p + 1]! - occStart[p]!;
+  }
+  return n;
+}
+
+/**
+ * Copies the alive pairs of from[start, end) to to[w..], occurrences to to.occ[wo..], a run of
+ * alive pairs at a time; returns the occurrence end.
+ */
+function copyAlivePairs(from: SealedForm, to: SealedForm, start: number, end: number, w: number, wo: number, alive: Uint32Array): number {
+  let p = start;
+  while (p < end) {
+    let q = p;
+    while (q < end && (alive[from.docs[q]! >>> 5]! & (1 << (from.docs[q]! & 31))) !== 0) q++;
+    if (q > p) {
+      copyRun(from, to, p, q, w, wo);
+      w += q - p;
+      wo += from.occStart[q]! - from.occStart[p]!;
+    }
+    p = q + 1;
+  }
+  return wo;
+}
+
+/** Copies the pairs from[start, end) and their occurrences as they are, to to[w..] and to.occ[wo..]. */
+function copyRun(from: SealedForm, to: SealedForm, start: number, end: number, w: number, wo: number): void {
+  to.docs.set(from.docs.subarray(start, end), w);
+  const first = from.occStart[start]!;
+  to.occ.set(from.occ.subarray(first, from.occStart[end]!), wo);
+  const shift = wo - first;
+  const occStart = to.occStart;
+  const src = from.occStart;
+  for (let p = start; p < end; p++) occStart[w + p - start] = src[p]! + shift;
+}
+
 function gain(gained: Set<number>, term: number): Set<number> | null {
   gained.add(term);
   return gained.size > MAX_GAINED_TERMS ? null : gained;
@@ -99,6 +179,11 @@ export class Postings {
   #pendingSortedByDoc = true;
   #lastPendingDoc = 0;
   #needsSeal = false;
+  /**
+   * Documents removed since the last seal (every other sealed pair is alive), or null when more
+   * than REMOVED_LISTED: then every sealed pair's document is checked.
+   */
+  #removedSinceSeal: number[] | null = [];
   /** What the last seal changed (see SealChanges). */
   lastSeal: SealChanges = { gained: null, flipped: null, counted: null };
 
@@ -192,8 +277,10 @@ export class Postings {
   }
 
   /** Asks the next seal to drop the pairs of documents that are no longer alive. */
-  markRemoved(): void {
+  markRemoved(doc: number): void {
     this.#needsSeal = true;
+    if (this.#removedSinceSeal !== null && this.#removedSinceSeal.length < REMOVED_LISTED) this.#removedSinceSeal.push(doc);
+    else this.#removedSinceSeal = null;
   }
 
   clear(): void {
@@ -203,6 +290,7 @@ export class Postings {
     this.occ = new Uint32Array(0);
     this.#clearPending();
     this.#needsSeal = false;
+    this.#removedSinceSeal = [];
   }
 
   /** Drops the pending log, giving its (possibly large) buffers back to the allocator. */
@@ -245,15 +333,20 @@ export class Postings {
     const oldTerms = this.sealedTermCount;
     const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
 
-    // 1. Pairs and occurrences per term.
+    // 1. Pairs and occurrences per term. Without removals since the last seal, every old pair
+    // is still alive; otherwise a row keeps its counts unless it holds a removed document.
     const pairCount = new Uint32Array(termCount + 1);
     const occCount = new Uint32Array(termCount + 1);
+    const removals = this.#removedSinceSeal;
+    // Old pairs kept per row (all of them unless the row holds a removed document).
+    const kept = new Uint32Array(oldTerms);
     for (let t = 0; t < oldTerms; t++) {
-      for (let p = oldTermStart[t]!, end = oldTermStart[t + 1]!; p < end; p++) {
-        if (!isAlive(oldDocs[p]!)) continue;
-        pairCount[t]!++;
-        occCount[t]! += oldOccStart[p + 1]! - oldOccStart[p]!;
-      }
+      const start = oldTermStart[t]!;
+      const end = oldTermStart[t + 1]!;
+      const alivePairs = removals === null ? countAlive(oldDocs, start, end, alive) : end - start - countListed(oldDocs, start, end, removals);
+      kept[t] = alivePairs;
+      pairCount[t] = alivePairs;
+      occCount[t] = alivePairs === end - start ? oldOccStart[end]! - oldOccStart[start]! : aliveOccurrences(oldDocs, oldOccStart, start, end, alive);
     }
     for (let p = 0; p < pCount; p++) {
       if (!isAlive(pDoc[p]!)) continue;
@@ -296,22 +389,28 @@ export class Postings {
     const occStart = new Uint32Array(pairs + 1);
     const occ = new Uint32Array(occs);
 
-    // 2. Old rows, in place at the start of each row.
-    for (let t = 0; t < oldTerms; t++) {
-      let w = pairCursor[t]!;
-      let wo = occCursor[t]!;
-      for (let p = oldTermStart[t]!, end = oldTermStart[t + 1]!; p < end; p++) {
-        const d = oldDocs[p]!;
-        if (!isAlive(d)) continue;
-        docs[w] = d;
-        occStart[w++] = wo;
-        const a = oldOccStart[p]!;
-        const b = oldOccStart[p + 1]!;
-        occ.set(oldOcc.subarray(a, b), wo);
-        wo += b - a;
+    // 2. Old rows, in place at the start of each row. Rows that keep all their pairs are copied
+    // in bulk, several at once while the rows before the last of them gain nothing (they are then
+    // contiguous in both forms); the others pair by pair.
+    const old: SealedForm = { docs: oldDocs, occStart: oldOccStart, occ: oldOcc };
+    const sealed: SealedForm = { docs, occStart, occ };
+    const whole = (t: number): boolean => kept[t] === oldTermStart[t + 1]! - oldTermStart[t]!;
+    for (let t = 0; t < oldTerms; ) {
+      const start = oldTermStart[t]!;
+      if (!whole(t)) {
+        occCursor[t] = copyAlivePairs(old, sealed, start, oldTermStart[t + 1]!, pairCursor[t]!, occCursor[t]!, alive);
+        pairCursor[t]! += kept[t]!;
+        t++;
+        continue;
       }
-      pairCursor[t] = w;
-      occCursor[t] = wo;
+      let u = t + 1;
+      while (u < oldTerms && pairCount[u - 1] === kept[u - 1] && whole(u)) u++;
+      copyRun(old, sealed, start, oldTermStart[u]!, pairCursor[t]!, occCursor[t]!);
+      for (let v = t; v < u; v++) {
+        pairCursor[v]! += kept[v]!;
+        occCursor[v]! += oldOccStart[oldTermStart[v + 1]!]! - oldOccStart[oldTermStart[v]!]!;
+      }
+      t = u;
     }
 
     // 3. Pending pairs, scattered by term, in document order.
@@ -351,6 +450,7 @@ export class Postings {
     this.occ = occ;
     this.#clearPending();
     this.#needsSeal = false;
+    this.#removedSinceSeal = [];
     this.lastSeal = counted === null ? { gained: null, flipped: null, counted: null } : { gained, flipped, counted };
   }
 
