@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
-import { defaultSettings } from '../types/settings.ts';
+import { defaultSettings, type Settings } from '../types/settings.ts';
 import { SearchCore } from './core.ts';
 import { prefixRowPolicy } from './prefix-rows.ts';
 import { prefixCachePolicy } from './search/prefix-cache.ts';
@@ -9,7 +9,10 @@ import type { DocumentSource, SearchParams } from './types.ts';
 
 /**
  * Replacing and deleting documents (and the id renumbering that follows) must leave the core
- * answering exactly like a core built from scratch with the surviving documents.
+ * answering exactly like a core built from scratch with the surviving documents, given in the
+ * core's internal order (which orders ties): read caches kept over writes (parsed queries,
+ * derivations, one-word rankings), the seal's bulk copies and the facets' kept value order
+ * included.
  */
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'alphabet', 'gammas', 'deltoid'];
 const doc = fc.record({
@@ -21,11 +24,11 @@ type Op = { kind: 'upsert'; id: number; doc: Document } | { kind: 'remove'; id: 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id: fc.integer({ min: 0, max: 7 }), doc }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'search' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'search' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('settings' as const), variant: fc.integer({ min: 0, max: 2 }) }) },
 );
 
-const base = { ...defaultSettings(), filterableAttributes: ['tag', 'n'], sortableAttributes: ['n'] };
+const base = { ...defaultSettings(), filterableAttributes: ['tag', 'n'], sortableAttributes: ['n', 'tag'] };
 /** Settings variants switched between: text re-indexing (stop words, searchable) and facets. */
 const VARIANTS = [base, { ...base, stopWords: ['beta'] }, { ...base, searchableAttributes: ['title'], filterableAttributes: ['tag', 'n', 'title'] }];
 const QUERIES: SearchParams[] = [
@@ -37,24 +40,34 @@ const QUERIES: SearchParams[] = [
   { q: '', filter: 'tag = red OR n > 3' },
   { q: 'beta', facets: ['tag'] },
   { q: '', sort: ['n:asc'] },
+  { q: '', sort: ['tag:desc', 'n:asc'] },
+  { q: 'a', sort: ['tag:asc'] },
+  { q: 'alpha', facets: ['tag', 'n'] },
+  { q: 'gammas' },
 ];
 
 function answer(core: SearchCore, source: DocumentSource): unknown[] {
   return QUERIES.map((q) => {
     const r = core.search({ ...q, limit: 100 }, source);
-    const ids = r.hits.map((h) => h['id'] as number);
-    // Ties may be ordered differently (internal order), so compare sorted sets plus the sort keys.
-    return { ids: [...ids].sort(), total: r.estimatedTotalHits, facets: r.facetDistribution, sortKeys: q.sort ? r.hits.map((h) => h['n']) : null };
+    return { ids: r.hits.map((h) => h['id'] as number), total: r.estimatedTotalHits, facets: r.facetDistribution };
   });
+}
+
+/** A core built from scratch with the documents of `core`, in its internal order. */
+function rebuilt(core: SearchCore, settings: Settings, store: Map<string, Document>, source: DocumentSource): SearchCore {
+  const fresh = new SearchCore(settings, 'id');
+  for (const hit of core.search({ q: '', limit: 1000 }, source).hits) fresh.upsert(String(hit['id']), store.get(String(hit['id']))!);
+  return fresh;
 }
 
 describe('SearchCore updates', () => {
   it('answers like a fresh core after any sequence of upserts and removals (property)', () => {
     prefixCachePolicy.minDerivations = 0; // cache every prefix, to check its invalidation
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        let settings = base;
-        const core = new SearchCore(settings, 'id', { compactSlack: 2, termCompactSlack: 0 });
+      fc.property(fc.array(op, { maxLength: 40 }), fc.boolean(), (ops, renumberOften) => {
+        let settings: Settings = base;
+        // Renumbering breaks the write journal: often, or as rarely as by default.
+        const core = new SearchCore(settings, 'id', renumberOften ? { compactSlack: 2, termCompactSlack: 0 } : {});
         const store = new Map<string, Document>();
         const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
         for (const o of ops) {
@@ -69,14 +82,13 @@ describe('SearchCore updates', () => {
             settings = VARIANTS[o.variant]!;
             core.applySettings(settings, source);
           } else {
-            core.search({ q: 'alpha' }, source);
-            core.search({ q: 'e' }, source);
+            expect(answer(core, source)).toEqual(answer(rebuilt(core, settings, store, source), source));
           }
         }
-        const fresh = new SearchCore(settings, 'id');
-        for (const [id, d] of store) fresh.upsert(id, d);
+        const fresh = rebuilt(core, settings, store, source);
         expect(core.documentCount).toBe(store.size);
         expect(answer(core, source)).toEqual(answer(fresh, source));
+        if (!renumberOften) return;
         // The searches above sealed the core, which renumbers ids past 2 x live + slack.
         expect(core.capacity).toBeLessThanOrEqual(2 * store.size + 2);
         // ... and forgets terms no live document has once they outnumber the live ones.

@@ -106,13 +106,22 @@ export class FacetField {
     return this.#sortedStrings;
   }
 
+  /** The field's values changed (one appeared or went): everything derived goes. */
   invalidate(): void {
     this.#sortedNumbers = null;
     this.#sortedStrings = null;
+    this.#searchTree = null;
+    this.invalidateDocs();
+  }
+
+  /**
+   * Only which documents have the values changed: the values' order (sorting 171k distinct
+   * names took 150 ms) and the facet search dictionary stay.
+   */
+  invalidateDocs(): void {
     this.#sortRanks.clear();
     this.#docValues = null;
     this.#entries = -1;
-    this.#searchTree = null;
   }
 
   /**
@@ -278,12 +287,15 @@ export class FacetIndex {
   seal(isAlive: (doc: number) => boolean): void {
     const sort = this.#unsorted;
     for (const field of this.fields.values()) {
+      const values = field.strings.size + field.numbers.size;
       for (const [key, entry] of field.strings) if (cleanList(entry.docs, isAlive, sort)) field.strings.delete(key);
       for (const [key, docs] of field.numbers) if (cleanList(docs, isAlive, sort)) field.numbers.delete(key);
       cleanList(field.exists, isAlive, sort);
       cleanList(field.nulls, isAlive, sort);
       cleanList(field.empties, isAlive, sort);
-      field.invalidate();
+      // (A value that appeared since invalidated the field then.)
+      if (field.strings.size + field.numbers.size !== values) field.invalidate();
+      else field.invalidateDocs();
     }
     this.#unsorted = false;
     this.#lastDoc = -1;
