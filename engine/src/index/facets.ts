@@ -40,8 +40,20 @@ export class FacetField {
   readonly empties = new GrowableU32();
   #sortedNumbers: Float64Array | null = null;
   #sortedStrings: string[] | null = null;
-  readonly #sortRanks = new Map<string, Uint32Array>();
-  #docValues: DocValues | null = null;
+  /** Position of each string value in sortedStrings (built with it). */
+  #stringIndex: Map<string, number> | null = null;
+  /** Per-document structures and the capacity each covers: documents below it are in them. */
+  readonly #sortRanks = new Map<'a' | 'd', { ranks: Uint32Array; capacity: number }>();
+  #docValues: { values: DocValues; capacity: number } | null = null;
+  /**
+   * (document, value) pairs added since the per-document structures were first built, so that
+   * writes extend them with the new documents instead of building them again (documents only
+   * get ids above every earlier one; removed ones are simply never read). Null when a document
+   * came out of order or too many came: the next reader builds afresh.
+   */
+  #added: { docs: number[]; values: Array<number | string> } | null = { docs: [], values: [] };
+  /** Largest capacity a per-document structure was built or extended for. */
+  #covered = 0;
   /** Total (value, document) entries, numbers and strings. */
   #entries = -1;
   #searchTree: RadixTree<string[]> | null = null;
@@ -74,9 +86,18 @@ export class FacetField {
     return this.#entries;
   }
 
-  /** The values of every document (cached until the field changes). */
+  /** The values of every document (kept until the field's values change, extended by writes). */
   docValues(capacity: number): DocValues {
-    if (this.#docValues !== null && this.#docValues.start.length === capacity + 1) return this.#docValues;
+    const cached = this.#docValues;
+    if (cached !== null && cached.capacity === capacity) return cached.values;
+    const added = this.#addedSince(cached?.capacity ?? -1, capacity);
+    const values = cached !== null && added !== null ? this.#extendDocValues(cached.values, cached.capacity, capacity, added) : this.#buildDocValues(capacity);
+    this.#docValues = { values, capacity };
+    this.#covered = Math.max(this.#covered, capacity);
+    return values;
+  }
+
+  #buildDocValues(capacity: number): DocValues {
     const numbers = this.sortedNumbers();
     const strings = this.sortedStrings();
     const lists = [...Array.from(numbers, (n) => this.numbers.get(n)!), ...strings.map((k) => this.strings.get(k)!.docs)];
@@ -88,8 +109,68 @@ export class FacetField {
     lists.forEach((list, v) => {
       for (let i = 0; i < list.length; i++) if (list.data[i]! < capacity) values[fill[list.data[i]!]!++] = v;
     });
-    this.#docValues = { start, values, numbers, strings };
-    return this.#docValues;
+    return { start, values, numbers, strings };
+  }
+
+  /** `old` (documents below `from`) with the rows of the documents added in [from, capacity). */
+  #extendDocValues(old: DocValues, from: number, capacity: number, added: Array<[doc: number, valueId: number]>): DocValues {
+    // Each document's value ids ascending, as a fresh build lists them.
+    added.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const start = new Uint32Array(capacity + 1);
+    start.set(old.start.subarray(0, from + 1));
+    const values = new Uint32Array(old.values.length + added.length);
+    values.set(old.values);
+    let k = 0;
+    for (let d = from; d < capacity; d++) {
+      let end = start[d]!;
+      for (; k < added.length && added[k]![0] === d; k++) values[end++] = added[k]![1];
+      start[d + 1] = end;
+    }
+    return { start, values: values.subarray(0, start[capacity]!), numbers: old.numbers, strings: old.strings };
+  }
+
+  /**
+   * The (document, value id) pairs added for documents in [from, capacity), or null when they
+   * are not all known (nothing built yet: `from` -1).
+   */
+  #addedSince(from: number, capacity: number): Array<[number, number]> | null {
+    const added = this.#added;
+    if (from < 0 || added === null || from > capacity) return null;
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < added.docs.length; i++) {
+      const d = added.docs[i]!;
+      if (d >= from && d < capacity) out.push([d, this.#valueId(added.values[i]!)]);
+    }
+    return out;
+  }
+
+  /** Value id (see DocValues) of a number or a normalized string key. */
+  #valueId(value: number | string): number {
+    const numbers = this.sortedNumbers();
+    if (typeof value === 'string') {
+      this.sortedStrings();
+      return numbers.length + this.#stringIndex!.get(value)!;
+    }
+    let lo = 0;
+    let hi = numbers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (numbers[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** A (document, value) pair was added (see #added). */
+  noteAdded(doc: number, value: number | string): void {
+    const added = this.#added;
+    if (added === null) return;
+    if (doc < this.#covered || added.docs.length >= ADDED_LISTED) {
+      this.#added = null;
+      return;
+    }
+    added.docs.push(doc);
+    added.values.push(value);
   }
 
   /** Distinct numeric values, ascending. */
@@ -102,7 +183,10 @@ export class FacetField {
 
   /** Distinct normalized string values, ascending in Meilisearch's (UTF-8 byte) order. */
   sortedStrings(): string[] {
-    this.#sortedStrings ??= [...this.strings.keys()].sort(compareFacetStrings);
+    if (this.#sortedStrings === null) {
+      this.#sortedStrings = [...this.strings.keys()].sort(compareFacetStrings);
+      this.#stringIndex = new Map(this.#sortedStrings.map((k, i) => [k, i]));
+    }
     return this.#sortedStrings;
   }
 
@@ -110,18 +194,29 @@ export class FacetField {
   invalidate(): void {
     this.#sortedNumbers = null;
     this.#sortedStrings = null;
+    this.#stringIndex = null;
     this.#searchTree = null;
-    this.invalidateDocs();
+    this.#sortRanks.clear();
+    this.#docValues = null;
+    this.#added = { docs: [], values: [] };
+    this.#covered = 0;
+    this.#entries = -1;
   }
 
   /**
    * Only which documents have the values changed: the values' order (sorting 171k distinct
-   * names took 150 ms) and the facet search dictionary stay.
+   * names took 150 ms) and the facet search dictionary stay, and the per-document structures
+   * are extended with the added documents when next read.
    */
   invalidateDocs(): void {
-    this.#sortRanks.clear();
-    this.#docValues = null;
     this.#entries = -1;
+    // Extending needs every addition since the structures were first built.
+    if (this.#added === null) {
+      this.#sortRanks.clear();
+      this.#docValues = null;
+      this.#added = { docs: [], values: [] };
+      this.#covered = 0;
+    }
   }
 
   /**
@@ -130,9 +225,30 @@ export class FacetField {
    * document with several values takes the first one met in the sort direction.
    */
   sortRanks(ascending: boolean, capacity: number): Uint32Array {
-    const key = `${ascending ? 'a' : 'd'}${capacity}`;
+    const key = ascending ? 'a' : 'd';
     const cached = this.#sortRanks.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.capacity === capacity) return cached.ranks;
+    const added = this.#addedSince(cached?.capacity ?? -1, capacity);
+    let ranks: Uint32Array;
+    if (cached !== undefined && added !== null) {
+      ranks = new Uint32Array(capacity).fill(0xffffffff);
+      ranks.set(cached.ranks);
+      const n = this.sortedNumbers().length;
+      const s = this.sortedStrings().length;
+      for (const [d, v] of added) {
+        // The value's place in the sort direction (numbers first either way), as built below.
+        const rank = ascending ? v : v < n ? n - 1 - v : n + (s - 1 - (v - n));
+        if (rank < ranks[d]!) ranks[d] = rank;
+      }
+    } else {
+      ranks = this.#buildSortRanks(ascending, capacity);
+    }
+    this.#sortRanks.set(key, { ranks, capacity });
+    this.#covered = Math.max(this.#covered, capacity);
+    return ranks;
+  }
+
+  #buildSortRanks(ascending: boolean, capacity: number): Uint32Array {
     const ranks = new Uint32Array(capacity).fill(0xffffffff);
     let rank = 0;
     const assign = (docs: GrowableU32): void => {
@@ -146,12 +262,12 @@ export class FacetField {
     const strings = this.sortedStrings();
     if (ascending) for (let i = 0; i < strings.length; i++) assign(this.strings.get(strings[i]!)!.docs);
     else for (let i = strings.length - 1; i >= 0; i--) assign(this.strings.get(strings[i]!)!.docs);
-    // Both directions stay cached (a list sorted one way, then the other, is common).
-    for (const k of this.#sortRanks.keys()) if (k.slice(1) !== String(capacity)) this.#sortRanks.delete(k);
-    this.#sortRanks.set(key, ranks);
     return ranks;
   }
 }
+
+/** (document, value) pairs listed for extending per-document structures; past it they are built again. */
+const ADDED_LISTED = 1 << 14;
 
 /** Printable ASCII without surrounding spaces: facetKey is just lowercasing (NFKD is identity). */
 const PLAIN_ASCII_RE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
@@ -161,8 +277,11 @@ function fastFacetKey(s: string): string {
   return s.length <= 468 && PLAIN_ASCII_RE.test(s) ? s.toLowerCase() : facetKey(s);
 }
 
-function pushOnce(list: GrowableU32, doc: number): void {
-  if (list.length === 0 || list.data[list.length - 1] !== doc) list.push(doc);
+/** Appends `doc` unless it is already last; whether it did. */
+function pushOnce(list: GrowableU32, doc: number): boolean {
+  if (list.length !== 0 && list.data[list.length - 1] === doc) return false;
+  list.push(doc);
+  return true;
 }
 
 /** Drops dead documents and restores ascending order; returns whether the list is now empty. */
@@ -265,7 +384,7 @@ export class FacetIndex {
         field.numbers.set(value, docs);
         field.invalidate();
       }
-      pushOnce(docs, doc);
+      if (pushOnce(docs, doc)) field.noteAdded(doc, value);
     } else {
       const original = typeof value === 'boolean' ? String(value) : value;
       if (original === '') {
@@ -279,7 +398,7 @@ export class FacetIndex {
         field.strings.set(key, entry);
         field.invalidate();
       }
-      pushOnce(entry.docs, doc);
+      if (pushOnce(entry.docs, doc)) field.noteAdded(doc, key);
     }
   }
 
