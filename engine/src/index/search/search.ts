@@ -447,8 +447,9 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
       order,
       ids: Array.from(order, (d) => state.externalId(d)),
       total: matching.count,
-      // Carrying the ranking over a removal (ranked-carry.ts) must know whether it matched.
-      matched: rankCap < matching.count ? docSetOf(matching.docs, state.alive.length) : null,
+      // Carrying the ranking over a removal (ranked-carry.ts) must know whether it matched: the
+      // word's documents are the candidates (a copy: the set may be shared scratch or cache).
+      matched: rankCap < matching.count ? matching.ctx.matches[0]!.docs.slice() : null,
     };
     state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
   }
