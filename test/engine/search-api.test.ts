@@ -81,4 +81,35 @@ describe('search over HTTP', () => {
     const multi = await tenant.post('/multi-search', { queries: [{ indexUid: 'other', q: 'batman' }] });
     expect(multi.status).toBe(403);
   });
+
+  it('reflects every write in the next search, including results it keeps between writes', async () => {
+    // The engine keeps one-word rankings, parsed queries and facet orders over writes that
+    // cannot change them (engine/src/index/search/ranked-carry.ts): each step searches again.
+    const put = (docs: object[]) => api.run(api.post('/indexes/live/documents', docs));
+    await put([{ id: 1, title: 'red apple', shop: 'b' }, { id: 2, title: 'green apple', shop: 'a' }, { id: 3, title: 'red car', shop: 'c' }]);
+    await api.run(api.patch('/indexes/live/settings', { filterableAttributes: ['shop'], sortableAttributes: ['shop'] }));
+    const search = async (body: object) => (await api.post('/indexes/live/search', body)).body;
+    const apple = async () => {
+      const first = await search({ q: 'apple' });
+      // Searched twice: the second answer is read from what the first kept.
+      expect(await search({ q: 'apple' })).toEqual({ ...first, processingTimeMs: expect.any(Number) });
+      return { ids: ids(first), total: first.estimatedTotalHits };
+    };
+    expect(await apple()).toEqual({ ids: [1, 2], total: 2 });
+    await put([{ id: 4, title: 'blue car', shop: 'a' }]);
+    expect(await apple()).toEqual({ ids: [1, 2], total: 2 });
+    await put([{ id: 2, title: 'green pear', shop: 'a' }]);
+    expect(await apple()).toEqual({ ids: [1], total: 1 });
+    await api.run(api.delete('/indexes/live/documents/1'));
+    expect(await apple()).toEqual({ ids: [], total: 0 });
+    await put([{ id: 5, title: 'apple pie', shop: 'd' }, { id: 6, title: 'apples', shop: 'a' }]);
+    expect(await apple()).toEqual({ ids: [5, 6], total: 2 });
+    expect(ids(await search({ q: 'appl' }))).toEqual([5, 6]);
+    // Sort and facets read the new documents' values (ties in the order documents were last
+    // written: 4, then 2 replaced, then 6).
+    expect(ids(await search({ q: '', sort: ['shop:desc'] }))).toEqual([5, 3, 4, 2, 6]);
+    await put([{ id: 7, title: 'red apple', shop: 'z' }]);
+    expect(ids(await search({ q: '', sort: ['shop:desc'] }))).toEqual([7, 5, 3, 4, 2, 6]);
+    expect((await search({ q: '', facets: ['shop'] })).facetDistribution.shop).toEqual({ a: 3, c: 1, d: 1, z: 1 });
+  });
 });
