@@ -5,8 +5,9 @@ import { carryRanking, type HeldRanking } from './ranked-carry.ts';
 import { WriteJournal, type WriteChanges } from './write-journal.ts';
 
 /**
- * Read caches kept until the next write or settings change (one-word rankings are carried over
- * writes that cannot change them: ranked-carry.ts). Among them, the match data of
+ * Read caches of one index: parsed queries, query-word derivations and one-word rankings are
+ * kept over writes that cannot change them (see noteWrite, ranked-carry.ts); everything goes at
+ * a settings change or any other break of the write journal. Among them, the match data of
  * prefixes with many extensions, computed over every live document: since prefix rows
  * (prefix-rows.ts) serve the short, common prefixes ("t", "li", "lib") from indexing time, this
  * is left to longer prefixes (over 4 bytes) that still expand to up to 1000 words.
