@@ -57,6 +57,9 @@ function noteDoc(list: number[] | null, doc: number): number[] | null {
   return list;
 }
 
+/** The document source of searches that return no hits (refreshing kept rankings). */
+const NO_DOCUMENTS: DocumentSource = { get: () => undefined, entries: () => new Map<DocumentId, Document>().entries() };
+
 export class SearchCore implements IndexCore, IndexState {
   settings: Settings;
   primaryKey: string | null;
@@ -342,6 +345,24 @@ export class SearchCore implements IndexCore, IndexState {
 
   dropReadCaches(): void {
     this.#advance(null);
+  }
+
+  refreshKept(deadline: number): boolean {
+    this.seal();
+    const stale = this.prefixCache.staleRankings(this.epoch);
+    if (stale.length === 0) return false;
+    this.prefixCache.refreshing = true;
+    try {
+      for (const { key, q } of stale) {
+        if (performance.now() >= deadline) return true;
+        // A search without a page reads the ranking, carrying it over the writes, or ranks it again.
+        executeSearch(this, { q, limit: 0 }, NO_DOCUMENTS);
+        this.prefixCache.dropStale(key, this.epoch);
+      }
+    } finally {
+      this.prefixCache.refreshing = false;
+    }
+    return false;
   }
 
   // ---- reads ---------------------------------------------------------------------------

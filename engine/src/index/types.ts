@@ -109,6 +109,13 @@ export interface IndexCore {
    * calls it when its task queue goes idle, so the first search after a write does not pay it.
    */
   seal(): void;
+  /**
+   * Seals, then brings the kept rankings of recently searched queries up to date with the writes
+   * since (carried over them or ranked again) until `deadline` (a `performance.now()` time), so
+   * that the next search for them reads its page; true when some are left. The engine calls it
+   * in slices while its task queue is idle.
+   */
+  refreshKept(deadline: number): boolean;
   /** Applies new settings, re-indexing from the source what the change requires. */
   applySettings(settings: Settings, source: DocumentSource): void;
   /** Throws EngineError (invalid_search_filter, invalid_search_sort, ...) on a bad request. */

@@ -16,6 +16,8 @@ import { isNoSpaceError } from '../store/write-failure.ts';
 /** How many enqueued tasks the autobatcher looks at per decision. */
 const LOOKAHEAD = 2_000;
 /** How long the worker waits on a full disk before writing again. */
+/** Longest stretch of refreshing kept rankings before other work gets a turn. */
+const REFRESH_SLICE_MS = 5;
 const NO_SPACE_RETRY_MS = 1_000;
 
 export class Scheduler {
@@ -94,7 +96,7 @@ export class Scheduler {
       this.#pendingWake = false;
       const batch = nextBatch(this.#enqueued(LOOKAHEAD));
       if (batch.length === 0) {
-        this.#sealIndexes();
+        await this.#sealIndexes();
         for (const resolve of this.#idleWaiters.splice(0)) resolve();
         if (!this.#pendingWake) await new Promise<void>((resolve) => { this.#wakeUp = resolve; });
         this.#wakeUp = null;
@@ -120,9 +122,17 @@ export class Scheduler {
   /**
    * Indexes merge what a batch wrote into their read structures lazily; doing it as soon as no
    * task waits moves that cost off the first search (a burst of writes still merges only once).
+   * Then the rankings of recently searched queries are brought up to date, a slice at a time so
+   * that searches in between wait little, until done or a task arrives.
    */
-  #sealIndexes(): void {
-    for (const handle of this.#ctx.registry.list()) handle.core.seal();
+  async #sealIndexes(): Promise<void> {
+    const handles = this.#ctx.registry.list();
+    for (const handle of handles) handle.core.seal();
+    for (const handle of handles) {
+      while (this.#running && !this.#pendingWake && handle.core.refreshKept(performance.now() + REFRESH_SLICE_MS)) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
   }
 
   /**

@@ -47,7 +47,12 @@ interface RankedEntry {
   epoch: number;
   /** Clock of the last use (least recently used entries go first). */
   used: number;
+  /** A query string that ranks it again (see staleRankings). */
+  q: string;
 }
+
+/** Rankings brought up to date when the index is idle: the most recently used, at most this many. */
+export const REFRESHED_RANKINGS = 64;
 
 /**
  * What a write changed in the vocabulary, for the derivations of query words: whether words were
@@ -88,6 +93,9 @@ export class PrefixCache {
   #clock = 0;
   #epoch = -1;
   readonly #journal = new WriteJournal();
+  #refreshing = false;
+  /** Rankings a refresh found changed, with their last use, until it ranks them again. */
+  readonly #dropped = new Map<string, { q: string; used: number }>();
   /** Rankings carried over writes, and dropped by them (for tests and benchmarks). */
   readonly carryStats = { carried: 0, dropped: 0 };
 
@@ -164,6 +172,8 @@ export class PrefixCache {
       if (carried === null) {
         this.#ranked.delete(key);
         this.carryStats.dropped++;
+        // A refresh ranks it again at once: it keeps its last use (see setRankedWord).
+        if (this.#refreshing) this.#dropped.set(key, { q: hit.q, used: hit.used });
         return undefined;
       }
       this.carryStats.carried++;
@@ -171,16 +181,43 @@ export class PrefixCache {
       hit.epoch = epoch;
       this.#rankedDocs += rankedSize(carried);
     }
-    hit.used = ++this.#clock;
+    if (!this.#refreshing) hit.used = ++this.#clock;
     return hit.ranked;
   }
 
-  setRankedWord(key: string, epoch: number, ranked: RankedWord): void {
+  /**
+   * The query strings of the most recently used rankings that a write since may have changed
+   * (REFRESHED_RANKINGS at most, most recent first): searching each again while the index is
+   * idle (`refreshing`) carries it over the writes or ranks it again, so the next user search
+   * reads it. The refresh does not count as a use.
+   */
+  staleRankings(epoch: number): Array<{ key: string; q: string }> {
+    const recent = [...this.#ranked].sort((a, b) => b[1].used - a[1].used).slice(0, REFRESHED_RANKINGS);
+    return recent.filter(([, e]) => e.epoch !== epoch).map(([key, e]) => ({ key, q: e.q }));
+  }
+
+  /** Forgets the ranking of `key` if it is still from before `epoch` (its query now derives differently). */
+  dropStale(key: string, epoch: number): void {
+    const entry = this.#ranked.get(key);
+    if (entry === undefined || entry.epoch === epoch) return;
+    this.#ranked.delete(key);
+    this.#rankedDocs -= rankedSize(entry.ranked);
+  }
+
+  /** Set while the index refreshes stale rankings (see staleRankings). */
+  set refreshing(on: boolean) {
+    this.#refreshing = on;
+    if (!on) this.#dropped.clear();
+  }
+
+  setRankedWord(key: string, epoch: number, ranked: RankedWord, q: string): void {
     this.#sync(epoch);
     if (rankedSize(ranked) > RANKED_WORD_CACHE_DOCS) return;
     const old = this.#ranked.get(key);
     if (old !== undefined) this.#rankedDocs -= rankedSize(old.ranked);
-    this.#ranked.set(key, { ranked, epoch, used: ++this.#clock });
+    // Ranked again by a refresh: it keeps its place among the most recently used.
+    const used = this.#refreshing ? (old?.used ?? this.#dropped.get(key)?.used ?? 0) : ++this.#clock;
+    this.#ranked.set(key, { ranked, epoch, used, q });
     this.#rankedDocs += rankedSize(ranked);
     // Over the bounds, drop the least recently used (a scan: only when a word is added).
     while (this.#ranked.size > RANKED_WORD_CACHE_SIZE || this.#rankedDocs > RANKED_WORD_CACHE_DOCS) {

@@ -164,4 +164,27 @@ describe('rankings carried over writes', () => {
     expect(cached(core, source, params)).toEqual(fresh(params));
     expect((cached(core, source, params) as { estimatedTotalHits: number }).estimatedTotalHits).toBe(3);
   });
+
+  it('are brought up to date while the index is idle (refreshKept), most recently used first', () => {
+    const { core, source, put, fresh } = index(docs);
+    for (const q of ['tulip', 'garden', 'kitchen']) cached(core, source, { q });
+    put('5', { title: 'garden hose', body: 'green' });
+    core.seal();
+    // Most recent first; nothing is done past the deadline.
+    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.q)).toEqual(['kitchen', 'garden', 'tulip']);
+    expect(core.refreshKept(performance.now() - 1)).toBe(true);
+    expect(core.refreshKept(Infinity)).toBe(false);
+    // "garden" gained a document: ranked again; the others carried over.
+    expect(core.prefixCache.carryStats).toEqual({ carried: 2, dropped: 1 });
+    expect(core.prefixCache.staleRankings(core.epoch)).toEqual([]);
+    const carried = core.prefixCache.carryStats.carried;
+    for (const q of ['tulip', 'garden', 'kitchen']) expect(cached(core, source, { q })).toEqual(fresh({ q }));
+    // Read as they are: no ranking carried or built again by these searches.
+    expect(core.prefixCache.carryStats).toEqual({ carried, dropped: 1 });
+    // The refresh did not count as a use: after the next write the order is the users' one.
+    cached(core, source, { q: 'tulip' });
+    put('6', { title: 'x', body: 'y' });
+    core.seal();
+    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.q)).toEqual(['tulip', 'kitchen', 'garden']);
+  });
 });

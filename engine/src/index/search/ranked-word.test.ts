@@ -90,8 +90,9 @@ const paramsArb: fc.Arbitrary<SearchParams> = fc
   })
   .map(({ q, paging, strategy, extra }) => ({ q, ...paging, ...(strategy === undefined ? {} : { matchingStrategy: strategy }), ...extra }));
 
-type Op = { kind: 'search'; params: SearchParams; trailingSpace: boolean } | { kind: 'upsert'; id: number; doc: Document } | { kind: 'remove'; id: number };
+type Op = { kind: 'search'; params: SearchParams; trailingSpace: boolean } | { kind: 'upsert'; id: number; doc: Document } | { kind: 'remove'; id: number } | { kind: 'idle' };
 const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ kind: 'idle' as const }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('search' as const), params: paramsArb, trailingSpace: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id: fc.integer({ min: 0, max: 30 }), doc }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 30 }) }) },
@@ -161,6 +162,11 @@ describe('one-word ranking cache', () => {
             last = o;
             continue;
           }
+          if (o.kind === 'idle') {
+            // What the engine does when its task queue is idle: kept rankings brought up to date.
+            cached.refreshKept(Infinity);
+            continue;
+          }
           if (o.kind === 'upsert') upsert(o.id, o.doc);
           else {
             store.delete(String(o.id));
@@ -186,9 +192,9 @@ describe('one-word ranking cache', () => {
     const cache = new PrefixCache();
     const word = { text: 'w', phrase: null, derivations: [], isPrefix: false, typoBudget: 0, alternatives: [] };
     const entry = (n: number) => ({ word, order: new Uint32Array(n), ids: [], total: n, matched: null });
-    cache.setRankedWord('kept', 1, entry(3));
+    cache.setRankedWord('kept', 1, entry(3), 'kept');
     for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
-      cache.setRankedWord(`w${i}`, 1, entry(1));
+      cache.setRankedWord(`w${i}`, 1, entry(1), `w${i}`);
       expect(cache.rankedWord('kept', 1, word)).toBeDefined();
     }
     expect(cache.rankedWord('w0', 1, word)).toBeUndefined();

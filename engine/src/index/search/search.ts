@@ -451,7 +451,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
       // word's documents are the candidates (a copy: the set may be shared scratch or cache).
       matched: rankCap < matching.count ? matching.ctx.matches[0]!.docs.slice() : null,
     };
-    state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry);
+    state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry, q);
   }
   let total = matching.count;
   if (threshold !== null) total = kept;
