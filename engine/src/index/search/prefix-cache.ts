@@ -5,7 +5,7 @@ import { carryRanking, type HeldRanking } from './ranked-carry.ts';
 import { WriteJournal, type WriteChanges } from './write-journal.ts';
 
 /**
- * Read caches of one index: parsed queries, query-word derivations and one-word rankings are
+ * Read caches of one index: parsed queries, query-word derivations and query rankings are
  * kept over writes that cannot change them (see noteWrite, ranked-carry.ts); everything goes at
  * a settings change or any other break of the write journal. Among them, the match data of
  * prefixes with many extensions, computed over every live document: since prefix rows
@@ -15,7 +15,7 @@ import { WriteJournal, type WriteChanges } from './write-journal.ts';
 
 /**
  * Prefix words with more derivations than `minDerivations` (100) are worth caching; tests lower
- * it. `rankedWords: false` turns the one-word ranking cache off (tests compare against it).
+ * it. `rankedWords: false` turns the ranking cache off (tests compare against it).
  */
 export const prefixCachePolicy = { minDerivations: 100, rankedWords: true };
 /** Number of prefixes kept (least recently used dropped first). */
@@ -25,19 +25,19 @@ export const PREFIX_CACHE_SIZE = 16;
 export const DERIVATION_CACHE_SIZE = 256;
 
 /**
- * One-word queries whose ranking is kept, and the most documents kept over all of them (each
+ * Queries whose ranking is kept, and the most documents kept over all of them (each
  * keeps at most `pagination.maxTotalHits` documents, 1000 by default).
  */
 export const RANKED_WORD_CACHE_SIZE = 512;
 export const RANKED_WORD_CACHE_DOCS = 1 << 21;
 
 /**
- * The ranked documents of a one-word query over every live document: the first
- * min(total, maxTotalHits) documents in the order the ranking rules give them, and how many
- * documents match. This is the word's posting list sorted by the rules (what FlexSearch and
- * milli's prefix databases prepare at indexing time), prepared by the first search for the word
- * and carried over later writes that cannot change it (ranked-carry.ts): any later unfiltered
- * search for it reads its page from here.
+ * The ranked documents of a query (see rankedQueryKey in search.ts) over every live document:
+ * the first min(total, maxTotalHits) documents in the order the ranking rules give them, and how
+ * many documents match. For one word this is its posting list sorted by the rules (what
+ * FlexSearch and milli's prefix databases prepare at indexing time), prepared by the first
+ * search for it and carried over later writes that cannot change it (ranked-carry.ts): any later
+ * unfiltered search for it reads its page from here.
  */
 export type RankedWord = HeldRanking;
 
@@ -158,16 +158,16 @@ export class PrefixCache {
   }
 
   /**
-   * The ranking of a one-word query (see RankedWord), carried over the writes since it was built
-   * when they cannot have changed it; `word` is the query word as derived now.
+   * The ranking of a query (see RankedWord), carried over the writes since it was built
+   * when they cannot have changed it; `words` are the query's words as derived now.
    */
-  rankedWord(key: string, epoch: number, word: QueryWord): RankedWord | undefined {
+  rankedWord(key: string, epoch: number, words: readonly QueryWord[]): RankedWord | undefined {
     this.#sync(epoch);
     const hit = this.#ranked.get(key);
     if (hit === undefined) return undefined;
     if (hit.epoch !== epoch) {
       const changes = this.#journal.changesSince(hit.epoch);
-      const carried = changes === null ? null : carryRanking(hit.ranked, word, changes);
+      const carried = changes === null ? null : carryRanking(hit.ranked, words, changes);
       this.#rankedDocs -= rankedSize(hit.ranked);
       if (carried === null) {
         this.#ranked.delete(key);

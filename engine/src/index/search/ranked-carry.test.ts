@@ -187,4 +187,17 @@ describe('rankings carried over writes', () => {
     core.seal();
     expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.q)).toEqual(['tulip', 'kitchen', 'garden']);
   });
+
+  it('keep the rankings of several words per matching strategy, except frequency', () => {
+    const { core, source, put, fresh } = index(docs);
+    const queries = [{ q: 'garden tools' }, { q: 'garden tools', matchingStrategy: 'all' as const }, { q: 'garden tools', matchingStrategy: 'frequency' as const }];
+    for (const params of queries) expect(cached(core, source, params)).toEqual(fresh(params));
+    put('5', { title: 'kitchen sink', body: 'steel' });
+    for (const params of queries) expect(cached(core, source, params)).toEqual(fresh(params));
+    // last and all carried; frequency (it reads document counts) ranked each time, never kept.
+    expect(core.prefixCache.carryStats).toEqual({ carried: 2, dropped: 0 });
+    put('6', { title: 'tools', body: 'hammer' });
+    for (const params of queries) expect(cached(core, source, params)).toEqual(fresh(params));
+    expect(core.prefixCache.carryStats).toEqual({ carried: 2, dropped: 2 });
+  });
 });

@@ -3,12 +3,13 @@ import type { QueryWord } from './query-terms.ts';
 import type { SpanChanges } from './write-journal.ts';
 
 /**
- * Carrying a one-word query's ranking (prefix-cache.ts, RankedWord) over writes that cannot have
- * changed it, so that the first search for a popular word after an unrelated write reads its
- * page instead of ranking again. A document's ranking keys depend only on the document and the
- * query word's derivations, and ties go by internal id, which a document keeps until it is
- * replaced; so a write leaves the ranking as it was when:
- *   - the word derives exactly as before (same terms, typos, alternatives: new words in the
+ * Carrying a query's ranking (prefix-cache.ts, RankedWord) over writes that cannot have changed
+ * it, so that the first search for a popular query after an unrelated write reads its page
+ * instead of ranking again. A document's ranking keys depend only on the document and the query
+ * words' derivations (and the matching strategy, part of the cache key; `frequency`, which reads
+ * document counts, is not kept for several words), and ties go by internal id, which a document
+ * keeps until it is replaced; so a write leaves the ranking as it was when:
+ *   - the words derive exactly as before (same terms, typos, alternatives: new words in the
  *     index, document counts and prefix rows all show up there), and
  *   - none of those terms gained a document (so no added document holds one; conservative: any
  *     field, any position), and
@@ -20,8 +21,8 @@ import type { SpanChanges } from './write-journal.ts';
 
 /** A cached ranking with what carrying it over needs. */
 export interface HeldRanking {
-  /** The word as derived when the ranking was built (parsed queries are never modified). */
-  word: QueryWord;
+  /** The query's words as derived when the ranking was built (parsed queries are never modified). */
+  words: readonly QueryWord[];
   /** Ranked documents (internal ids), the first min(total, maxTotalHits) in rule order. */
   order: Uint32Array;
   /** External ids of `order`. */
@@ -30,15 +31,15 @@ export interface HeldRanking {
   total: number;
   /** Every matching document, kept only when `order` does not hold them all. */
   matched: DocSet | null;
-  /** The terms `word` matches through, listed at the first carry. */
+  /** The terms the words match through, listed at the first carry. */
   terms?: ReadonlySet<number>;
 }
 
 /** The ranking after `changes`, or null when it must be built again. */
-export function carryRanking(held: HeldRanking, word: QueryWord, changes: SpanChanges): HeldRanking | null {
-  if (!sameDerivations(held.word, word)) return null;
+export function carryRanking(held: HeldRanking, words: readonly QueryWord[], changes: SpanChanges): HeldRanking | null {
+  if (held.words !== words && (held.words.length !== words.length || !held.words.every((w, i) => sameDerivations(w, words[i]!)))) return null;
   // A term that gained a (live) document: some added document holds it.
-  const terms = held.terms ?? termsOf(word);
+  const terms = held.terms ?? termsOf(words);
   for (const gained of changes.gained) {
     if (gained.size < terms.size) {
       for (const t of gained) if (terms.has(t)) return null;
@@ -65,13 +66,16 @@ export function carryRanking(held: HeldRanking, word: QueryWord, changes: SpanCh
       total--;
     }
   }
-  return { word, order, ids, total, matched, terms };
+  return { words, order, ids, total, matched, terms };
 }
 
-function termsOf(word: QueryWord): Set<number> {
-  const terms = new Set(word.derivations.map((d) => d.term));
-  for (const alt of word.alternatives) for (const t of alt.terms) terms.add(t);
-  for (const t of word.phrase ?? []) if (t !== undefined) terms.add(t);
+function termsOf(words: readonly QueryWord[]): Set<number> {
+  const terms = new Set<number>();
+  for (const word of words) {
+    for (const d of word.derivations) terms.add(d.term);
+    for (const alt of word.alternatives) for (const t of alt.terms) terms.add(t);
+    for (const t of word.phrase ?? []) if (t !== undefined) terms.add(t);
+  }
   return terms;
 }
 

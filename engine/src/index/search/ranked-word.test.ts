@@ -191,18 +191,19 @@ describe('one-word ranking cache', () => {
   it('keeps the most recently used words, within its bounds, until a break of the write journal', () => {
     const cache = new PrefixCache();
     const word = { text: 'w', phrase: null, derivations: [], isPrefix: false, typoBudget: 0, alternatives: [] };
-    const entry = (n: number) => ({ word, order: new Uint32Array(n), ids: [], total: n, matched: null });
+    const words = [word];
+    const entry = (n: number) => ({ words, order: new Uint32Array(n), ids: [], total: n, matched: null });
     cache.setRankedWord('kept', 1, entry(3), 'kept');
     for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
       cache.setRankedWord(`w${i}`, 1, entry(1), `w${i}`);
-      expect(cache.rankedWord('kept', 1, word)).toBeDefined();
+      expect(cache.rankedWord('kept', 1, words)).toBeDefined();
     }
-    expect(cache.rankedWord('w0', 1, word)).toBeUndefined();
-    expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1, word)).toBeDefined();
+    expect(cache.rankedWord('w0', 1, words)).toBeUndefined();
+    expect(cache.rankedWord(`w${RANKED_WORD_CACHE_SIZE + 49}`, 1, words)).toBeDefined();
     // A write that added and removed nothing this word matches: carried over.
     cache.noteWrite(2, { removed: [], gained: new Set() }, { grew: false, flipped: [], counted: new Set() });
-    expect(cache.rankedWord('kept', 2, word)).toBeDefined();
+    expect(cache.rankedWord('kept', 2, words)).toBeDefined();
     cache.noteBreak(3);
-    expect(cache.rankedWord('kept', 3, word)).toBeUndefined();
+    expect(cache.rankedWord('kept', 3, words)).toBeUndefined();
   });
 });

@@ -396,12 +396,12 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   // searchCutoffMs (default 1500 ms) counts from the start of the search.
   const budget = started + (settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS);
 
-  // A one-word query without filter, sort, facets, distinct or scores: its page is a slice of the
-  // word's ranked documents, kept from the first such search until the next write.
+  // A query without filter, sort, facets, distinct, scores or negations: its page is a slice of
+  // its ranked documents, kept from the first such search (and over writes that cannot change them).
   const rankedKey = filtered === null && sort.length === 0 && facetNames === null && distinctAttribute === null && !wantScore && !params.attributesToSearchOn
-    ? rankedWordKey(parsed)
+    ? rankedQueryKey(parsed, params.matchingStrategy ?? 'last')
     : null;
-  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch, parsed.words[0]!);
+  const ranked = rankedKey === null ? undefined : state.prefixCache.rankedWord(rankedKey, state.epoch, parsed.words);
   // (A budget of 50 ms or more cannot run out before this point.)
   if (ranked !== undefined && (budget - started >= 50 || performance.now() < budget)) return rankedPage(state, params, source, parsed, sort, ranked, started);
   const deadline = { exceeded: () => performance.now() >= budget };
@@ -416,7 +416,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
-  // Ranking a cacheable one-word query: go on to maxTotalHits documents and keep their order.
+  // Ranking a query whose ranking is kept: go on to maxTotalHits documents and keep their order.
   const rankCap = rankedKey === null ? 0 : Math.min(matching.count, maxTotalHits);
   const order = rankedKey === null ? null : new Uint32Array(rankCap);
   let complete = true;
@@ -443,13 +443,13 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   );
   if (order !== null && complete && kept >= rankCap) {
     const entry: RankedWord = {
-      word: parsed.words[0]!,
+      words: parsed.words,
       order,
       ids: Array.from(order, (d) => state.externalId(d)),
       total: matching.count,
-      // Carrying the ranking over a removal (ranked-carry.ts) must know whether it matched: the
+      // Carrying the ranking over a removal (ranked-carry.ts) must know whether it matched: one
       // word's documents are the candidates (a copy: the set may be shared scratch or cache).
-      matched: rankCap < matching.count ? matching.ctx.matches[0]!.docs.slice() : null,
+      matched: rankCap >= matching.count ? null : parsed.words.length === 1 ? matching.ctx.matches[0]!.docs.slice() : docSetOf(matching.docs, state.alive.length),
     };
     state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry, q);
   }
@@ -499,7 +499,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
 }
 
 /**
- * The page of a one-word query from its cached ranking, when the request has nothing that needs
+ * The page of a query from its kept ranking, when the request has nothing that needs
  * validating or the full pipeline (no filter, sort, facets, distinct, attributesToSearchOn,
  * scores, federation): the hot path of searches as you type, kept small so that it is compiled
  * early and stays so whatever other searches run. Null when it does not apply.
@@ -511,9 +511,9 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   if (params.facets || params.attributesToSearchOn || (params.distinct !== undefined && params.distinct !== null)) return null;
   if (params.showRankingScore === true || params.showRankingScoreDetails === true || (params.rankingScoreThreshold ?? null) !== null) return null;
   const parsed = parseSearchQuery(state, params.q ?? '');
-  const key = rankedWordKey(parsed);
+  const key = rankedQueryKey(parsed, params.matchingStrategy ?? 'last');
   if (key === null) return null;
-  const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words[0]!);
+  const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words);
   if (ranked === undefined) return null;
   // (A budget of 50 ms or more cannot run out before this point.)
   const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;
@@ -521,7 +521,7 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   return rankedPage(state, params, source, parsed, NO_SORT, ranked, started);
 }
 
-/** A page of hits read from a one-word query's cached ranking. */
+/** A page of hits read from a query's kept ranking. */
 function rankedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: ParsedQuery, sort: SortCriterion[], ranked: RankedWord, started: number): SearchResult {
   const settings = state.settings;
   const window = pageWindow(params, settings.pagination.maxTotalHits);
@@ -578,23 +578,30 @@ function pageResult(hits: Document[], q: string, { paged, hitsPerPage, page, lim
 }
 
 /**
- * The ranking-cache key of a query made of one word and nothing else (null otherwise): its text,
- * kind (plain word, or phrase from quotes or a multi-word synonym), prefix flag and alternatives
- * (everything else about the word follows from the index and settings, which change the epoch).
+ * The ranking-cache key of a query (null when its ranking is not kept): per word its text, kind
+ * (plain word, or phrase from quotes or a multi-word synonym), prefix flag and alternatives, and
+ * with several words the matching strategy (everything else follows from the index and
+ * settings). Not kept: negations, and `frequency` with several words (it drops words by their
+ * document counts, which any write may change).
  */
-function rankedWordKey(parsed: ParsedQuery): string | null {
-  if (!prefixCachePolicy.rankedWords || parsed.words.length !== 1 || parsed.negative.length > 0) return null;
+function rankedQueryKey(parsed: ParsedQuery, strategy: 'last' | 'all' | 'frequency'): string | null {
+  const n = parsed.words.length;
+  if (!prefixCachePolicy.rankedWords || n === 0 || parsed.negative.length > 0 || (n > 1 && strategy === 'frequency')) return null;
   let key = rankedKeys.get(parsed);
   if (key === undefined) {
-    const w: QueryWord = parsed.words[0]!;
-    key = `${w.phrase === null ? 'w' : 'p'}${w.isPrefix ? 1 : 0}${w.text}`;
-    for (const alt of w.alternatives) key += `\u0000${alt.typos}:${alt.terms.join(',')}`;
+    key = parsed.words.map(wordKey).join('\u0001');
     rankedKeys.set(parsed, key);
   }
+  return n === 1 ? key : `${strategy}\u0002${key}`;
+}
+
+function wordKey(w: QueryWord): string {
+  let key = `${w.phrase === null ? 'w' : 'p'}${w.isPrefix ? 1 : 0}${w.text}`;
+  for (const alt of w.alternatives) key += `\u0000${alt.typos}:${alt.terms.join(',')}`;
   return key;
 }
 
-/** rankedWordKey of parsed queries (which are cached: see parseSearchQuery). */
+/** The words part of rankedQueryKey, per parsed query (parsed queries are cached: see parseSearchQuery). */
 const rankedKeys = new WeakMap<ParsedQuery, string>();
 
 /** The union of several searches' matched documents, as a set over the live-documents range. */
