@@ -353,10 +353,10 @@ export class SearchCore implements IndexCore, IndexState {
     if (stale.length === 0) return false;
     this.prefixCache.refreshing = true;
     try {
-      for (const { key, q } of stale) {
+      for (const { key, search } of stale) {
         if (performance.now() >= deadline) return true;
         // A search without a page reads the ranking, carrying it over the writes, or ranks it again.
-        executeSearch(this, { q, limit: 0 }, NO_DOCUMENTS);
+        executeSearch(this, { ...search, limit: 0 }, NO_DOCUMENTS);
         this.prefixCache.dropStale(key, this.epoch);
       }
     } finally {

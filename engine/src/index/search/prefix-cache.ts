@@ -47,12 +47,20 @@ interface RankedEntry {
   epoch: number;
   /** Clock of the last use (least recently used entries go first). */
   used: number;
-  /** A query string that ranks it again (see staleRankings). */
+  /** A search that ranks it again (see staleRankings). */
+  search: KeptSearch;
+}
+
+/** The parameters of a search whose ranking is kept (the rest are absent). */
+export interface KeptSearch {
   q: string;
+  matchingStrategy: 'last' | 'all' | 'frequency';
 }
 
 /** Rankings brought up to date when the index is idle: the most recently used, at most this many. */
 export const REFRESHED_RANKINGS = 64;
+/** Queries of several words remembered after one search (see shouldKeep). */
+export const WANTED_RANKINGS = 512;
 
 /**
  * What a write changed in the vocabulary, for the derivations of query words: whether words were
@@ -95,7 +103,9 @@ export class PrefixCache {
   readonly #journal = new WriteJournal();
   #refreshing = false;
   /** Rankings a refresh found changed, with their last use, until it ranks them again. */
-  readonly #dropped = new Map<string, { q: string; used: number }>();
+  readonly #dropped = new Map<string, number>();
+  /** Queries of several words searched once, not ranked to keep yet. */
+  readonly #wanted = new Map<string, KeptSearch>();
   /** Rankings carried over writes, and dropped by them (for tests and benchmarks). */
   readonly carryStats = { carried: 0, dropped: 0 };
 
@@ -138,6 +148,7 @@ export class PrefixCache {
   /** Anything else moved the index to `epoch` (settings, renumbering, cleared, caches dropped). */
   noteBreak(epoch: number): void {
     this.#journal.recordBreak(epoch);
+    this.#wanted.clear();
     this.#ranked.clear();
     this.#rankedDocs = 0;
     this.#derivations.clear();
@@ -173,7 +184,7 @@ export class PrefixCache {
         this.#ranked.delete(key);
         this.carryStats.dropped++;
         // A refresh ranks it again at once: it keeps its last use (see setRankedWord).
-        if (this.#refreshing) this.#dropped.set(key, { q: hit.q, used: hit.used });
+        if (this.#refreshing) this.#dropped.set(key, hit.used);
         return undefined;
       }
       this.carryStats.carried++;
@@ -186,22 +197,42 @@ export class PrefixCache {
   }
 
   /**
-   * The query strings of the most recently used rankings that a write since may have changed
+   * The searches of the most recently used rankings that a write since may have changed
    * (REFRESHED_RANKINGS at most, most recent first): searching each again while the index is
    * idle (`refreshing`) carries it over the writes or ranks it again, so the next user search
    * reads it. The refresh does not count as a use.
    */
-  staleRankings(epoch: number): Array<{ key: string; q: string }> {
+  staleRankings(epoch: number): Array<{ key: string; search: KeptSearch }> {
     const recent = [...this.#ranked].sort((a, b) => b[1].used - a[1].used).slice(0, REFRESHED_RANKINGS);
-    return recent.filter(([, e]) => e.epoch !== epoch).map(([key, e]) => ({ key, q: e.q }));
+    const stale = recent.filter(([, e]) => e.epoch !== epoch).map(([key, e]) => ({ key, search: e.search }));
+    // Then queries of several words searched once, the most recent first.
+    const wanted = [...this.#wanted].reverse().slice(0, Math.max(0, REFRESHED_RANKINGS - stale.length));
+    return [...stale, ...wanted.map(([key, search]) => ({ key, search }))];
   }
 
-  /** Forgets the ranking of `key` if it is still from before `epoch` (its query now derives differently). */
+  /**
+   * After a refresh searched `key`'s query: forgets the ranking if it is still from before
+   * `epoch` (the query now derives differently), and the query as wanted.
+   */
   dropStale(key: string, epoch: number): void {
+    this.#wanted.delete(key);
     const entry = this.#ranked.get(key);
     if (entry === undefined || entry.epoch === epoch) return;
     this.#ranked.delete(key);
     this.#rankedDocs -= rankedSize(entry.ranked);
+  }
+
+  /**
+   * Whether a search should rank the query `key` to keep it: one word always (ranking them all
+   * costs about what a page does), several words when searched before (they are remembered,
+   * WANTED_RANKINGS at most) or when refreshing.
+   */
+  shouldKeep(key: string, search: KeptSearch, words: number): boolean {
+    const wanted = this.#wanted.delete(key);
+    if (words === 1 || this.#refreshing || wanted) return true;
+    this.#wanted.set(key, search);
+    if (this.#wanted.size > WANTED_RANKINGS) this.#wanted.delete(this.#wanted.keys().next().value!);
+    return false;
   }
 
   /** Set while the index refreshes stale rankings (see staleRankings). */
@@ -210,14 +241,14 @@ export class PrefixCache {
     if (!on) this.#dropped.clear();
   }
 
-  setRankedWord(key: string, epoch: number, ranked: RankedWord, q: string): void {
+  setRankedWord(key: string, epoch: number, ranked: RankedWord, search: KeptSearch): void {
     this.#sync(epoch);
     if (rankedSize(ranked) > RANKED_WORD_CACHE_DOCS) return;
     const old = this.#ranked.get(key);
     if (old !== undefined) this.#rankedDocs -= rankedSize(old.ranked);
     // Ranked again by a refresh: it keeps its place among the most recently used.
-    const used = this.#refreshing ? (old?.used ?? this.#dropped.get(key)?.used ?? 0) : ++this.#clock;
-    this.#ranked.set(key, { ranked, epoch, used, q });
+    const used = this.#refreshing ? (old?.used ?? this.#dropped.get(key) ?? 0) : ++this.#clock;
+    this.#ranked.set(key, { ranked, epoch, used, search });
     this.#rankedDocs += rankedSize(ranked);
     // Over the bounds, drop the least recently used (a scan: only when a word is added).
     while (this.#ranked.size > RANKED_WORD_CACHE_SIZE || this.#rankedDocs > RANKED_WORD_CACHE_DOCS) {

@@ -171,7 +171,7 @@ describe('rankings carried over writes', () => {
     put('5', { title: 'garden hose', body: 'green' });
     core.seal();
     // Most recent first; nothing is done past the deadline.
-    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.q)).toEqual(['kitchen', 'garden', 'tulip']);
+    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.search.q)).toEqual(['kitchen', 'garden', 'tulip']);
     expect(core.refreshKept(performance.now() - 1)).toBe(true);
     expect(core.refreshKept(Infinity)).toBe(false);
     // "garden" gained a document: ranked again; the others carried over.
@@ -185,13 +185,17 @@ describe('rankings carried over writes', () => {
     cached(core, source, { q: 'tulip' });
     put('6', { title: 'x', body: 'y' });
     core.seal();
-    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.q)).toEqual(['tulip', 'kitchen', 'garden']);
+    expect(core.prefixCache.staleRankings(core.epoch).map((s) => s.search.q)).toEqual(['tulip', 'kitchen', 'garden']);
   });
 
   it('keep the rankings of several words per matching strategy, except frequency', () => {
     const { core, source, put, fresh } = index(docs);
     const queries = [{ q: 'garden tools' }, { q: 'garden tools', matchingStrategy: 'all' as const }, { q: 'garden tools', matchingStrategy: 'frequency' as const }];
     for (const params of queries) expect(cached(core, source, params)).toEqual(fresh(params));
+    // Searched once, several words are only remembered; a refresh (or a second search) ranks them.
+    expect(core.prefixCache.staleRankings(core.epoch).map((r) => r.search.q)).toEqual(['garden tools', 'garden tools']);
+    expect(core.refreshKept(Infinity)).toBe(false);
+    expect(core.prefixCache.staleRankings(core.epoch)).toEqual([]);
     put('5', { title: 'kitchen sink', body: 'steel' });
     for (const params of queries) expect(cached(core, source, params)).toEqual(fresh(params));
     // last and all carried; frequency (it reads document counts) ranked each time, never kept.

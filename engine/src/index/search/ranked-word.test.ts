@@ -193,9 +193,9 @@ describe('one-word ranking cache', () => {
     const word = { text: 'w', phrase: null, derivations: [], isPrefix: false, typoBudget: 0, alternatives: [] };
     const words = [word];
     const entry = (n: number) => ({ words, order: new Uint32Array(n), ids: [], total: n, matched: null });
-    cache.setRankedWord('kept', 1, entry(3), 'kept');
+    cache.setRankedWord('kept', 1, entry(3), { q: 'kept', matchingStrategy: 'last' });
     for (let i = 0; i < RANKED_WORD_CACHE_SIZE + 50; i++) {
-      cache.setRankedWord(`w${i}`, 1, entry(1), `w${i}`);
+      cache.setRankedWord(`w${i}`, 1, entry(1), { q: `w${i}`, matchingStrategy: 'last' });
       expect(cache.rankedWord('kept', 1, words)).toBeDefined();
     }
     expect(cache.rankedWord('w0', 1, words)).toBeUndefined();

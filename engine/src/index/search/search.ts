@@ -417,8 +417,11 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
   // Ranking a query whose ranking is kept: go on to maxTotalHits documents and keep their order.
-  const rankCap = rankedKey === null ? 0 : Math.min(matching.count, maxTotalHits);
-  const order = rankedKey === null ? null : new Uint32Array(rankCap);
+  // Several words: from the second search for them (or a refresh, see refreshKept), since most
+  // such queries come once and ranking a thousand documents costs more than a page.
+  const keep = rankedKey !== null && state.prefixCache.shouldKeep(rankedKey, { q, matchingStrategy: strategy }, parsed.words.length);
+  const rankCap = keep ? Math.min(matching.count, maxTotalHits) : 0;
+  const order = keep ? new Uint32Array(rankCap) : null;
   let complete = true;
   const picked: Array<{ doc: number; keys: number[]; skipped: number }> = [];
   let kept = 0;
@@ -441,7 +444,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
     threshold !== null ? Infinity : Math.max(end, rankCap),
     deadline,
   );
-  if (order !== null && complete && kept >= rankCap) {
+  if (keep && order !== null && complete && kept >= rankCap) {
     const entry: RankedWord = {
       words: parsed.words,
       order,
@@ -451,7 +454,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
       // word's documents are the candidates (a copy: the set may be shared scratch or cache).
       matched: rankCap >= matching.count ? null : parsed.words.length === 1 ? matching.ctx.matches[0]!.docs.slice() : docSetOf(matching.docs, state.alive.length),
     };
-    state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry, q);
+    state.prefixCache.setRankedWord(rankedKey!, state.epoch, entry, { q, matchingStrategy: strategy });
   }
   let total = matching.count;
   if (threshold !== null) total = kept;
