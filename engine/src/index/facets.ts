@@ -407,8 +407,14 @@ export class FacetIndex {
     const sort = this.#unsorted;
     for (const field of this.fields.values()) {
       const values = field.strings.size + field.numbers.size;
-      for (const [key, entry] of field.strings) if (cleanList(entry.docs, isAlive, sort)) field.strings.delete(key);
-      for (const [key, docs] of field.numbers) if (cleanList(docs, isAlive, sort)) field.numbers.delete(key);
+      // forEach, not for-of: an [key, value] array per value made ~15 MB of garbage per seal for
+      // 171k values (deleting the visited entry is allowed).
+      field.strings.forEach((entry, key) => {
+        if (cleanList(entry.docs, isAlive, sort)) field.strings.delete(key);
+      });
+      field.numbers.forEach((docs, key) => {
+        if (cleanList(docs, isAlive, sort)) field.numbers.delete(key);
+      });
       cleanList(field.exists, isAlive, sort);
       cleanList(field.nulls, isAlive, sort);
       cleanList(field.empties, isAlive, sort);
