@@ -48,15 +48,6 @@ export function filterableAttributePatterns(settings: Settings): string[] {
   return out;
 }
 
-/** Ids listed for the write journal until a seal; past this a write is a break (a bulk load). */
-const JOURNAL_IDS_PER_SEAL = 1024;
-
-function noteDoc(list: number[] | null, doc: number): number[] | null {
-  if (list === null || list.length >= JOURNAL_IDS_PER_SEAL) return null;
-  list.push(doc);
-  return list;
-}
-
 /** The document source of searches that return no hits (refreshing kept rankings). */
 const NO_DOCUMENTS: DocumentSource = { get: () => undefined, entries: () => new Map<DocumentId, Document>().entries() };
 
@@ -89,8 +80,6 @@ export class SearchCore implements IndexCore, IndexState {
   /** Bumped by every seal and settings change; read-side caches compare it. */
   epoch = 0;
 
-  /** Internal ids killed since the last seal, for the write journal (null: too many). */
-  #removed: number[] | null = [];
   /** Vocabulary size at the last seal (read caches learn whether words were added). */
   #sealedVocabulary = 0;
 
@@ -192,7 +181,6 @@ export class SearchCore implements IndexCore, IndexState {
 
   #kill(doc: number): void {
     removeDoc(this.alive, doc);
-    this.#removed = noteDoc(this.#removed, doc);
     this.#internalToExternal[doc] = undefined;
     this.fieldLengths.clearDoc(doc);
     this.facets.removeGeo(doc);
@@ -212,7 +200,6 @@ export class SearchCore implements IndexCore, IndexState {
     this.fieldLengths.clear();
     this.facets.clear();
     this.#dirty = false;
-    this.#removed = [];
     this.#sealedVocabulary = 0;
     this.#advance(null);
   }
@@ -230,8 +217,6 @@ export class SearchCore implements IndexCore, IndexState {
   /** Merges pending writes into the read structures; called before every read. */
   seal(): void {
     if (!this.#dirty) return;
-    const removed = this.#removed;
-    this.#removed = [];
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
     const prefixPairs = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
@@ -239,7 +224,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
-    const { gained, flipped, counted } = this.postings.lastSeal;
+    const { removed, gained, flipped, counted } = this.postings.lastSeal;
     const vocabulary: VocabularyChanges = {
       grew: this.vocabulary.size !== this.#sealedVocabulary,
       flipped: flipped === null ? null : flipped.filter((t) => !this.vocabulary.isReserved(t)).map((t) => this.vocabulary.term(t)),

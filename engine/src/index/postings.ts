@@ -71,6 +71,8 @@ export class ExtraPairs {
  * document before and none after, or the reverse. Null when too many to list.
  */
 export interface SealChanges {
+  /** Documents the seal dropped (removed since the one before). */
+  removed: readonly number[] | null;
   gained: Set<number> | null;
   flipped: number[] | null;
   /** Terms whose number of documents changed (flipped ones included). */
@@ -84,8 +86,10 @@ interface SealedForm {
   occ: Uint32Array;
 }
 
-/** Removed documents listed, up to this many, so that a seal looks them up in each row. */
-const REMOVED_LISTED = 32;
+/** Removed documents listed between seals (for the seal and for read caches; SealChanges). */
+const REMOVED_LISTED = 1024;
+/** Up to this many removed documents, a seal looks each up in every row instead of checking every pair. */
+const REMOVED_LOOKED_UP = 32;
 
 /** How many of `listed` (documents no longer alive) the sorted docs[start, end) hold. */
 function countListed(docs: Uint32Array, start: number, end: number, listed: readonly number[]): number {
@@ -181,11 +185,11 @@ export class Postings {
   #needsSeal = false;
   /**
    * Documents removed since the last seal (every other sealed pair is alive), or null when more
-   * than REMOVED_LISTED: then every sealed pair's document is checked.
+   * than REMOVED_LISTED.
    */
   #removedSinceSeal: number[] | null = [];
   /** What the last seal changed (see SealChanges). */
-  lastSeal: SealChanges = { gained: null, flipped: null, counted: null };
+  lastSeal: SealChanges = { removed: null, gained: null, flipped: null, counted: null };
 
   get sealedTermCount(): number {
     return this.termStart.length - 1;
@@ -311,7 +315,7 @@ export class Postings {
    */
   seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
     if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) {
-      this.lastSeal = { gained: new Set(), flipped: [], counted: new Set() };
+      this.lastSeal = { removed: [], gained: new Set(), flipped: [], counted: new Set() };
       return;
     }
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
@@ -337,7 +341,9 @@ export class Postings {
     // is still alive; otherwise a row keeps its counts unless it holds a removed document.
     const pairCount = new Uint32Array(termCount + 1);
     const occCount = new Uint32Array(termCount + 1);
-    const removals = this.#removedSinceSeal;
+    const removed = this.#removedSinceSeal;
+    // Few removals (none, for pure additions) are looked up per row; more, every pair is checked.
+    const removals = removed !== null && removed.length <= REMOVED_LOOKED_UP ? removed : null;
     // Old pairs kept per row (all of them unless the row holds a removed document).
     const kept = new Uint32Array(oldTerms);
     for (let t = 0; t < oldTerms; t++) {
@@ -451,7 +457,7 @@ export class Postings {
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
-    this.lastSeal = counted === null ? { gained: null, flipped: null, counted: null } : { gained, flipped, counted };
+    this.lastSeal = counted === null ? { removed, gained: null, flipped: null, counted: null } : { removed, gained, flipped, counted };
   }
 
   /**
