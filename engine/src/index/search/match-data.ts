@@ -705,32 +705,21 @@ function matchPhrase(
   startLimit: number,
 ): void {
   if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
-  const first = terms[0]!;
-  const { termStart, docs, occStart, occ } = postings;
-  for (let p = termStart[first]!, end = termStart[first + 1]!; p < end; p++) {
+  // Led by the rarest word: a split word such as "for tune" would otherwise walk every document
+  // holding "for".
+  const rare = rarest(terms, postings);
+  const { termStart, docs } = postings;
+  const pairs: number[] = new Array(terms.length).fill(0);
+  const record = (d: number, o: number, r: number): void => {
+    const ps = o & POSITION_MASK;
+    touch(m, d);
+    recordMatch(m.detail, d, typos, exact, r, ps);
+    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+  };
+  for (let p = termStart[terms[rare]!]!, end = termStart[terms[rare]! + 1]!; p < end; p++) {
     const d = docs[p]!;
-    if (!hasDoc(candidates, d)) continue;
-    const pairs: number[] = [];
-    let ok = true;
-    for (let j = 1; j < terms.length && ok; j++) {
-      const q = findPair(postings, terms[j]!, d);
-      if (q < 0) ok = false;
-      else pairs.push(q);
-    }
-    if (!ok) continue;
-    for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
-      const o = occ[k]!;
-      const f = o >>> FIELD_SHIFT;
-      const r = fields.rankOfField[f] ?? -1;
-      if (r < 0 || (typos > 0 && fields.noTypoField[f] === 1)) continue;
-      let all = true;
-      for (let j = 1; j < terms.length && all; j++) all = hasOccurrence(postings, pairs[j - 1]!, o + j);
-      if (!all) continue;
-      const ps = o & POSITION_MASK;
-      touch(m, d);
-      recordMatch(m.detail, d, typos, exact, r, ps);
-      if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
-    }
+    if (!hasDoc(candidates, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
+    phraseAt(terms, pairs, typos, postings, fields, (o, r) => record(d, o, r));
   }
 }
 
