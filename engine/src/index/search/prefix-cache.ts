@@ -2,7 +2,7 @@ import { countSet, intersectInPlace, type DocSet } from '../doc-set.ts';
 import type { WordMatches } from './match-data.ts';
 import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
 import { carryRanking, type HeldRanking } from './ranked-carry.ts';
-import { WriteJournal, type WriteChanges } from './write-journal.ts';
+import { WriteJournal, type SpanChanges, type WriteChanges } from './write-journal.ts';
 
 /**
  * Read caches of one index: parsed queries, query-word derivations and query rankings are
@@ -145,6 +145,11 @@ export class PrefixCache {
     }
   }
 
+  /** What was written since `epoch` (null: something else happened since, or it is forgotten). */
+  writtenSince(epoch: number): SpanChanges | null {
+    return this.#journal.changesSince(epoch);
+  }
+
   /** Anything else moved the index to `epoch` (settings, renumbering, cleared, caches dropped). */
   noteBreak(epoch: number): void {
     this.#journal.recordBreak(epoch);
@@ -159,6 +164,11 @@ export class PrefixCache {
   parsedQuery(q: string, epoch: number): ParsedQuery | undefined {
     this.#sync(epoch);
     return this.#parsed.get(q)?.parsed;
+  }
+
+  /** What parsing `q` read, while its parse is kept. */
+  parseReads(q: string): ParseReads | undefined {
+    return this.#parsed.get(q)?.reads;
   }
 
   setParsedQuery(q: string, epoch: number, parsed: ParsedQuery, reads: ParseReads): ParsedQuery {
@@ -263,6 +273,14 @@ export class PrefixCache {
       this.#rankedDocs -= rankedSize(this.#ranked.get(oldest!)!.ranked);
       this.#ranked.delete(oldest!);
     }
+  }
+
+  /** Forgets the ranking of `key` if no search has used it (it was ranked by a refresh). */
+  forgetUnused(key: string): void {
+    const entry = this.#ranked.get(key);
+    if (entry === undefined || entry.used !== 0) return;
+    this.#ranked.delete(key);
+    this.#rankedDocs -= rankedSize(entry.ranked);
   }
 
   /**

@@ -6,13 +6,16 @@ import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams, SearchResult } from '../types.ts';
 import { PrefixCache, RANKED_WORD_CACHE_SIZE, prefixCachePolicy } from './prefix-cache.ts';
+import { preparePolicy } from './prepared-rankings.ts';
 
 /**
  * The one-word ranking cache (prefix-cache.ts, RankedWord) against the full pipeline: a core
  * answering one-word queries from the cache must return exactly what a core without the cache
  * returns (same hits in the same order, same totals), for any settings, parameters and writes in
  * between. Words share prefixes and lie within typos of each other, so prefix and typo
- * derivations, split words and synonyms all take part in the ranking.
+ * derivations, split words and synonyms all take part in the ranking. When the index is idle
+ * (`refreshKept`), every prefix of its words gets a prepared ranking (prepared-rankings.ts),
+ * keeping 4 documents only, which later writes must drop exactly when they may change it.
  */
 const VOCABULARY = ['alpha', 'alpah', 'alphabet', 'alps', 'alp', 'beta', 'betas', 'better', 'bet', 'gamma', 'gama', 'gammas', 'sun', 'flower', 'sunflower', 'delta', 'deltas', 'zeta'];
 const text = fc.array(fc.constantFrom(...VOCABULARY), { minLength: 0, maxLength: 6 }).map((w) => w.join(' '));
@@ -113,8 +116,13 @@ function answer(core: SearchCore, params: SearchParams, source: DocumentSource):
 describe('one-word ranking cache', () => {
   it('answers exactly like the full pipeline (property)', () => {
     let served = 0;
+    let prepared = 0;
     let carried = 0;
     let dropped = 0;
+    const policy = { ...preparePolicy };
+    preparePolicy.minDocuments = 1;
+    preparePolicy.keptDocuments = 4;
+    try {
     fc.assert(
       fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 30 }), fc.array(op, { minLength: 1, maxLength: 30 }), fc.boolean(), (settings, docs, ops, renumberOften) => {
         const store = new Map<string, Document>();
@@ -126,6 +134,12 @@ describe('one-word ranking cache', () => {
         cached.prefixCache.rankedWord = (key, epoch, word) => {
           const hit = rankedWord(key, epoch, word);
           if (hit !== undefined) served++;
+          return hit;
+        };
+        const lookup = cached.prepared.lookup.bind(cached.prepared);
+        cached.prepared.lookup = (q) => {
+          const hit = lookup(q);
+          if (hit !== undefined) prepared++;
           return hit;
         };
         const upsert = (id: number, d: Document): void => {
@@ -181,6 +195,11 @@ describe('one-word ranking cache', () => {
       }),
       { numRuns: 300 },
     );
+    } finally {
+      Object.assign(preparePolicy, policy);
+    }
+    // Prepared rankings were read (some from before a write that did not change them).
+    expect(prepared).toBeGreaterThan(40);
     // The cache did serve searches (most one-word queries here are eligible), some of them from
     // rankings carried over writes, and writes did make rankings be built again.
     expect(served).toBeGreaterThan(500);

@@ -23,6 +23,7 @@ import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import type { ScratchArrays } from './scratch.ts';
 import { prefixCachePolicy, restrict, type ParseReads, type PrefixCache, type RankedWord } from './prefix-cache.ts';
+import type { PreparedRanking, PreparedRankings } from './prepared-rankings.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort, type SortCriterion } from './sort-params.ts';
 
@@ -54,6 +55,8 @@ export interface IndexState {
   prefixRows: PrefixRows;
   /** Match data of common prefixes, valid while `epoch` is unchanged (see prefix-cache.ts). */
   prefixCache: PrefixCache;
+  /** Rankings of common one-word queries, prepared while the index is idle (see prepared-rankings.ts). */
+  prepared: PreparedRankings;
   /** Changes whenever the searchable content or settings change. */
   epoch: number;
 }
@@ -407,12 +410,7 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   const deadline = { exceeded: () => performance.now() >= budget };
 
   const strategy = params.matchingStrategy ?? 'last';
-  const needs: PositionNeeds = {
-    proximity: settings.rankingRules.includes('proximity'),
-    exactness: settings.rankingRules.includes('exactness'),
-    twoPhase: splitsBeforeDetails(settings.rankingRules, sort.length, parsed.words.length, strategy) && hasPairs(parsed, state.postings, TWO_PHASE_MIN_PAIRS),
-  };
-  const matching = matchQuery(state, parsed, universe, strategy, params.attributesToSearchOn, needs);
+  const matching = matchQuery(state, parsed, universe, strategy, params.attributesToSearchOn, positionNeeds(state, parsed, sort.length, strategy));
   const rules = buildRankingRules(settings.rankingRules, matching.ctx, sort);
   const distinct = distinctAttribute === null ? null : new DistinctFilter(state.facets, distinctAttribute, state.capacity);
 
@@ -501,6 +499,31 @@ export function executeSearch(state: IndexState, params: SearchParams, source: D
   return result;
 }
 
+/** What matching must record for the ranking rules. */
+function positionNeeds(state: IndexState, parsed: ParsedQuery, sortCriteria: number, strategy: 'last' | 'all' | 'frequency'): PositionNeeds {
+  const rules = state.settings.rankingRules;
+  return {
+    proximity: rules.includes('proximity'),
+    exactness: rules.includes('exactness'),
+    twoPhase: splitsBeforeDetails(rules, sortCriteria, parsed.words.length, strategy) && hasPairs(parsed, state.postings, TWO_PHASE_MIN_PAIRS),
+  };
+}
+
+/**
+ * The documents of `universe` the query matches, in rule order (no sort, no cutoff): a document's
+ * rule keys depend on it alone, so their order is their order in the whole ranking.
+ */
+export function rankWithin(state: IndexState, parsed: ParsedQuery, universe: DocSet, strategy: 'last' | 'all' | 'frequency'): number[] {
+  const matching = matchQuery(state, parsed, universe, strategy, null, positionNeeds(state, parsed, 0, strategy));
+  const rules = buildRankingRules(state.settings.rankingRules, matching.ctx, NO_SORT);
+  const ranked: number[] = [];
+  bucketSort(matching.list, rules, (doc) => {
+    ranked.push(doc);
+    return true;
+  }, false);
+  return ranked;
+}
+
 /**
  * The page of a query from its kept ranking, when the request has nothing that needs
  * validating or the full pipeline (no filter, sort, facets, distinct, attributesToSearchOn,
@@ -513,33 +536,75 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   if (params.sort !== undefined && params.sort !== null && params.sort.length > 0) return null;
   if (params.facets || params.attributesToSearchOn || (params.distinct !== undefined && params.distinct !== null)) return null;
   if (params.showRankingScore === true || params.showRankingScoreDetails === true || (params.rankingScoreThreshold ?? null) !== null) return null;
-  const parsed = parseSearchQuery(state, params.q ?? '');
+  const q = params.q ?? '';
+  // (A budget of 50 ms or more cannot run out before a page is read.)
+  const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;
+  const window = pageWindow(params, state.settings.pagination.maxTotalHits);
+  // A word as typed, prepared before anyone searched it: not parsed unless hits are formatted.
+  const prepared = state.prepared.lookup(q);
+  if (prepared !== undefined && covers(prepared, window)) {
+    if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+    return preparedPage(state, params, source, () => parseSearchQuery(state, q), prepared, window, started);
+  }
+  const parsed = parseSearchQuery(state, q);
   const key = rankedQueryKey(parsed, params.matchingStrategy ?? 'last');
   if (key === null) return null;
+  // The same word written otherwise ("Python", " python").
+  const word = parsed.words[0]!;
+  const same = parsed.words.length === 1 && word.isPrefix && word.phrase === null && parsed.negative.length === 0 ? state.prepared.lookup(word.text) : undefined;
+  if (same !== undefined && covers(same, window)) {
+    if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+    return preparedPage(state, params, source, () => parsed, same, window, started);
+  }
   const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words);
   if (ranked === undefined) return null;
-  // (A budget of 50 ms or more cannot run out before this point.)
-  const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;
   if (cutoff < 50 && performance.now() >= started + cutoff) return null;
   return rankedPage(state, params, source, parsed, NO_SORT, ranked, started);
 }
 
+/** Whether a prepared ranking holds the page (it keeps the first documents only). */
+function covers(prepared: PreparedRanking, window: PageWindow): boolean {
+  return window.end <= prepared.order.length || prepared.order.length >= Math.min(prepared.total, window.maxTotalHits);
+}
+
+/** A page of hits read from a prepared ranking (`parsed` only when hits are formatted). */
+function preparedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: () => ParsedQuery, prepared: PreparedRanking, window: PageWindow, started: number): SearchResult {
+  const order = prepared.order;
+  return pagedHits(state, params, source, parsed, NO_SORT, window, order.length, (i) => state.externalId(order[i]!), prepared.total, started);
+}
+
 /** A page of hits read from a query's kept ranking. */
 function rankedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: ParsedQuery, sort: SortCriterion[], ranked: RankedWord, started: number): SearchResult {
+  const window = pageWindow(params, state.settings.pagination.maxTotalHits);
+  const ids = ranked.ids;
+  return pagedHits(state, params, source, () => parsed, sort, window, ids.length, (i) => ids[i], ranked.total, started);
+}
+
+/** The page's hits of a ranking that holds `ranked` documents (`idAt`), formatted; `total` documents match. */
+function pagedHits(
+  state: IndexState,
+  params: SearchParams,
+  source: DocumentSource,
+  parsed: () => ParsedQuery,
+  sort: SortCriterion[],
+  window: PageWindow,
+  ranked: number,
+  idAt: (i: number) => string | undefined,
+  total: number,
+  started: number,
+): SearchResult {
   const settings = state.settings;
-  const window = pageWindow(params, settings.pagination.maxTotalHits);
   const { offset, end, maxTotalHits } = window;
   const format: FormatOptions | null = isWholeDocument(settings, params, sort)
     ? null
-    : { settings, params, tokenizer: state.tokenizer, words: parsed.words, vocabulary: state.vocabulary, sort };
+    : { settings, params, tokenizer: state.tokenizer, words: parsed().words, vocabulary: state.vocabulary, sort };
   const hits: Document[] = [];
-  const ids = ranked.ids;
-  for (let i = offset, stop = Math.min(end, ids.length); i < stop; i++) {
-    const id = ids[i];
+  for (let i = offset, stop = Math.min(end, ranked); i < stop; i++) {
+    const id = idAt(i);
     const stored = id === undefined ? undefined : source.get(id);
     if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
   }
-  return pageResult(hits, params.q ?? '', window, Math.min(ranked.total, maxTotalHits), started);
+  return pageResult(hits, params.q ?? '', window, Math.min(total, maxTotalHits), started);
 }
 
 /** Which hits a request asks for: offset/limit, or page/hitsPerPage (either capped by maxTotalHits). */
@@ -587,7 +652,7 @@ function pageResult(hits: Document[], q: string, { paged, hitsPerPage, page, lim
  * settings). Not kept: negations, and `frequency` with several words (it drops words by their
  * document counts, which any write may change).
  */
-function rankedQueryKey(parsed: ParsedQuery, strategy: 'last' | 'all' | 'frequency'): string | null {
+export function rankedQueryKey(parsed: ParsedQuery, strategy: 'last' | 'all' | 'frequency'): string | null {
   const n = parsed.words.length;
   if (!prefixCachePolicy.rankedWords || n === 0 || parsed.negative.length > 0 || (n > 1 && strategy === 'frequency')) return null;
   let key = rankedKeys.get(parsed);

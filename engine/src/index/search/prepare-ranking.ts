@@ -1,0 +1,126 @@
+import { addDoc, emptySet, hasDoc } from '../doc-set.ts';
+import type { DocumentSource } from '../types.ts';
+import { preparePolicy, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
+import type { ParsedQuery, QueryWord } from './query-terms.ts';
+import { sameDerivations } from './ranked-carry.ts';
+import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type IndexState } from './search.ts';
+
+/**
+ * Making and carrying the prepared rankings of one-word queries (prepared-rankings.ts) with the
+ * search pipeline. A ranking is made by a search that keeps its ranking (search.ts): all its
+ * matches when they are at most maxTotalHits, else the first `keptDocuments`. After writes that
+ * may have changed it, it is carried over them when the query derives as before and:
+ *   - holding every match: removed documents are taken out, and no added document matches;
+ *   - holding the first ones: none of them was removed, every added document that matches ranks
+ *     after the last one (ranked against it alone: a document's rule keys depend on it and the
+ *     query only, and ties go to the older document), and the number of hits shown is still
+ *     known (removed documents may have matched).
+ * Otherwise it is made again.
+ */
+
+/** Documents added since a ranking was made that are ranked against it; more: made again. */
+export const MAX_CARRIED_DOCUMENTS = 64;
+
+/** `q` parsed, if it is a one-word query that is prepared: a prefix word spelled `q`, without synonyms. */
+function preparedQuery(state: IndexState, q: string): { parsed: ParsedQuery; word: QueryWord } | null {
+  const parsed = parseSearchQuery(state, q);
+  if (parsed.words.length !== 1 || parsed.negative.length > 0) return null;
+  const word = parsed.words[0]!;
+  if (word.phrase !== null || !word.isPrefix || word.text !== q || state.synonyms.has(q)) return null;
+  return { parsed, word };
+}
+
+/** Terms parsing `q` read besides its derivations: split words and the counts that chose them. */
+function readTerms(state: IndexState, q: string, word: QueryWord): number[] {
+  return [...(state.prefixCache.parseReads(q)?.counts ?? []), ...word.alternatives.flatMap((a) => a.terms)];
+}
+
+/**
+ * The ranking of `q` as a prepared one-word query, or null when it is not one. Ranked by the full
+ * pipeline (or taken from the query's kept ranking); the caller marks the prefix cache as
+ * refreshing, so that this is not a use of the kept ranking.
+ */
+export function prepareRanking(state: IndexState, q: string, source: DocumentSource): PreparedEntry | null {
+  const query = preparedQuery(state, q);
+  if (query === null) return null;
+  const { parsed, word } = query;
+  const key = rankedQueryKey(parsed, 'last');
+  if (key === null) return null;
+  let ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words);
+  if (ranked === undefined) {
+    executeSearch(state, { q, limit: 0 }, source);
+    ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words);
+    // Ranked for this only: it does not take a place among the rankings searches keep.
+    state.prefixCache.forgetUnused(key);
+  }
+  // (Not kept: a search cut off by searchCutoffMs.)
+  if (ranked === undefined) return null;
+  // Every match when they are at most maxTotalHits (removals then carry exactly), else the first.
+  const complete = ranked.order.length >= ranked.total;
+  return {
+    order: complete ? ranked.order.slice() : ranked.order.slice(0, preparePolicy.keptDocuments),
+    total: ranked.total,
+    least: ranked.total,
+    parsed,
+    vocabulary: state.prepared.vocabulary,
+    epoch: state.epoch,
+    capacity: state.capacity,
+    budget: word.typoBudget,
+    read: readTerms(state, q, word),
+  };
+}
+
+/** A suspect ranking carried over the writes since it was made, or null when it must be made again. */
+export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Suspect & { entry: PreparedEntry }): PreparedEntry | null {
+  // The same vocabulary derives the query as before (parsing it again costs a dictionary walk).
+  let parsed = held.parsed;
+  if (reparse || held.vocabulary !== state.prepared.vocabulary) {
+    const query = preparedQuery(state, q);
+    if (query === null || !sameDerivations(held.parsed.words[0]!, query.word)) return null;
+    parsed = query.parsed;
+  }
+  const cap = state.settings.pagination.maxTotalHits;
+  const written = state.prefixCache.writtenSince(held.epoch);
+  if (written === null) return null;
+  // Holding every match, it knows which removed documents matched; else only the first ones.
+  const complete = held.order.length >= held.total;
+  let { order, total, least } = held;
+  for (const r of written.removed) {
+    if (r >= held.capacity) continue;
+    const at = order.indexOf(r);
+    if (complete) {
+      if (at < 0) continue;
+      const shorter = new Uint32Array(order.length - 1);
+      shorter.set(order.subarray(0, at));
+      shorter.set(order.subarray(at + 1), at);
+      order = shorter;
+      total--;
+      least--;
+    } else {
+      // A kept document gone: another one would move up into the last place.
+      if (at >= 0) return null;
+      // It may have matched.
+      least--;
+    }
+  }
+  const added: number[] = [];
+  for (let d = held.capacity; d < state.capacity; d++) if (hasDoc(state.alive, d)) added.push(d);
+  if (added.length > MAX_CARRIED_DOCUMENTS) return null;
+  if (added.length > 0) {
+    // Ranked against the last kept document: the added ones that match must all come after it.
+    const last = complete ? undefined : order[order.length - 1];
+    const universe = emptySet(state.capacity);
+    if (last !== undefined) addDoc(universe, last);
+    for (const d of added) addDoc(universe, d);
+    const ranked = rankWithin(state, parsed, universe, 'last');
+    // A complete ranking takes no new match in (it is made again, it is short).
+    if (complete ? ranked.length > 0 : ranked[0] !== last) return null;
+    const matched = ranked.length - (last === undefined ? 0 : 1);
+    least += matched;
+    total += matched;
+  }
+  // The number of hits shown must be known.
+  if (Math.min(least, cap) !== Math.min(total, cap)) return null;
+  const read = parsed === held.parsed ? held.read : readTerms(state, q, parsed.words[0]!);
+  return { ...held, order, least, total, parsed, vocabulary: state.prepared.vocabulary, epoch: state.epoch, capacity: state.capacity, read };
+}

@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Document } from '../../types/document.ts';
+import { defaultSettings, type Settings } from '../../types/settings.ts';
+import { SearchCore } from '../core.ts';
+import { naivePrefixDistance } from '../test-support/edit-distance.ts';
+import type { DocumentSource, SearchParams } from '../types.ts';
+import { prefixCachePolicy } from './prefix-cache.ts';
+import { commonPrefixes, prefixWithin, preparePolicy } from './prepared-rankings.ts';
+
+/**
+ * Prepared rankings (prepared-rankings.ts) are trusted by the query string alone, so every write
+ * must drop exactly those it may have changed. The property test prepares every prefix of every
+ * word, then writes documents with the same words, new words within typos of them, extensions
+ * and unrelated words, and after each write compares every prepared query with a core that
+ * ranks from scratch.
+ */
+const WORDS = ['alpha', 'alpah', 'alphabet', 'alps', 'alp', 'beta', 'betas', 'better', 'bet', 'gamma', 'gama', 'sun', 'flower', 'sunflower', 'delta', 'zeta'];
+// Some complete a split of a word above (gam + ma, del + ta, sunf + lower).
+const NEW_WORDS = ['alphx', 'lapha', 'alpine', 'betta', 'bets', 'gammax', 'sunflowers', 'flow', 'delt', 'omega', 'zetas', 'sunf', 'lower', 'flowr', 'gam', 'ma', 'del', 'ta'];
+const QUERIES = [...new Set([...WORDS, ...NEW_WORDS].flatMap((w) => Array.from({ length: w.length }, (_, i) => w.slice(0, i + 1))))];
+
+const text = (words: string[]): fc.Arbitrary<string> => fc.array(fc.constantFrom(...words), { maxLength: 5 }).map((w) => w.join(' '));
+/** Documents loaded first have the first words only; later writes bring the new ones. */
+const firstDoc = fc.record({ title: text(WORDS), body: text(WORDS) });
+const doc = fc.record({ title: text(WORDS), body: text([...WORDS, ...NEW_WORDS]) });
+
+const settingsArb: fc.Arbitrary<Settings> = fc
+  .record({
+    rules: fc.constantFrom<string[]>(['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'], ['exactness', 'typo', 'words'], ['typo', 'attributeRank', 'wordPosition']),
+    oneTypo: fc.integer({ min: 3, max: 5 }),
+    twoTypos: fc.integer({ min: 4, max: 9 }),
+    typos: fc.boolean(),
+    synonyms: fc.boolean(),
+    maxTotalHits: fc.constantFrom(1000, 5),
+  })
+  .map((s) => {
+    const base = defaultSettings();
+    return {
+      ...base,
+      rankingRules: s.rules,
+      synonyms: s.synonyms ? { sun: ['delta'], gama: ['zeta'] } : ({} as Record<string, string[]>),
+      pagination: { maxTotalHits: s.maxTotalHits },
+      typoTolerance: { ...base.typoTolerance, enabled: s.typos, minWordSizeForTypos: { oneTypo: s.oneTypo, twoTypos: Math.max(s.oneTypo, s.twoTypos) } },
+    } satisfies Settings;
+  });
+
+type Op = { kind: 'upsert'; id: number; doc: Document } | { kind: 'remove'; id: number } | { kind: 'idle' };
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ kind: 'idle' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id: fc.integer({ min: 0, max: 20 }), doc }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 20 }) }) },
+);
+
+describe('prepared rankings', () => {
+  it('are dropped by every write that may change them (property)', () => {
+    const policy = { ...preparePolicy };
+    preparePolicy.minDocuments = 1;
+    preparePolicy.keptDocuments = 3;
+    let compared = 0;
+    try {
+      fc.assert(
+        fc.property(settingsArb, fc.array(firstDoc, { minLength: 1, maxLength: 20 }), fc.array(op, { minLength: 1, maxLength: 12 }), (settings, docs, ops) => {
+          const store = new Map<string, Document>();
+          const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+          const prepared = new SearchCore(settings, 'id');
+          const reference = new SearchCore(settings, 'id');
+          const upsert = (id: number, d: Document): void => {
+            const full = { id, ...d };
+            store.set(String(id), full);
+            prepared.upsert(String(id), full);
+            reference.upsert(String(id), full);
+          };
+          docs.forEach((d, i) => upsert(i, d));
+          prepared.refreshKept(Infinity);
+          for (const o of ops) {
+            if (o.kind === 'idle') prepared.refreshKept(Infinity);
+            else if (o.kind === 'upsert') upsert(o.id, o.doc);
+            else {
+              store.delete(String(o.id));
+              prepared.remove(String(o.id));
+              reference.remove(String(o.id));
+            }
+            prepared.seal();
+            for (const q of QUERIES) {
+              if (prepared.prepared.lookup(q) === undefined) continue;
+              // Pages inside and past the kept documents (the latter ranked by the full pipeline).
+              for (const params of [{ q, limit: 2 }, { q, offset: 2, limit: 4 }] satisfies SearchParams[]) {
+                const { processingTimeMs: _a, ...got } = prepared.search(params, source);
+                prefixCachePolicy.rankedWords = false;
+                let want: unknown;
+                try {
+                  const { processingTimeMs: _b, ...rest } = reference.search(params, source);
+                  want = rest;
+                } finally {
+                  prefixCachePolicy.rankedWords = true;
+                }
+                expect(got, `${q} after ${JSON.stringify(o)}`).toEqual(want);
+                compared++;
+              }
+            }
+          }
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      Object.assign(preparePolicy, policy);
+    }
+    expect(compared).toBeGreaterThan(5000);
+  });
+
+  it('survive dropped read caches, not a settings change', () => {
+    const policy = { ...preparePolicy };
+    preparePolicy.minDocuments = 2;
+    try {
+      const core = new SearchCore(defaultSettings(), 'id');
+      const docs = [{ id: 1, t: 'alpha beta' }, { id: 2, t: 'alphabet' }, { id: 3, t: 'gamma' }];
+      const store = new Map<string, Document>(docs.map((d) => [String(d.id), d]));
+      const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+      for (const d of docs) core.upsert(String(d.id), d);
+      expect(core.refreshKept(Infinity)).toBe(false);
+      // "alpha" and "alphabet" together are in 2 documents; "gamma" in 1, "beta" in 1.
+      expect(['a', 'al', 'alp', 'alph', 'alpha'].every((q) => core.prepared.lookup(q) !== undefined)).toBe(true);
+      expect(core.prepared.lookup('alphab')).toBeUndefined();
+      expect(core.prepared.lookup('gamma')).toBeUndefined();
+      expect(core.search({ q: 'alp' }, source).hits.map((h) => h['id'])).toEqual([1, 2]);
+      core.dropReadCaches();
+      expect(core.prepared.lookup('alp')?.total).toBe(2);
+      core.applySettings({ ...defaultSettings(), searchableAttributes: ['t'] }, source);
+      expect(core.prepared.size).toBe(0);
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('alp')?.total).toBe(2);
+      // A write that cannot change "gamma" or its typos keeps "alp"... unless it touches it.
+      core.upsert('4', { id: 4, t: 'gamma' });
+      core.seal();
+      expect(core.prepared.lookup('alp')?.total).toBe(2);
+      core.upsert('5', { id: 5, t: 'alpine' });
+      core.seal();
+      expect(core.prepared.lookup('alp')).toBeUndefined();
+    } finally {
+      Object.assign(preparePolicy, policy);
+    }
+  });
+
+  it('are dropped when a new word completes a split of theirs', () => {
+    const policy = { ...preparePolicy };
+    preparePolicy.minDocuments = 1;
+    try {
+      const core = new SearchCore(defaultSettings(), 'id');
+      const store = new Map<string, Document>();
+      const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+      const upsert = (d: Document): void => {
+        store.set(String(d['id']), d);
+        core.upsert(String(d['id']), d);
+      };
+      upsert({ id: 1, t: 'sunflower' });
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')?.total).toBe(1);
+      // Neither "sun" nor "flower" was a word: "sunflower" had no split. Now it has one.
+      upsert({ id: 2, t: 'sun flower' });
+      core.seal();
+      expect(core.prepared.lookup('sunflower')).toBeUndefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([1, 2]);
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')?.total).toBe(2);
+    } finally {
+      Object.assign(preparePolicy, policy);
+    }
+  });
+
+  it('prefixWithin agrees with the smallest distance to a prefix (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 8 });
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 2 }), (query, key, k) => {
+        expect(prefixWithin(query, key, k)).toBe(naivePrefixDistance(query, key) <= k);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('commonPrefixes sums the documents of the words extending each prefix (property)', () => {
+    const entries = fc.uniqueArray(fc.tuple(fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 9 })), { selector: (e) => e[0], maxLength: 30 });
+    fc.assert(
+      fc.property(entries, fc.integer({ min: 1, max: 20 }), (words, min) => {
+        const sorted = [...words].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        const got = commonPrefixes((visit) => sorted.forEach(([w, n]) => visit(w, n)), min, 1000);
+        const sums = new Map<string, number>();
+        for (const [w, n] of words) for (let i = 1; i <= w.length; i++) if (n > 0) sums.set(w.slice(0, i), (sums.get(w.slice(0, i)) ?? 0) + n);
+        const want = [...sums].filter(([, n]) => n >= min).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([p]) => p);
+        expect(got).toEqual(want);
+      }),
+    );
+  });
+});
