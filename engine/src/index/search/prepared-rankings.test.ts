@@ -18,6 +18,7 @@ import { commonPrefixes, prefixWithin, preparePolicy } from './prepared-rankings
 const WORDS = ['alpha', 'alpah', 'alphabet', 'alps', 'alp', 'beta', 'betas', 'better', 'bet', 'gamma', 'gama', 'sun', 'flower', 'sunflower', 'delta', 'zeta'];
 // Some complete a split of a word above (gam + ma, del + ta, sunf + lower).
 const NEW_WORDS = ['alphx', 'lapha', 'alpine', 'betta', 'bets', 'gammax', 'sunflowers', 'flow', 'delt', 'omega', 'zetas', 'sunf', 'lower', 'flowr', 'gam', 'ma', 'del', 'ta'];
+const POLICY = { ...preparePolicy };
 const QUERIES = [...new Set([...WORDS, ...NEW_WORDS].flatMap((w) => Array.from({ length: w.length }, (_, i) => w.slice(0, i + 1))))];
 
 const text = (words: string[]): fc.Arbitrary<string> => fc.array(fc.constantFrom(...words), { maxLength: 5 }).map((w) => w.join(' '));
@@ -165,6 +166,86 @@ describe('prepared rankings', () => {
       expect(core.prepared.lookup('sunflower')?.total).toBe(2);
     } finally {
       Object.assign(preparePolicy, policy);
+    }
+  });
+
+  /** A core with `docs` (field `t`), its rankings prepared (every query in one document or more). */
+  function preparedCore(settings: Settings, docs: Array<{ id: number; t: string }>) {
+    const core = new SearchCore(settings, 'id');
+    const store = new Map<string, Document>();
+    const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+    const upsert = (d: { id: number; t: string }): void => {
+      store.set(String(d.id), d);
+      core.upsert(String(d.id), d);
+    };
+    const remove = (id: number): void => {
+      store.delete(String(id));
+      core.remove(String(id));
+    };
+    docs.forEach(upsert);
+    core.refreshKept(Infinity);
+    return { core, source, upsert, remove };
+  }
+
+  it('carry the number of hits over removals only while it is known', () => {
+    Object.assign(preparePolicy, { minDocuments: 1, keptDocuments: 3 });
+    try {
+      const settings = { ...defaultSettings(), pagination: { maxTotalHits: 5 } };
+      const { core, source, remove } = preparedCore(settings, Array.from({ length: 7 }, (_, i) => ({ id: i + 1, t: 'alpha' })));
+      // The first 3 of 7 kept; removing 3 others leaves 4 hits (below maxTotalHits: shown exactly).
+      for (const id of [5, 6, 7]) remove(id);
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('alpha')?.total).toBe(4);
+      expect(core.search({ q: 'alpha' }, source).estimatedTotalHits).toBe(4);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
+  it('are made again when their derivations change', () => {
+    Object.assign(preparePolicy, { minDocuments: 1, keptDocuments: 3 });
+    try {
+      // "zzzzz" derives its first 1000 words in lexicographic order: zzzzzaaa .. zzzzzbml. The
+      // document of the 1000th ranks first (at position 0).
+      const word = (i: number): string => `zzzzz${String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26))}`;
+      const docs = Array.from({ length: 1001 }, (_, i) => ({ id: i, t: i === 999 ? word(i) : `x ${word(i)}` }));
+      const settings = { ...defaultSettings(), pagination: { maxTotalHits: 5 } };
+      const { core, source, upsert } = preparedCore(settings, docs);
+      // (Pages within the 3 documents kept are read from the prepared ranking.)
+      expect(core.search({ q: 'zzzzz', limit: 3 }, source).hits.map((h) => h['id'])).toEqual([999, 0, 1]);
+      // A word before them all pushes the 1000th out: its document no longer matches.
+      upsert({ id: 2000, t: 'x zzzzza' });
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.search({ q: 'zzzzz', limit: 3 }, source).hits.map((h) => h['id'])).toEqual([0, 1, 2]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
+  it('are parsed again when a count that chose their split changes', () => {
+    Object.assign(preparePolicy, { minDocuments: 1 });
+    try {
+      // "sunflower" (a word: prepared) also matches its split where the rarer half is the most
+      // common: sunf + lower, then sun + flower.
+      // (Ids are not searched: the write below adds no word.)
+      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
+        { id: 1, t: 'sun flower' },
+        { id: 2, t: 'sunf lower' },
+        { id: 3, t: 'sunf lower' },
+        { id: 6, t: 'sunflower' },
+      ]);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
+      upsert({ id: 4, t: 'sun flower' });
+      upsert({ id: 5, t: 'sun flower' });
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4, 5]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
     }
   });
 
