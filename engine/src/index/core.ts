@@ -350,6 +350,10 @@ export class SearchCore implements IndexCore, IndexState {
     this.#advance(null);
   }
 
+  get preparedRankings(): number {
+    return this.prepared.size;
+  }
+
   /** Drops the read caches (as if no query had been searched); prepared rankings stay. */
   dropReadCaches(): void {
     this.#advance(null, true);

@@ -111,11 +111,17 @@ export interface IndexCore {
   seal(): void;
   /**
    * Seals, then brings the kept rankings of recently searched queries up to date with the writes
-   * since (carried over them or ranked again) until `deadline` (a `performance.now()` time), so
-   * that the next search for them reads its page; true when some are left. The engine calls it
-   * in slices while its task queue is idle.
+   * since (carried over them or ranked again), then prepares or carries the rankings of common
+   * one-word queries, until `deadline` (a `performance.now()` time), so that the next search for
+   * them reads its page; true when some are left. The engine calls it in slices while its task
+   * queue is idle.
    */
   refreshKept(deadline: number): boolean;
+  /**
+   * Number of one-word queries whose ranking is prepared (prepared while idle by `refreshKept`,
+   * see search/prepared-rankings.ts).
+   */
+  readonly preparedRankings: number;
   /** Applies new settings, re-indexing from the source what the change requires. */
   applySettings(settings: Settings, source: DocumentSource): void;
   /** Throws EngineError (invalid_search_filter, invalid_search_sort, ...) on a bad request. */

@@ -122,15 +122,26 @@ export class Scheduler {
   /**
    * Indexes merge what a batch wrote into their read structures lazily; doing it as soon as no
    * task waits moves that cost off the first search (a burst of writes still merges only once).
-   * Then the rankings of recently searched queries are brought up to date, a slice at a time so
-   * that searches in between wait little, until done or a task arrives.
+   * Then the rankings of recently searched queries are brought up to date, and those of common
+   * one-word queries prepared, a slice at a time so that searches in between wait little, until
+   * done or a task arrives.
    */
   async #sealIndexes(): Promise<void> {
     const handles = this.#ctx.registry.list();
     for (const handle of handles) handle.core.seal();
     for (const handle of handles) {
-      while (this.#running && !this.#pendingWake && handle.core.refreshKept(performance.now() + REFRESH_SLICE_MS)) {
+      const started = performance.now();
+      const prepared = handle.core.preparedRankings;
+      let done = false;
+      while (this.#running && !this.#pendingWake) {
+        if (!handle.core.refreshKept(performance.now() + REFRESH_SLICE_MS)) {
+          done = true;
+          break;
+        }
         await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (done && handle.core.preparedRankings !== prepared) {
+        this.#ctx.logger.debug({ index: handle.uid, preparedRankings: handle.core.preparedRankings, durationMs: Math.round(performance.now() - started) }, 'search rankings prepared');
       }
     }
   }

@@ -194,6 +194,11 @@ export function computeWordMatches(
   scratch?: ScratchArrays,
   /** Matches (of this word, same mode) to compute again into, in place: their arrays are kept. */
   into?: WordMatches,
+  /**
+   * The candidates as an ascending list, when they are few: each is looked up in each
+   * derivation's row (binary search) instead of the rows being walked.
+   */
+  few?: Uint32Array,
 ): WordMatches {
   const chainMode = chainModeOf(word, mode);
   if (into !== undefined) {
@@ -213,10 +218,33 @@ export function computeWordMatches(
   const sealedTerms = postings.sealedTermCount;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
-    if (chainMode === 'none') matchRowFirsts(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields);
-    else matchRow(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
+    if (few === undefined) {
+      matchPairs(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
+      continue;
+    }
+    for (let i = 0; i < few.length; i++) {
+      const p = findPair(postings, der.term, few[i]!);
+      if (p >= 0) matchPairs(m, der, p, p + 1, candidates, postings, fields, chains, chainMode, startLimit);
+    }
   }
   return m;
+}
+
+/** The pairs [start, end) of one derivation into `m`, with occurrence chains if `chainMode` asks. */
+function matchPairs(
+  m: WordMatches,
+  der: Derivation,
+  start: number,
+  end: number,
+  candidates: DocSet,
+  postings: Postings,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): void {
+  if (chainMode === 'none') matchRowFirsts(m, der, start, end, candidates, postings, fields);
+  else matchRow(m, der, start, end, candidates, postings, fields, chains, chainMode, startLimit);
 }
 
 /**

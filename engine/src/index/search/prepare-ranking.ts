@@ -1,4 +1,4 @@
-import { addDoc, emptySet, hasDoc } from '../doc-set.ts';
+import { hasDoc } from '../doc-set.ts';
 import type { DocumentSource } from '../types.ts';
 import { preparePolicy, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
 import type { ParsedQuery, QueryWord } from './query-terms.ts';
@@ -109,10 +109,7 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   if (added.length > 0) {
     // Ranked against the last kept document: the added ones that match must all come after it.
     const last = complete ? undefined : order[order.length - 1];
-    const universe = emptySet(state.capacity);
-    if (last !== undefined) addDoc(universe, last);
-    for (const d of added) addDoc(universe, d);
-    const ranked = rankWithin(state, parsed, universe, 'last');
+    const ranked = rankWithin(state, last === undefined ? added : [last, ...added], parsed, 'last');
     // A complete ranking takes no new match in (it is made again, it is short).
     if (complete ? ranked.length > 0 : ranked[0] !== last) return null;
     const matched = ranked.length - (last === undefined ? 0 : 1);

@@ -3,7 +3,7 @@ import { inIndex } from '../index-error.ts';
 import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
-import { copySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
+import { addDoc, copySet, emptySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
 import type { FacetIndex } from '../facets.ts';
 import type { FieldLengths } from '../field-lengths.ts';
 import type { FieldRegistry } from '../fields.ts';
@@ -207,6 +207,8 @@ export function matchQuery(
   strategy: 'last' | 'all' | 'frequency',
   searchOn: readonly string[] | null | undefined,
   needs: PositionNeeds,
+  /** The universe as an ascending list when it is a handful of documents (see computeWordMatches). */
+  few?: Uint32Array,
 ): Matching {
   const settings = state.settings;
   const capacity = state.capacity;
@@ -227,6 +229,7 @@ export function matchQuery(
   const proximity = needs.proximity && n >= 2;
   const matches: WordMatches[] = parsed.words.map((w) => {
     const mode = proximity || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
+    if (few !== undefined) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch, undefined, few);
     const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
     if (!cacheable) {
       return twoPhase
@@ -510,11 +513,16 @@ function positionNeeds(state: IndexState, parsed: ParsedQuery, sortCriteria: num
 }
 
 /**
- * The documents of `universe` the query matches, in rule order (no sort, no cutoff): a document's
+ * The documents among `docs` (a handful) the query matches, in rule order (no sort, no cutoff): a document's
  * rule keys depend on it alone, so their order is their order in the whole ranking.
  */
-export function rankWithin(state: IndexState, parsed: ParsedQuery, universe: DocSet, strategy: 'last' | 'all' | 'frequency'): number[] {
-  const matching = matchQuery(state, parsed, universe, strategy, null, positionNeeds(state, parsed, 0, strategy));
+export function rankWithin(state: IndexState, docs: readonly number[], parsed: ParsedQuery, strategy: 'last' | 'all' | 'frequency'): number[] {
+  const few = Uint32Array.from(docs).sort();
+  const universe = emptySet(state.capacity);
+  for (const d of few) addDoc(universe, d);
+  // One pass over the handful of documents, each looked up in the rows.
+  const needs = { ...positionNeeds(state, parsed, 0, strategy), twoPhase: false };
+  const matching = matchQuery(state, parsed, universe, strategy, null, needs, few);
   const rules = buildRankingRules(state.settings.rankingRules, matching.ctx, NO_SORT);
   const ranked: number[] = [];
   bucketSort(matching.list, rules, (doc) => {
