@@ -247,17 +247,22 @@ class FuzzyWalk<V> {
     if (sameFirstChar) {
       if (this.#m === 0) return;
       const idx = findChild(root.children, this.#query.charCodeAt(0));
-      if (idx >= 0) this.#walk(root.children[idx]!, '', 0, bestPrefix);
+      if (idx >= 0) this.#walk(root.children[idx]!, 0, bestPrefix);
       return;
     }
     for (const child of root.children) {
       if (this.#stopped) return;
-      this.#walk(child, '', 0, bestPrefix);
+      this.#walk(child, 0, bestPrefix);
     }
   }
 
   #emit(key: string, value: V, distance: number): void {
     if (this.#visit(key, value, distance) === false) this.#stopped = true;
+  }
+
+  /** The key of the node being visited at `depth` (built only for the keys emitted). */
+  #key(depth: number): string {
+    return String.fromCharCode.apply(null, this.#keyCodes.subarray(1, depth + 1) as unknown as number[]);
   }
 
   #ensureDepth(depth: number): void {
@@ -270,13 +275,18 @@ class FuzzyWalk<V> {
     this.#keyCodes = codes;
   }
 
-  /** Enters `node` whose parent key has `depth` characters. */
-  #walk(node: RadixNode<V>, parentKey: string, depth: number, bestPrefix: number): void {
+  /**
+   * Enters `node` whose parent key has `depth` characters. A row only computes the cells within
+   * `max` of its diagonal (a key of d characters is at least |d - j| edits from a query prefix of
+   * j): the cells next to that band are set to max + 1, which is all the next row reads of them.
+   */
+  #walk(node: RadixNode<V>, depth: number, bestPrefix: number): void {
     const label = node.label;
     const m = this.#m;
     const w = m + 1;
     const q = this.#query;
     const max = this.#max;
+    const over = max + 1;
     this.#ensureDepth(depth + label.length);
     const rows = this.#rows;
     const codes = this.#keyCodes;
@@ -289,7 +299,10 @@ class FuzzyWalk<V> {
       const prev = cur - w;
       rows[cur] = d;
       let rowMin = d;
-      for (let j = 1; j <= m; j++) {
+      const lo = d - max > 1 ? d - max : 1;
+      const hi = d + max < m ? d + max : m;
+      if (lo > 1 && lo <= m) rows[cur + lo - 1] = over;
+      for (let j = lo; j <= hi; j++) {
         const qc = q.charCodeAt(j - 1);
         let v = rows[prev + j - 1]! + (qc === c ? 0 : 1);
         const del = rows[prev + j]! + 1;
@@ -303,25 +316,31 @@ class FuzzyWalk<V> {
         rows[cur + j] = v;
         if (v < rowMin) rowMin = v;
       }
+      if (hi < m) {
+        rows[cur + hi + 1] = over;
+        rows[cur + m] = over;
+      } else if (lo > m && m > 0) {
+        // (The whole row is past the band.)
+        rows[cur + m] = over;
+      }
       const last = rows[cur + m]!;
       if (this.#prefix && last < bestPrefix && last <= max) bestPrefix = last;
       if (rowMin > max) {
         // Nothing deeper can match on its own; with prefix matching, everything below still
         // matches through the best prefix seen on the way.
-        if (bestPrefix <= max) this.#visitAll(node, parentKey + label, bestPrefix);
+        if (bestPrefix <= max) this.#visitAll(node, this.#key(depth) + label, bestPrefix);
         return;
       }
     }
-    const key = parentKey + label;
     if (node.hasValue) {
       const dist = Math.min(rows[d * w + m]!, bestPrefix);
-      if (dist <= max) this.#emit(key, node.value as V, dist);
+      if (dist <= max) this.#emit(this.#key(d), node.value as V, dist);
       if (this.#stopped) return;
     }
     if (node.children !== null) {
       for (const child of node.children) {
         if (this.#stopped) return;
-        this.#walk(child, key, d, bestPrefix);
+        this.#walk(child, d, bestPrefix);
       }
     }
   }

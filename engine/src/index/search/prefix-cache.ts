@@ -20,6 +20,8 @@ import { WriteJournal, type SpanChanges, type WriteChanges } from './write-journ
 export const prefixCachePolicy = { minDerivations: 100, rankedWords: true };
 /** Number of prefixes kept (least recently used dropped first). */
 export const PREFIX_CACHE_SIZE = 16;
+/** Prefixes remembered as asked for once: the second time their matches are kept. */
+export const PREFIX_SEEN = 256;
 
 /** Number of query words whose derivations are kept, and of parsed query strings. */
 export const DERIVATION_CACHE_SIZE = 256;
@@ -94,6 +96,8 @@ function rankedSize(ranked: RankedWord): number {
 
 export class PrefixCache {
   readonly #entries = new Map<string, WordMatches>();
+  /** Prefixes whose matches were asked for once (see seenBefore). */
+  readonly #seen = new Set<string>();
   readonly #derivations = new Map<string, Derivation[]>();
   readonly #parsed = new Map<string, ParsedEntry>();
   readonly #ranked = new Map<string, RankedEntry>();
@@ -154,6 +158,7 @@ export class PrefixCache {
   noteBreak(epoch: number): void {
     this.#journal.recordBreak(epoch);
     this.#wanted.clear();
+    this.#seen.clear();
     this.#ranked.clear();
     this.#rankedDocs = 0;
     this.#derivations.clear();
@@ -296,6 +301,14 @@ export class PrefixCache {
       if (this.#derivations.size > DERIVATION_CACHE_SIZE) this.#derivations.delete(this.#derivations.keys().next().value!);
     }
     return hit;
+  }
+
+  /** Whether the matches of `key` were asked for before (remembered for the last PREFIX_SEEN keys). */
+  seenBefore(key: string): boolean {
+    if (this.#seen.delete(key)) return true;
+    this.#seen.add(key);
+    if (this.#seen.size > PREFIX_SEEN) this.#seen.delete(this.#seen.values().next().value!);
+    return false;
   }
 
   /** The cached matches of `key` if the index has not changed since (`epoch`). */

@@ -231,13 +231,16 @@ export function matchQuery(
     const mode = proximity || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
     if (few !== undefined) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch, undefined, few);
     const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
-    if (!cacheable) {
+    const key = cacheable ? `${w.text}\u0000${w.typoBudget}` : '';
+    let all = cacheable ? state.prefixCache.get(key, state.epoch) : undefined;
+    // A prefix's matches over every live document are kept from its second search: the first
+    // matches as any word does (most prefixes are typed once, and the arrays of its own would
+    // cost more than the search).
+    if (all === undefined && (!cacheable || !state.prefixCache.seenBefore(key))) {
       return twoPhase
         ? matchWordDocs(w, state.postings, candidates, capacity, rules, mode, scratch)
         : computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch);
     }
-    const key = `${w.text}\u0000${w.typoBudget}`;
-    let all = state.prefixCache.get(key, state.epoch);
     if (all === undefined) {
       // Computed over every live document, in arrays of its own (not the scratch pool).
       all = computeWordMatches(w, state.postings, state.alive, capacity, rules, chains, 'none', 0);
