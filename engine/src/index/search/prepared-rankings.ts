@@ -15,8 +15,9 @@ import type { ParsedQuery } from './query-terms.ts';
  * words extending it or its prefix row, words within its typo budget) and on which terms exist
  * and are in some document; a write can change it only through a term whose documents changed or
  * that is new, and such a term's word either extends `s`, is within `s`'s typos of a prefix of
- * it, or is one of the words whose document counts parsing `s` read (split words). Those
- * rankings are dropped, and prepared again when the index is idle. Queries with synonyms are not
+ * it, is one of the words whose document counts parsing `s` read (split words), or completes a
+ * split of `s`. Those rankings are set aside (no search reads them) and, when the index is idle,
+ * carried over the write or made again (prepare-ranking.ts). Queries with synonyms are not
  * prepared (their synonyms' terms are not related to them by spelling). Settings changes,
  * renumbering and cleared indexes drop them all; dropping the read caches leaves them.
  */
@@ -27,17 +28,20 @@ export const preparePolicy = {
   minDocuments: 500,
   /** The most queries prepared (the most matched first). */
   maxQueries: 16384,
-  /** Ranked documents kept per query; a page beyond them is ranked by the full pipeline. */
+  /**
+   * Ranked documents kept per query matching more than maxTotalHits (those matching fewer keep
+   * them all); a page beyond them is ranked by the full pipeline.
+   */
   keptDocuments: 200,
 };
 
 /**
- * A seal that changed more terms than this makes every prepared ranking be prepared again
- * rather than checked one by one against each word.
+ * A seal that changed more terms than this sets every prepared ranking aside rather than
+ * checking them one by one against each word.
  */
 export const MAX_CHECKED_TERMS = 4096;
 
-/** More new words than this in one seal: every query that may split is prepared again. */
+/** More new words than this in one seal: every query that may split is set aside. */
 const MAX_SPLIT_CHECKED_WORDS = 64;
 
 /** A query's first documents in rule order and its number of matches. */
@@ -179,7 +183,7 @@ export class PreparedRankings {
     }
   }
 
-  /** A seal merged writes: drops the rankings they may have changed (see the module comment). */
+  /** A seal merged writes: sets aside the rankings they may have changed (see the module comment). */
   noteWrite(changes: PreparedChanges): void {
     if (changes.vocabularyChanged) this.#vocabulary++;
     if (this.#entries.size === 0) return;

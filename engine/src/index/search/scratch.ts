@@ -73,15 +73,20 @@ export class ScratchArrays {
     return out;
   };
 
-  /** Starts a search over ids [0, length): every array handed out before may be reused. */
+  /**
+   * Starts a search over ids [0, length): every array handed out before may be reused. Arrays
+   * are sized with room to spare and kept while ids fit (and they are not twice too long): each
+   * write adds an id, and reallocating every per-document array for it made the first search
+   * after a write allocate (and the collector reclaim) megabytes.
+   */
   reset(length: number): void {
-    if (length !== this.#length) {
+    if (length > this.#length || length < this.#length >>> 1) {
       this.#pools.clear();
       this.#bitsets = [];
       this.#marks = [];
       this.#details = [];
       this.#clean = null;
-      this.#length = length;
+      this.#length = length + (length >>> 4) + 1024;
     }
     for (const pool of this.#pools.values()) pool.used = 0;
     this.#bitsetsUsed = 0;
