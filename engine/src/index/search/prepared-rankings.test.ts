@@ -4,6 +4,7 @@ import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { naivePrefixDistance } from '../test-support/edit-distance.ts';
+import { settingsOf } from '../test-support/settings.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { commonPrefixes, prefixWithin, preparePolicy } from './prepared-rankings.ts';
@@ -35,16 +36,7 @@ const settingsArb: fc.Arbitrary<Settings> = fc
     synonyms: fc.boolean(),
     maxTotalHits: fc.constantFrom(1000, 5),
   })
-  .map((s) => {
-    const base = defaultSettings();
-    return {
-      ...base,
-      rankingRules: s.rules,
-      synonyms: s.synonyms ? { sun: ['delta'], gama: ['zeta'] } : ({} as Record<string, string[]>),
-      pagination: { maxTotalHits: s.maxTotalHits },
-      typoTolerance: { ...base.typoTolerance, enabled: s.typos, minWordSizeForTypos: { oneTypo: s.oneTypo, twoTypos: Math.max(s.oneTypo, s.twoTypos) } },
-    } satisfies Settings;
-  });
+  .map((s) => settingsOf({ ...s, synonyms: s.synonyms ? { sun: ['delta'], gama: ['zeta'] } : {} }));
 
 type Op = { kind: 'upsert'; id: number; doc: Document } | { kind: 'remove'; id: number } | { kind: 'idle' };
 const op: fc.Arbitrary<Op> = fc.oneof(

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { prefixOf } from '../test-support/arbitraries.ts';
+import { settingsOf } from '../test-support/settings.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
-import { defaultSettings, type Settings } from '../../types/settings.ts';
+import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams, SearchResult } from '../types.ts';
 import { PrefixCache, RANKED_WORD_CACHE_SIZE, prefixCachePolicy } from './prefix-cache.ts';
@@ -42,26 +43,16 @@ const settingsArb: fc.Arbitrary<Settings> = fc
     prefix: fc.boolean(),
     maxTotalHits: fc.constantFrom(1000, 7, 3),
   })
-  .map((s) => {
-    const base = defaultSettings();
-    return {
-      ...base,
-      rankingRules: s.rules,
-      searchableAttributes: s.searchable,
-      filterableAttributes: ['n'],
-      sortableAttributes: ['n'],
-      stopWords: s.stopBeta ? ['beta'] : [],
-      synonyms: s.synonyms ? { sun: ['delta'], 'sun flower': ['zeta'], gamma: ['alpha beta'] } : ({} as Record<string, string[]>),
-      prefixSearch: s.prefix ? 'indexingTime' : 'disabled',
-      pagination: { maxTotalHits: s.maxTotalHits },
-      typoTolerance: {
-        ...base.typoTolerance,
-        enabled: s.typos,
-        minWordSizeForTypos: { oneTypo: s.oneTypo, twoTypos: Math.max(s.oneTypo, s.twoTypos) },
-        disableOnAttributes: s.noTypoOnBody ? ['body'] : [],
+  .map((s) =>
+    settingsOf(
+      {
+        ...s,
+        synonyms: s.synonyms ? { sun: ['delta'], 'sun flower': ['zeta'], gamma: ['alpha beta'] } : {},
+        noTypoOn: s.noTypoOnBody ? ['body'] : [],
       },
-    } satisfies Settings;
-  });
+      { filterableAttributes: ['n'], sortableAttributes: ['n'], stopWords: s.stopBeta ? ['beta'] : [], prefixSearch: s.prefix ? 'indexingTime' : 'disabled' },
+    ),
+  );
 
 /**
  * One-word queries (prefixes, typos, phrases, synonym keys), sometimes not. Each search op runs

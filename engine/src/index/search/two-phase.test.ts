@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { prefixOf } from '../test-support/arbitraries.ts';
+import { settingsOf } from '../test-support/settings.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
-import { defaultSettings, type Settings } from '../../types/settings.ts';
+import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { detailPolicy } from './match-data.ts';
@@ -43,24 +44,16 @@ const settingsArb: fc.Arbitrary<Settings> = fc
     byAttribute: fc.boolean(),
     maxTotalHits: fc.constantFrom(1000, 5),
   })
-  .map((s) => {
-    const base = defaultSettings();
-    return {
-      ...base,
-      rankingRules: s.rules,
-      searchableAttributes: s.searchable,
-      filterableAttributes: ['n', 'g'],
-      sortableAttributes: ['n'],
-      synonyms: s.synonyms ? { sun: ['delta'], 'new york': ['zeta'], gamma: ['alpha beta'] } : ({} as Record<string, string[]>),
-      proximityPrecision: s.byAttribute ? 'byAttribute' : 'byWord',
-      pagination: { maxTotalHits: s.maxTotalHits },
-      typoTolerance: {
-        ...base.typoTolerance,
-        minWordSizeForTypos: { oneTypo: s.oneTypo, twoTypos: Math.max(s.oneTypo, s.twoTypos) },
-        disableOnAttributes: s.noTypoOnBody ? ['body'] : [],
+  .map((s) =>
+    settingsOf(
+      {
+        ...s,
+        synonyms: s.synonyms ? { sun: ['delta'], 'new york': ['zeta'], gamma: ['alpha beta'] } : {},
+        noTypoOn: s.noTypoOnBody ? ['body'] : [],
       },
-    } satisfies Settings;
-  });
+      { filterableAttributes: ['n', 'g'], sortableAttributes: ['n'], proximityPrecision: s.byAttribute ? 'byAttribute' : 'byWord' },
+    ),
+  );
 
 const word = fc.oneof(
   fc.constantFrom(...VOCABULARY),
