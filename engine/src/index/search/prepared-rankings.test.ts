@@ -244,6 +244,31 @@ describe('prepared rankings', () => {
     }
   });
 
+  it('are parsed again when a write changed too many terms to check', () => {
+    Object.assign(preparePolicy, { minDocuments: 1 });
+    try {
+      // 5000 words in one document; a second one with them all changes their counts at once.
+      const word = (i: number): string => `x${String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26))}`;
+      const fillers = Array.from({ length: 5000 }, (_, i) => word(i)).join(' ');
+      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
+        { id: 1, t: 'sun flower' },
+        { id: 2, t: 'sunf lower' },
+        { id: 3, t: 'sunf lower' },
+        { id: 6, t: 'sunflower' },
+        { id: 7, t: fillers },
+      ]);
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
+      upsert({ id: 4, t: 'sun flower' });
+      upsert({ id: 5, t: `sun flower ${fillers}` });
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4, 5]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
   it('prefixWithin agrees with the smallest distance to a prefix (property)', () => {
     const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 8 });
     fc.assert(

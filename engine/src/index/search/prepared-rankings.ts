@@ -190,16 +190,13 @@ export class PreparedRankings {
     const { wordOf, added, before } = changes;
     const terms = changes.terms();
     const newTerms = added[1] - added[0];
-    if (terms === null || newTerms > MAX_CHECKED_TERMS) {
-      for (const q of [...this.#entries.keys()]) this.#invalidate(q, before);
-      return;
-    }
-    const counted = new Set(terms.counted);
-    const list = new Set(terms.gained);
+    const counted = new Set(terms?.counted ?? []);
+    const list = new Set(terms?.gained ?? []);
     for (const t of counted) list.add(t);
-    for (let t = added[0]; t < added[1]; t++) list.add(t);
-    if (list.size > MAX_CHECKED_TERMS) {
-      for (const q of [...this.#entries.keys()]) this.#invalidate(q, before);
+    for (let t = added[0]; t < added[1] && list.size <= MAX_CHECKED_TERMS; t++) list.add(t);
+    if (terms === null || list.size > MAX_CHECKED_TERMS) {
+      // Too many to check: all set aside, parsed again (counts they read may have changed).
+      for (const q of [...this.#entries.keys()]) this.#invalidate(q, before, true);
       return;
     }
     if (newTerms > 0) this.#splitsGained(changes);
