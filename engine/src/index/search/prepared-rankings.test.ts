@@ -269,6 +269,28 @@ describe('prepared rankings', () => {
     }
   });
 
+  it('go once their words are no longer common, when the candidates are listed again', () => {
+    Object.assign(preparePolicy, { minDocuments: 2 });
+    try {
+      const { core, source, upsert, remove } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
+        { id: 1, t: 'alpha' },
+        { id: 2, t: 'alpha' },
+        { id: 3, t: 'beta' },
+      ]);
+      expect(core.prepared.lookup('alpha')?.total).toBe(2);
+      remove(2);
+      core.refreshKept(Infinity);
+      // Still right (carried over the removal), until the vocabulary grows enough to list again.
+      expect(core.prepared.lookup('alpha')?.total).toBe(1);
+      upsert({ id: 4, t: 'gamma delta epsilon zeta' });
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('alpha')).toBeUndefined();
+      expect(core.search({ q: 'alpha' }, source).hits.map((h) => h['id'])).toEqual([1]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
   it('prefixWithin agrees with the smallest distance to a prefix (property)', () => {
     const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 8 });
     fc.assert(

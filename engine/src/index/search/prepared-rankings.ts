@@ -116,8 +116,9 @@ export class PreparedRankings {
   #vocabulary = 0;
   /** Rankings made, and carried over writes (for tests and benchmarks). */
   readonly stats = { made: 0, carried: 0 };
-  /** The queries worth preparing, most matched first (null: to be listed again). */
+  /** The queries worth preparing, most matched first (null: to be listed again), and as a set. */
   #candidates: string[] | null = null;
+  #wanted: Set<string> | null = null;
   #cursor = 0;
 
   /**
@@ -145,11 +146,14 @@ export class PreparedRankings {
   next(list: () => string[]): Suspect | undefined {
     for (const [q, suspect] of this.#suspects) {
       this.#suspects.delete(q);
-      return suspect;
+      if (this.#wanted === null || this.#wanted.has(q)) return suspect;
     }
     if (this.#candidates === null) {
       this.#candidates = list();
       this.#cursor = 0;
+      // Words no longer common go: at most the candidates are prepared.
+      this.#wanted = new Set(this.#candidates);
+      for (const q of [...this.#entries.keys()]) if (!this.#wanted.has(q)) this.#drop(q);
     }
     while (this.#cursor < this.#candidates.length) {
       const q = this.#candidates[this.#cursor++]!;
@@ -246,6 +250,7 @@ export class PreparedRankings {
     this.#byRead.clear();
     this.#suspects.clear();
     this.#candidates = null;
+    this.#wanted = null;
   }
 
   #invalidate(q: string, before: PreparedChanges['before'], reparse = false): void {
