@@ -218,33 +218,20 @@ export function computeWordMatches(
   const sealedTerms = postings.sealedTermCount;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
-    if (few === undefined) {
-      matchPairs(m, der, termStart[der.term]!, termStart[der.term + 1]!, candidates, postings, fields, chains, chainMode, startLimit);
-      continue;
-    }
-    for (let i = 0; i < few.length; i++) {
-      const p = findPair(postings, der.term, few[i]!);
-      if (p >= 0) matchPairs(m, der, p, p + 1, candidates, postings, fields, chains, chainMode, startLimit);
+    // The whole row, or the pair of each of the few candidates.
+    for (let i = 0, n = few === undefined ? 1 : few.length; i < n; i++) {
+      let start = termStart[der.term]!;
+      let end = termStart[der.term + 1]!;
+      if (few !== undefined) {
+        start = findPair(postings, der.term, few[i]!);
+        if (start < 0) continue;
+        end = start + 1;
+      }
+      if (chainMode === 'none') matchRowFirsts(m, der, start, end, candidates, postings, fields);
+      else matchRow(m, der, start, end, candidates, postings, fields, chains, chainMode, startLimit);
     }
   }
   return m;
-}
-
-/** The pairs [start, end) of one derivation into `m`, with occurrence chains if `chainMode` asks. */
-function matchPairs(
-  m: WordMatches,
-  der: Derivation,
-  start: number,
-  end: number,
-  candidates: DocSet,
-  postings: Postings,
-  fields: FieldRules,
-  chains: OccurrenceChains,
-  chainMode: ChainMode,
-  startLimit: number,
-): void {
-  if (chainMode === 'none') matchRowFirsts(m, der, start, end, candidates, postings, fields);
-  else matchRow(m, der, start, end, candidates, postings, fields, chains, chainMode, startLimit);
 }
 
 /**
