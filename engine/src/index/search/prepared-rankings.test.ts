@@ -5,6 +5,7 @@ import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { naivePrefixDistance } from '../test-support/edit-distance.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { twinCores } from '../test-support/twin-cores.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { commonPrefixes, prefixWithin, preparePolicy } from './prepared-rankings.ts';
@@ -20,6 +21,8 @@ const WORDS = ['alpha', 'alpah', 'alphabet', 'alps', 'alp', 'beta', 'betas', 'be
 // Some complete a split of a word above (gam + ma, del + ta, sunf + lower).
 const NEW_WORDS = ['alphx', 'lapha', 'alpine', 'betta', 'bets', 'gammax', 'sunflowers', 'flow', 'delt', 'omega', 'zetas', 'sunf', 'lower', 'flowr', 'gam', 'ma', 'del', 'ta'];
 const POLICY = { ...preparePolicy };
+/** Three letters for 0 .. 17575, in the same order ("aaa", "aab", ...). */
+const letters = (i: number): string => String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26));
 const QUERIES = [...new Set([...WORDS, ...NEW_WORDS].flatMap((w) => Array.from({ length: w.length }, (_, i) => w.slice(0, i + 1))))];
 
 const text = (words: string[]): fc.Arbitrary<string> => fc.array(fc.constantFrom(...words), { maxLength: 5 }).map((w) => w.join(' '));
@@ -54,26 +57,13 @@ describe('prepared rankings', () => {
     try {
       fc.assert(
         fc.property(settingsArb, fc.array(firstDoc, { minLength: 1, maxLength: 20 }), fc.array(op, { minLength: 1, maxLength: 12 }), (settings, docs, ops) => {
-          const store = new Map<string, Document>();
-          const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
-          const prepared = new SearchCore(settings, 'id');
-          const reference = new SearchCore(settings, 'id');
-          const upsert = (id: number, d: Document): void => {
-            const full = { id, ...d };
-            store.set(String(id), full);
-            prepared.upsert(String(id), full);
-            reference.upsert(String(id), full);
-          };
+          const { source, tested: prepared, reference, upsert, remove } = twinCores(settings);
           docs.forEach((d, i) => upsert(i, d));
           prepared.refreshKept(Infinity);
           for (const o of ops) {
             if (o.kind === 'idle') prepared.refreshKept(Infinity);
             else if (o.kind === 'upsert') upsert(o.id, o.doc);
-            else {
-              store.delete(String(o.id));
-              prepared.remove(String(o.id));
-              reference.remove(String(o.id));
-            }
+            else remove(o.id);
             prepared.seal();
             for (const q of QUERIES) {
               if (prepared.prepared.lookup(q) === undefined) continue;
@@ -203,7 +193,7 @@ describe('prepared rankings', () => {
     try {
       // "zzzzz" derives its first 1000 words in lexicographic order: zzzzzaaa .. zzzzzbml. The
       // document of the 1000th ranks first (at position 0).
-      const word = (i: number): string => `zzzzz${String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26))}`;
+      const word = (i: number): string => `zzzzz${letters(i)}`;
       const docs = Array.from({ length: 1001 }, (_, i) => ({ id: i, t: i === 999 ? word(i) : `x ${word(i)}` }));
       const settings = { ...defaultSettings(), pagination: { maxTotalHits: 5 } };
       const { core, source, upsert } = preparedCore(settings, docs);
@@ -219,44 +209,25 @@ describe('prepared rankings', () => {
     }
   });
 
-  it('are parsed again when a count that chose their split changes', () => {
+  // 5000 words (with the document holding them, a write of them all changes 5000 counts at once,
+  // more than are checked one by one).
+  const FILLERS = Array.from({ length: 5000 }, (_, i) => `x${letters(i)}`).join(' ');
+  it.each([
+    ['a few terms', ''],
+    ['too many terms to check', FILLERS],
+  ])('are parsed again when a count that chose their split changes (a write of %s)', (_what, fillers) => {
     Object.assign(preparePolicy, { minDocuments: 1 });
     try {
       // "sunflower" (a word: prepared) also matches its split where the rarer half is the most
-      // common: sunf + lower, then sun + flower.
-      // (Ids are not searched: the write below adds no word.)
+      // common: sunf + lower, then sun + flower. (Ids are not searched: the write adds no word.)
       const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
         { id: 1, t: 'sun flower' },
         { id: 2, t: 'sunf lower' },
         { id: 3, t: 'sunf lower' },
         { id: 6, t: 'sunflower' },
+        ...(fillers === '' ? [] : [{ id: 7, t: fillers }]),
       ]);
       expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
-      upsert({ id: 4, t: 'sun flower' });
-      upsert({ id: 5, t: 'sun flower' });
-      core.seal();
-      core.refreshKept(Infinity);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4, 5]);
-    } finally {
-      Object.assign(preparePolicy, POLICY);
-    }
-  });
-
-  it('are parsed again when a write changed too many terms to check', () => {
-    Object.assign(preparePolicy, { minDocuments: 1 });
-    try {
-      // 5000 words in one document; a second one with them all changes their counts at once.
-      const word = (i: number): string => `x${String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26))}`;
-      const fillers = Array.from({ length: 5000 }, (_, i) => word(i)).join(' ');
-      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
-        { id: 1, t: 'sun flower' },
-        { id: 2, t: 'sunf lower' },
-        { id: 3, t: 'sunf lower' },
-        { id: 6, t: 'sunflower' },
-        { id: 7, t: fillers },
-      ]);
       expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
       upsert({ id: 4, t: 'sun flower' });
       upsert({ id: 5, t: `sun flower ${fillers}` });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { prefixOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { twinCores } from '../test-support/twin-cores.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
@@ -116,11 +117,8 @@ describe('one-word ranking cache', () => {
     try {
     fc.assert(
       fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 30 }), fc.array(op, { minLength: 1, maxLength: 30 }), fc.boolean(), (settings, docs, ops, renumberOften) => {
-        const store = new Map<string, Document>();
-        const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
         // Small renumbering thresholds: ids and terms renumbered now and then (journal breaks).
-        const cached = new SearchCore(settings, 'id', renumberOften ? { compactSlack: 2, termCompactSlack: 1 } : {});
-        const reference = new SearchCore(settings, 'id');
+        const { source, tested: cached, reference, upsert, remove } = twinCores(settings, renumberOften ? { compactSlack: 2, termCompactSlack: 1 } : {});
         const rankedWord = cached.prefixCache.rankedWord.bind(cached.prefixCache);
         cached.prefixCache.rankedWord = (key, epoch, word) => {
           const hit = rankedWord(key, epoch, word);
@@ -132,12 +130,6 @@ describe('one-word ranking cache', () => {
           const hit = lookup(q);
           if (hit !== undefined) prepared++;
           return hit;
-        };
-        const upsert = (id: number, d: Document): void => {
-          const full = { id, ...d };
-          store.set(String(id), full);
-          cached.upsert(String(id), full);
-          reference.upsert(String(id), full);
         };
         docs.forEach((d, i) => upsert(i, d));
         // Both forms of the word (prefix or not); twice each on the cached core: the first search
@@ -173,11 +165,7 @@ describe('one-word ranking cache', () => {
             continue;
           }
           if (o.kind === 'upsert') upsert(o.id, o.doc);
-          else {
-            store.delete(String(o.id));
-            cached.remove(String(o.id));
-            reference.remove(String(o.id));
-          }
+          else remove(o.id);
           // The word searched last, again after the write: its ranking is carried or built again.
           if (last !== null) check(last.params, last.trailingSpace);
         }
