@@ -247,7 +247,7 @@ describe('API fuzzing', () => {
     for (let i = 0; i < 600 && (await api.get('/tasks?statuses=enqueued,processing&limit=0')).body.total > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     const failed = (await api.get('/tasks?statuses=failed&limit=100000')).body.results as Array<{ uid: number; type: string; error: { code: string; message: string } }>;
     const internal = failed.filter((task) => task.error.code === 'internal');
-    expect(internal.map((task) => `task ${task.uid} ${task.type}: ${task.error.message.slice(0, 200)}`)).toEqual([]);
+    expect(internal.map((task) => `task ${task.uid} ${task.type}: ${task.error.message.slice(0, 200)}`), `seed ${SEED}`).toEqual([]);
     const peak = (part: keyof Rss): number => Math.max(...rss.map((sample) => sample[part]));
     expect(peak('total'), 'peak RSS (MB)').toBeLessThan(RSS_LIMIT_MB);
     latencies.sort((a, b) => a - b);

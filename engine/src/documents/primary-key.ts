@@ -2,7 +2,8 @@
 import { EngineError } from '../errors/engine-error.ts';
 import type { Document } from '../types/document.ts';
 
-const MAX_ID_BYTES = 511;
+/** The longest document id, in UTF-8 bytes (as Meilisearch). */
+export const MAX_ID_BYTES = 511;
 const VALID_ID = /^[A-Za-z0-9_-]+$/;
 
 /** The unique field whose lowercased name ends with `id`. */

@@ -10,6 +10,7 @@
  */
 import type { Database as LmdbDb } from 'lmdb';
 import type { Document } from '../types/document.ts';
+import { MAX_ID_BYTES } from '../documents/primary-key.ts';
 
 export type StoredDocument = [id: string, document: Document];
 
@@ -25,12 +26,13 @@ export class DocumentStore {
   }
 
   get(index: number, id: string): Document | undefined {
+    if (!storable(id)) return undefined;
     const seq = this.#ids.get([index, id]);
     return seq === undefined ? undefined : this.#documents.get([index, seq])?.[1];
   }
 
   has(index: number, id: string): boolean {
-    return this.#ids.doesExist([index, id]);
+    return storable(id) && this.#ids.doesExist([index, id]);
   }
 
   put(index: number, id: string, document: Document): void {
@@ -43,6 +45,7 @@ export class DocumentStore {
   }
 
   remove(index: number, id: string): void {
+    if (!storable(id)) return;
     const seq = this.#ids.get([index, id]);
     if (seq === undefined) return;
     this.#ids.remove([index, id]);
@@ -65,4 +68,12 @@ export class DocumentStore {
     this.#meta.put(key, next + 1);
     return next;
   }
+}
+
+/**
+ * Whether a document could be stored under `id`: longer ids are refused when documents are
+ * written, and would not fit in an LMDB key (looking one up threw instead of finding nothing).
+ */
+function storable(id: string): boolean {
+  return id.length <= MAX_ID_BYTES || Buffer.byteLength(id) <= MAX_ID_BYTES;
 }
