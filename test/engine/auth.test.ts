@@ -74,6 +74,8 @@ describe('with a master key', () => {
     expect((await master.delete(`/keys/${created.body.uid}`)).status).toBe(204);
     expect((await scoped.get('/indexes/products/documents/1')).status).toBe(403);
     expect((await master.get(`/keys/${created.body.uid}`)).body).toEqual(errorShape('api_key_not_found', 'invalid_request'));
+    // A uid or key far longer than any is not found either (it would not fit in a store key).
+    expect((await master.get(`/keys/${'k'.repeat(10_000)}`)).body).toEqual(errorShape('api_key_not_found', 'invalid_request'));
   });
 
   it('refuses an expired key and invalid key bodies', async () => {
