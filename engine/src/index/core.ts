@@ -361,6 +361,8 @@ export class SearchCore implements IndexCore, IndexState {
 
   refreshKept(deadline: number): boolean {
     this.seal();
+    // Words added by the writes join the packed word tree that typo and prefix lookups walk.
+    this.vocabulary.compactTree();
     const stale = this.prefixCache.staleRankings(this.epoch);
     this.prefixCache.refreshing = true;
     try {

@@ -41,6 +41,17 @@ describe('Vocabulary', () => {
     const v = new Vocabulary();
     const ids = Array.from({ length: 20000 }, (_, i) => v.intern(`w${i}`));
     expect(ids.every((id, i) => v.lookup(`w${i}`) === id && v.term(id) === `w${i}`)).toBe(true);
-    expect(v.tree().get('w12345')).toBe(ids[12345]);
+    const inTree = (word: string): number[] => {
+      const found: number[] = [];
+      v.tree().forEachWithPrefix(word, (key, term) => void (key === word && found.push(term)));
+      return found;
+    };
+    expect(inTree('w12345')).toEqual([ids[12345]]);
+    // Packed while idle, then a new word in the recent part: both found.
+    expect(v.compactTree()).toBe(true);
+    expect(v.compactTree()).toBe(false);
+    const added = v.intern('w12345x');
+    expect(inTree('w12345')).toEqual([ids[12345]]);
+    expect(inTree('w12345x')).toEqual([added]);
   });
 });

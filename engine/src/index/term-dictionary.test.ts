@@ -73,6 +73,32 @@ describe('RadixTree', () => {
       { numRuns: 300 },
     );
   });
+  it('fuzzy lookup of words longer than a 32-bit mask (cell-by-cell rows) agrees with a naive edit distance (property)', () => {
+    const long = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: 26, maxLength: 36 });
+    const edit = fc.record({ kind: fc.constantFrom('delete', 'insert', 'replace', 'swap'), at: fc.nat(), unit: fc.constantFrom('a', 'b', 'c') });
+    fc.assert(
+      fc.property(fc.uniqueArray(long, { minLength: 1, maxLength: 20 }), fc.nat(), fc.array(edit, { maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.boolean(), (keys, pick, edits, max, prefix) => {
+        const t = new RadixTree<number>();
+        keys.forEach((k, i) => t.set(k, i));
+        // The query: a key with a few edits, so that some keys are within the distance.
+        let query = keys[pick % keys.length]!;
+        for (const { kind, at, unit } of edits) {
+          const i = at % query.length;
+          if (kind === 'delete') query = query.slice(0, i) + query.slice(i + 1);
+          else if (kind === 'insert') query = query.slice(0, i) + unit + query.slice(i);
+          else if (kind === 'replace') query = query.slice(0, i) + unit + query.slice(i + 1);
+          else if (i + 1 < query.length) query = query.slice(0, i) + query[i + 1] + query[i] + query.slice(i + 2);
+        }
+        const expected = new Map<string, number>();
+        for (const k of keys) {
+          const d = prefix ? naivePrefixDistance(query, k) : naiveDistance(k, query);
+          if (d <= max) expected.set(k, d);
+        }
+        expect(new Map([...collect(t, query, max, prefix)].sort())).toEqual(new Map([...expected].sort()));
+      }),
+      { numRuns: 200 },
+    );
+  });
   it('prefix lookup agrees with startsWith (property)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(word, { maxLength: 40 }), word, (keys, prefix) => {

@@ -7,10 +7,10 @@
  * sorted by the first UTF-16 unit of their label, so every traversal visits keys in
  * lexicographic order: limits such as "the first 1000 prefix derivations" are deterministic.
  *
- * Edit distance is the optimal string alignment distance (Levenshtein plus transposition of
- * two adjacent characters counted as one edit), as Meilisearch's automata count it, so
- * `londno` is one edit from `london`. Distances are counted in UTF-16 code units.
+ * Edit distance is the optimal string alignment distance (edit-rows.ts), so `londno` is one
+ * edit from `london`. Distances are counted in UTF-16 code units.
  */
+import { distanceRows, type DistanceRows } from './edit-rows.ts';
 
 interface RadixNode<V> {
   label: string;
@@ -212,41 +212,34 @@ export class RadixTree<V> {
 }
 
 /**
- * One fuzzy traversal. The dynamic-programming matrix has one row per character of the key
- * being built (row i = distances between the key's first i characters and every prefix of the
- * query); rows are shared by all keys below the same trie node, which is what makes a trie fast
- * here. A subtree is abandoned as soon as a whole row exceeds the bound: no extension of the key
- * can bring the distance back down (a transposition only reaches back two rows, and is never
- * cheaper than the substitution in the row in between).
+ * One fuzzy traversal of the tree (the rows: edit-rows.ts). A subtree is abandoned as soon as a
+ * whole row exceeds the bound: no extension of the key can bring the distance back down (a
+ * transposition only reaches back two rows, and is never cheaper than the substitution in the
+ * row in between); with prefix matching, everything below still matches through the best prefix
+ * seen on the way.
  */
 class FuzzyWalk<V> {
-  readonly #query: string;
+  readonly #rows: DistanceRows;
   readonly #m: number;
-  readonly #max: number;
   readonly #prefix: boolean;
   readonly #visit: KeyVisitor<V>;
-  #rows: Int32Array;
-  #keyCodes: Int32Array;
   #stopped = false;
 
   constructor(query: string, maxDistance: number, prefix: boolean, visit: KeyVisitor<V>) {
-    this.#query = query;
+    this.#rows = distanceRows(query, maxDistance);
     this.#m = query.length;
-    this.#max = maxDistance;
     this.#prefix = prefix;
     this.#visit = visit;
-    this.#rows = new Int32Array((this.#m + 1) * 32);
-    this.#keyCodes = new Int32Array(32);
-    for (let j = 0; j <= this.#m; j++) this.#rows[j] = j;
   }
 
   run<N extends RadixNode<V>>(root: N, sameFirstChar: boolean): void {
-    const bestPrefix = this.#prefix && this.#m <= this.#max ? this.#m : Infinity;
-    if (root.hasValue && this.#m <= this.#max) this.#emit('', root.value as V, this.#m);
+    const max = this.#rows.max;
+    const bestPrefix = this.#prefix && this.#m <= max ? this.#m : Infinity;
+    if (root.hasValue && this.#m <= max) this.#emit('', root.value as V, this.#m);
     if (root.children === null) return;
     if (sameFirstChar) {
-      if (this.#m === 0) return;
-      const idx = findChild(root.children, this.#query.charCodeAt(0));
+      if (this.#m === 0 || this.#stopped) return;
+      const idx = findChild(root.children, this.#rows.query.charCodeAt(0));
       if (idx >= 0) this.#walk(root.children[idx]!, 0, bestPrefix);
       return;
     }
@@ -260,81 +253,26 @@ class FuzzyWalk<V> {
     if (this.#visit(key, value, distance) === false) this.#stopped = true;
   }
 
-  /** The key of the node being visited at `depth` (built only for the keys emitted). */
-  #key(depth: number): string {
-    return String.fromCharCode.apply(null, this.#keyCodes.subarray(1, depth + 1) as unknown as number[]);
-  }
-
-  #ensureDepth(depth: number): void {
-    if ((depth + 1) * (this.#m + 1) <= this.#rows.length) return;
-    const rows = new Int32Array(this.#rows.length * 2);
-    rows.set(this.#rows);
-    this.#rows = rows;
-    const codes = new Int32Array(this.#keyCodes.length * 2);
-    codes.set(this.#keyCodes);
-    this.#keyCodes = codes;
-  }
-
-  /**
-   * Enters `node` whose parent key has `depth` characters. A row only computes the cells within
-   * `max` of its diagonal (a key of d characters is at least |d - j| edits from a query prefix of
-   * j): the cells next to that band are set to max + 1, which is all the next row reads of them.
-   */
+  /** Enters `node` whose parent key has `depth` characters. */
   #walk(node: RadixNode<V>, depth: number, bestPrefix: number): void {
     const label = node.label;
-    const m = this.#m;
-    const w = m + 1;
-    const q = this.#query;
-    const max = this.#max;
-    const over = max + 1;
-    this.#ensureDepth(depth + label.length);
     const rows = this.#rows;
-    const codes = this.#keyCodes;
+    const max = rows.max;
+    rows.reserve(depth + label.length);
     let d = depth;
     for (let k = 0; k < label.length; k++) {
-      const c = label.charCodeAt(k);
       d++;
-      codes[d] = c;
-      const cur = d * w;
-      const prev = cur - w;
-      rows[cur] = d;
-      let rowMin = d;
-      const lo = d - max > 1 ? d - max : 1;
-      const hi = d + max < m ? d + max : m;
-      if (lo > 1 && lo <= m) rows[cur + lo - 1] = over;
-      for (let j = lo; j <= hi; j++) {
-        const qc = q.charCodeAt(j - 1);
-        let v = rows[prev + j - 1]! + (qc === c ? 0 : 1);
-        const del = rows[prev + j]! + 1;
-        if (del < v) v = del;
-        const ins = rows[cur + j - 1]! + 1;
-        if (ins < v) v = ins;
-        if (d > 1 && j > 1 && c === q.charCodeAt(j - 2) && codes[d - 1] === qc) {
-          const t = rows[prev - w + j - 2]! + 1;
-          if (t < v) v = t;
-        }
-        rows[cur + j] = v;
-        if (v < rowMin) rowMin = v;
-      }
-      if (hi < m) {
-        rows[cur + hi + 1] = over;
-        rows[cur + m] = over;
-      } else if (lo > m && m > 0) {
-        // (The whole row is past the band.)
-        rows[cur + m] = over;
-      }
-      const last = rows[cur + m]!;
+      const rowMin = rows.push(d, label.charCodeAt(k));
+      const last = rows.distance(d);
       if (this.#prefix && last < bestPrefix && last <= max) bestPrefix = last;
       if (rowMin > max) {
-        // Nothing deeper can match on its own; with prefix matching, everything below still
-        // matches through the best prefix seen on the way.
-        if (bestPrefix <= max) this.#visitAll(node, this.#key(depth) + label, bestPrefix);
+        if (bestPrefix <= max) this.#visitAll(node, rows.key(depth) + label, bestPrefix);
         return;
       }
     }
     if (node.hasValue) {
-      const dist = Math.min(rows[d * w + m]!, bestPrefix);
-      if (dist <= max) this.#emit(this.#key(d), node.value as V, dist);
+      const dist = Math.min(rows.distance(d), bestPrefix);
+      if (dist <= max) this.#emit(rows.key(d), node.value as V, dist);
       if (this.#stopped) return;
     }
     if (node.children !== null) {

@@ -1,4 +1,4 @@
-import { RadixTree } from './term-dictionary.ts';
+import { TermTree } from './term-tree.ts';
 
 /**
  * The index's words: a dense term id per distinct normalized word.
@@ -6,8 +6,9 @@ import { RadixTree } from './term-dictionary.ts';
  * Exact lookups go through an open-addressing hash table keyed by an FNV-1a hash of the UTF-16
  * units. Indexing computes that hash while scanning ASCII text and probes with the slice of the
  * text itself (`internAsciiSlice`), so a word already known costs no string allocation at all —
- * the hot path for large documents. The radix tree, which serves prefix and typo lookups at
- * search time, is brought up to date lazily with the terms added since.
+ * the hot path for large documents. The term tree, which serves prefix and typo lookups at
+ * search time, is brought up to date lazily with the terms added since, and compacted while the
+ * engine is idle (term-tree.ts).
  *
  * A term whose documents are all gone keeps its id (empty postings) until the core compacts the
  * vocabulary (`retain`) once such terms outnumber the live ones; a settings change that rebuilds
@@ -42,7 +43,7 @@ export class Vocabulary {
   #hashes = new Int32Array(1024);
   /** Slot -> term id + 1 (0 = empty). */
   #table = new Int32Array(INITIAL_SLOTS);
-  readonly #tree = new RadixTree<number>();
+  readonly #tree = new TermTree();
   #treeSize = 0;
   /** Ids given by `reserve` (not words: in neither the hash table nor the tree). */
   #reserved = new Set<number>();
@@ -150,10 +151,15 @@ export class Vocabulary {
     return this.#terms[id]!;
   }
 
-  /** The radix tree over every term (value = term id), including terms added since last call. */
-  tree(): RadixTree<number> {
-    for (; this.#treeSize < this.#terms.length; this.#treeSize++) if (!this.#reserved.has(this.#treeSize)) this.#tree.set(this.#terms[this.#treeSize]!, this.#treeSize);
+  /** The tree of every term (value = term id), including terms added since last call. */
+  tree(): TermTree {
+    for (; this.#treeSize < this.#terms.length; this.#treeSize++) if (!this.#reserved.has(this.#treeSize)) this.#tree.add(this.#terms[this.#treeSize]!, this.#treeSize);
     return this.#tree;
+  }
+
+  /** Folds the terms added since the last compaction into the tree's packed part; false when none were. */
+  compactTree(): boolean {
+    return this.tree().compact();
   }
 
   /** Keeps the terms whose `mapping` entry is not -1, under their new ids (ascending, dense). */
