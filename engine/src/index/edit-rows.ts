@@ -67,6 +67,8 @@ export class BitRows extends KeyCodes implements DistanceRows {
   #masks: Int32Array;
   /** Per depth: the mask of its key character (for transpositions). */
   #charMasks: Int32Array;
+  /** Per depth: the distance to the whole query (max + 1: too far). */
+  #distances: Int32Array;
 
   constructor(query: string, max: number) {
     super();
@@ -82,8 +84,10 @@ export class BitRows extends KeyCodes implements DistanceRows {
     }
     this.#masks = new Int32Array(32 * (max + 1));
     this.#charMasks = new Int32Array(32);
+    this.#distances = new Int32Array(32);
     // Row 0: the empty key is j edits from the query's first j characters.
     for (let e = 0; e <= max; e++) this.#masks[e] = (e >= 30 ? -1 : (1 << (e + 1)) - 1) & this.#full;
+    this.#distances[0] = Math.min(m, max + 1);
   }
 
   reserve(depth: number): void {
@@ -93,9 +97,13 @@ export class BitRows extends KeyCodes implements DistanceRows {
     const masks = new Int32Array(Math.max((depth + 1) * stride, this.#masks.length * 2));
     masks.set(this.#masks);
     this.#masks = masks;
-    const chars = new Int32Array(Math.max(depth + 1, this.#charMasks.length * 2));
+    const size = Math.max(depth + 1, this.#charMasks.length * 2);
+    const chars = new Int32Array(size);
     chars.set(this.#charMasks);
     this.#charMasks = chars;
+    const distances = new Int32Array(size);
+    distances.set(this.#distances);
+    this.#distances = distances;
   }
 
   push(d: number, c: number): number {
@@ -107,7 +115,9 @@ export class BitRows extends KeyCodes implements DistanceRows {
     const prev = row - stride;
     // Transpositions: the key's last two characters are the query's jth and (j-1)th.
     const swapped = d > 1 ? (eq << 1) & this.#charMasks[d - 1]! : 0;
+    const m = this.#m;
     let fewer = 0;
+    let distance = max + 1;
     for (let e = 0; e <= max; e++) {
       let v = (masks[prev + e]! << 1) & eq;
       if (e > 0) {
@@ -120,16 +130,16 @@ export class BitRows extends KeyCodes implements DistanceRows {
       v &= this.#full;
       masks[row + e] = v;
       fewer = v;
+      if (distance > max && ((v >>> m) & 1) !== 0) distance = e;
     }
     this.codes[d] = c;
     this.#charMasks[d] = eq;
+    this.#distances[d] = distance;
     return fewer === 0 ? max + 1 : 0;
   }
 
   distance(d: number): number {
-    const row = d * (this.max + 1);
-    for (let e = 0; e <= this.max; e++) if ((this.#masks[row + e]! >>> this.#m) & 1) return e;
-    return this.max + 1;
+    return this.#distances[d]!;
   }
 }
 

@@ -27,8 +27,8 @@ function expectSameLookups(tree: Lookups, reference: RadixTree<number>, query: s
   expect(visits((v) => tree.forEach(v), stopAfter)).toEqual(visits((v) => reference.forEach(v), stopAfter));
   expect(visits((v) => tree.forEachWithPrefix(query, v), stopAfter)).toEqual(visits((v) => reference.forEachWithPrefix(query, v), stopAfter));
   for (const prefix of [false, true]) {
-    for (const sameFirstChar of [false, true]) {
-      const options = { prefix, sameFirstChar };
+    for (const firstChar of [undefined, 'same', 'other'] as const) {
+      const options = { prefix, firstChar };
       expect(visits((v) => tree.forEachFuzzy(query, max, v, options), stopAfter)).toEqual(
         visits((v) => reference.forEachFuzzy(query, max, v, options), stopAfter),
       );

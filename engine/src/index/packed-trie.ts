@@ -73,7 +73,7 @@ export class PackedTrie {
    * that distance), in lexicographic order, with their distance.
    */
   forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<number>, options: FuzzyOptions = {}): void {
-    new PackedFuzzyWalk(this, query, maxDistance, options.prefix === true, visit).run(options.sameFirstChar === true);
+    new PackedFuzzyWalk(this, query, maxDistance, options.prefix === true, visit).run(options.firstChar);
   }
 
   /** The child of `node` whose label starts with `code` (binary search in its block), or -1. */
@@ -244,20 +244,23 @@ class PackedFuzzyWalk {
     };
   }
 
-  run(sameFirstChar: boolean): void {
+  run(firstChar: FuzzyOptions['firstChar']): void {
     const { nodes, values } = this.#trie;
     const max = this.#rows.max;
     const bestPrefix = this.#prefix && this.#m <= max ? this.#m : Infinity;
     if (values[0]! >= 0 && this.#m <= max) this.#visit('', values[0]!, this.#m);
-    if (sameFirstChar) {
-      if (this.#m === 0 || this.#stopped) return;
-      const child = this.#trie.rootChild(this.#rows.query.charCodeAt(0));
+    const code = this.#m === 0 ? -1 : this.#rows.query.charCodeAt(0);
+    if (firstChar === 'same') {
+      if (code < 0 || this.#stopped) return;
+      const child = this.#trie.rootChild(code);
       if (child >= 0) this.#walk(child, 0, bestPrefix);
       return;
     }
+    // (With 'other', the query's first character's subtree is skipped.)
+    const skip = firstChar === 'other' ? this.#trie.rootChild(code) : -1;
     const first = nodes[FIRST_CHILD]!;
     const last = first + nodes[CHILD_COUNT]!;
-    for (let child = first; child < last && !this.#stopped; child++) this.#walk(child, 0, bestPrefix);
+    for (let child = first; child < last && !this.#stopped; child++) if (child !== skip) this.#walk(child, 0, bestPrefix);
   }
 
   /** Enters `node` whose parent key has `depth` characters. */

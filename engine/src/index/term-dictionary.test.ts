@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { RadixTree } from './term-dictionary.ts';
 import { naiveDistance, naivePrefixDistance } from './test-support/edit-distance.ts';
 
-function collect(tree: RadixTree<number>, query: string, max: number, prefix: boolean, sameFirstChar = false): Map<string, number> {
+function collect(tree: RadixTree<number>, query: string, max: number, prefix: boolean, firstChar?: 'same' | 'other'): Map<string, number> {
   const out = new Map<string, number>();
-  tree.forEachFuzzy(query, max, (key, _v, dist) => void out.set(key, dist), { prefix, sameFirstChar });
+  tree.forEachFuzzy(query, max, (key, _v, dist) => void out.set(key, dist), { prefix, firstChar });
   return out;
 }
 
@@ -49,22 +49,28 @@ describe('RadixTree', () => {
     expect(collect(t, 'bazm', 1, true).get('batman')).toBe(1);
     expect(collect(t, 'bazm', 1, false).has('batman')).toBe(false);
   });
-  it('can restrict fuzzy matches to the query first letter', () => {
+  it('can restrict fuzzy matches to keys with or without the query first letter', () => {
     const t = new RadixTree<number>();
     t.set('cat', 1);
     t.set('bat', 2);
-    expect([...collect(t, 'bat', 1, false, true).keys()]).toEqual(['bat']);
+    t.set('bit', 3);
+    expect([...collect(t, 'bat', 1, false, 'same').keys()]).toEqual(['bat', 'bit']);
+    expect([...collect(t, 'bat', 1, false, 'other').keys()]).toEqual(['cat']);
+    expect([...collect(t, 'bat', 1, false).keys()]).toEqual(['bat', 'bit', 'cat']);
   });
 
   const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', 'é'), minLength: 0, maxLength: 7 });
   it('fuzzy lookup agrees with a naive edit distance (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(word, { maxLength: 40 }), word, fc.integer({ min: 0, max: 2 }), fc.boolean(), (keys, query, max, prefix) => {
+      fc.property(fc.uniqueArray(word, { maxLength: 40 }), word, fc.integer({ min: 0, max: 2 }), fc.boolean(), fc.constantFrom(undefined, 'same' as const, 'other' as const), (keys, query, max, prefix, firstChar) => {
         const t = new RadixTree<number>();
         keys.forEach((k, i) => t.set(k, i));
-        const got = collect(t, query, max, prefix);
+        const got = collect(t, query, max, prefix, firstChar);
         const expected = new Map<string, number>();
         for (const k of keys) {
+          // (The empty key is visited whatever the option; an empty query has no first letter.)
+          if (k !== '' && firstChar === 'same' && k[0] !== query[0]) continue;
+          if (k !== '' && firstChar === 'other' && k[0] === query[0]) continue;
           const d = prefix ? naivePrefixDistance(query, k) : naiveDistance(k, query);
           if (d <= max) expected.set(k, d);
         }

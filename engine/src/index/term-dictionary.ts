@@ -22,8 +22,8 @@ interface RadixNode<V> {
 export interface FuzzyOptions {
   /** Match keys that *start with* something within the distance (the distance of the best prefix). */
   prefix?: boolean;
-  /** Only visit keys whose first character equals the query's first character. */
-  sameFirstChar?: boolean;
+  /** Only visit keys whose first character is the query's ('same') or is not ('other'). */
+  firstChar?: 'same' | 'other';
 }
 
 /** Return `false` to stop the traversal early. */
@@ -207,7 +207,7 @@ export class RadixTree<V> {
    * that distance), in lexicographic order, with their distance.
    */
   forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<V>, options: FuzzyOptions = {}): void {
-    new FuzzyWalk(query, maxDistance, options.prefix === true, visit).run(this.#root, options.sameFirstChar === true);
+    new FuzzyWalk(query, maxDistance, options.prefix === true, visit).run(this.#root, options.firstChar);
   }
 }
 
@@ -232,20 +232,21 @@ class FuzzyWalk<V> {
     this.#visit = visit;
   }
 
-  run<N extends RadixNode<V>>(root: N, sameFirstChar: boolean): void {
+  run<N extends RadixNode<V>>(root: N, firstChar: FuzzyOptions['firstChar']): void {
     const max = this.#rows.max;
     const bestPrefix = this.#prefix && this.#m <= max ? this.#m : Infinity;
     if (root.hasValue && this.#m <= max) this.#emit('', root.value as V, this.#m);
     if (root.children === null) return;
-    if (sameFirstChar) {
-      if (this.#m === 0 || this.#stopped) return;
-      const idx = findChild(root.children, this.#rows.query.charCodeAt(0));
+    const first = this.#m === 0 ? -1 : this.#rows.query.charCodeAt(0);
+    if (firstChar === 'same') {
+      if (first < 0 || this.#stopped) return;
+      const idx = findChild(root.children, first);
       if (idx >= 0) this.#walk(root.children[idx]!, 0, bestPrefix);
       return;
     }
     for (const child of root.children) {
       if (this.#stopped) return;
-      this.#walk(child, 0, bestPrefix);
+      if (firstChar !== 'other' || child.label.charCodeAt(0) !== first) this.#walk(child, 0, bestPrefix);
     }
   }
 

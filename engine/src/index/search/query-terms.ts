@@ -186,7 +186,6 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   if (budget > 0) {
     let one = 0;
     let two = 0;
-    const first = word.charCodeAt(0);
     // Same first letter: the edit distance is the cost.
     tree.forEachFuzzy(
       word,
@@ -200,22 +199,22 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
           two++;
           add(term, 2, false);
         }
-        return one < MAX_ONE_TYPO_DERIVATIONS || two < MAX_TWO_TYPO_DERIVATIONS;
+        // (Once no more derivations can be taken, the walk stops.)
+        return one < MAX_ONE_TYPO_DERIVATIONS || (budget >= 2 && two < MAX_TWO_TYPO_DERIVATIONS);
       },
-      { prefix: isPrefix, sameFirstChar: true },
+      { prefix: isPrefix, firstChar: 'same' },
     );
     // Different first letter: one edit there counts as two typos.
-    if (budget >= 2) {
+    if (budget >= 2 && two < MAX_TWO_TYPO_DERIVATIONS) {
       tree.forEachFuzzy(
         word,
         1,
-        (key, term) => {
-          if (key.charCodeAt(0) === first || two >= MAX_TWO_TYPO_DERIVATIONS) return two < MAX_TWO_TYPO_DERIVATIONS;
+        (_key, term) => {
           two++;
           add(term, 2, false);
-          return true;
+          return two < MAX_TWO_TYPO_DERIVATIONS;
         },
-        { prefix: isPrefix },
+        { prefix: isPrefix, firstChar: 'other' },
       );
     }
   }
