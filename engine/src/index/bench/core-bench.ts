@@ -2,7 +2,7 @@
  * Quick benchmark of the search core alone (no HTTP, no LMDB): indexing throughput and memory,
  * then search latency per query kind. Run:
  *   node_modules/.bin/node --expose-gc engine/src/index/bench/core-bench.ts [debian|geonames] [repetitions]
- * Reports the rankings prepared while idle (queries, time, memory), wall-clock p50/p99 and mean
+ * Reports the idle work after loading (word tree packed, rankings prepared: time, memory), wall-clock p50/p99 and mean
  * CPU time per query (CPU time is the steadier number on a shared machine), the time of a
  * one-document write, its seal and the idle work it leaves (prepared rankings carried or made
  * again), and each query's first search after such a write (with how often its one-word
@@ -106,12 +106,14 @@ const sealCpu = cpuMs(cpu);
 gc?.();
 const heapAfter = process.memoryUsage();
 const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
+const signedMb = (n: number): string => `${n >= 0 ? '+' : '-'}${mb(Math.abs(n))}`;
 console.log(
   `${name}: ${docs.length} docs; index ${indexWall.toFixed(0)} ms wall / ${indexCpu.toFixed(0)} ms cpu = ${(docs.length / (indexCpu / 1000)).toFixed(0)} docs/s (cpu); ` +
     `first search (seal) ${sealWall.toFixed(0)} ms wall / ${sealCpu.toFixed(0)} ms cpu; ` +
     `core memory: heap +${mb(heapAfter.heapUsed - heapBefore.heapUsed)}, array buffers +${mb(heapAfter.arrayBuffers - heapBefore.arrayBuffers)}`,
 );
-// What the engine does next while idle: the rankings of common one-word queries.
+// What the engine does next while idle: the word tree packed (term-tree.ts), the rankings of
+// common one-word queries prepared.
 {
   const before = await settledMemory();
   wall = performance.now();
@@ -121,8 +123,8 @@ console.log(
   const prepareCpu = cpuMs(cpu);
   const after = await settledMemory();
   console.log(
-    `prepared rankings: ${core.preparedRankings} queries in ${prepareWall.toFixed(0)} ms wall / ${prepareCpu.toFixed(0)} ms cpu; ` +
-      `heap +${mb(after.heapUsed - before.heapUsed)}, array buffers +${mb(after.arrayBuffers - before.arrayBuffers)}`,
+    `idle work (word tree packed, ${core.preparedRankings} rankings prepared): ${prepareWall.toFixed(0)} ms wall / ${prepareCpu.toFixed(0)} ms cpu; ` +
+      `heap ${signedMb(after.heapUsed - before.heapUsed)}, array buffers ${signedMb(after.arrayBuffers - before.arrayBuffers)}`,
   );
 }
 // A one-document write (a document replaced with itself) and its seal, as the engine merges it
