@@ -1,5 +1,5 @@
 /**
- * A read-only radix tree from string keys to non-negative integers (term ids) in three typed
+ * A read-only radix tree from string keys to non-negative integers (term ids) in a few typed
  * arrays, for the lookups a search runs: every key, keys with a prefix, keys within an edit
  * distance (term-dictionary.ts has the same lookups on a tree that can grow).
  *
@@ -9,42 +9,53 @@
  * node are one contiguous block, their labels are contiguous too, and blocks are laid out
  * depth-first, so a walk reads memory mostly in order.
  *
- * Keys are visited in lexicographic order of UTF-16 code units, as the radix tree visits them.
+ * The trie keeps the sorted keys it was built from (the vocabulary's own strings): the keys
+ * below a node are a range of them, so a lookup hands out those strings instead of building
+ * each key again from the labels, and the trie's keys in order are the array itself.
  */
 import { distanceRows, type DistanceRows } from './edit-rows.ts';
 import type { FuzzyOptions, KeyVisitor } from './term-dictionary.ts';
 
-/** Node fields, four per node in `nodes`. */
+/** Node fields, six per node in `nodes`. */
 const LABEL_START = 0;
 const LABEL_LENGTH = 1;
 const FIRST_CHILD = 2;
 const CHILD_COUNT = 3;
-const STRIDE = 4;
+/** The node's keys (its own, if any, first) are keys[KEYS_START, KEYS_END). */
+const KEYS_START = 4;
+const KEYS_END = 5;
+const STRIDE = 6;
 
 export class PackedTrie {
-  /** Per node: where its label starts in `labels`, its length, its first child, its child count. */
-  readonly nodes: Int32Array;
-  /** Per node: its key's value, or -1 when no key ends there. */
+  /** The keys, ascending (UTF-16 code units), and their values. */
+  readonly keys: readonly string[];
   readonly values: Int32Array;
+  /** Per node: label start in `labels`, label length, first child, child count, keys range. */
+  readonly nodes: Int32Array;
+  /** Per node: 1 when a key ends there (it is then the first of the node's keys). */
+  readonly ends: Uint8Array;
   readonly labels: Uint16Array;
-  readonly size: number;
 
-  private constructor(nodes: Int32Array, values: Int32Array, labels: Uint16Array, size: number) {
-    this.nodes = nodes;
+  private constructor(keys: readonly string[], values: Int32Array, built: { nodes: Int32Array; ends: Uint8Array; labels: Uint16Array }) {
+    this.keys = keys;
     this.values = values;
-    this.labels = labels;
-    this.size = size;
+    this.nodes = built.nodes;
+    this.ends = built.ends;
+    this.labels = built.labels;
   }
 
-  /** The trie of `keys` (distinct, in ascending order) with `values[i]` (>= 0) for `keys[i]`. */
+  /** The trie of `keys` (distinct, in ascending order; kept, not copied) with `values[i]` (>= 0) for `keys[i]`. */
   static fromSorted(keys: readonly string[], values: ArrayLike<number>): PackedTrie {
-    const built = new Builder(keys, values).build();
-    return new PackedTrie(built.nodes, built.values, built.labels, keys.length);
+    return new PackedTrie(keys, Int32Array.from(values), new Builder(keys).build());
+  }
+
+  get size(): number {
+    return this.keys.length;
   }
 
   /** Every key, in lexicographic order. */
   forEach(visit: KeyVisitor<number>): void {
-    new KeyEmitter(this, visit).emitNode(0, '', 0);
+    this.emitKeys(0, 0, visit);
   }
 
   /** Keys starting with `prefix` (including `prefix` itself), in lexicographic order; distance is 0. */
@@ -63,9 +74,8 @@ export class PackedTrie {
       node = child;
       matched += length;
     }
-    // The node's label may run past the prefix: its key starts with the path before it.
-    const base = prefix.slice(0, matched - nodes[node * STRIDE + LABEL_LENGTH]!);
-    new KeyEmitter(this, visit).emitNode(node, base, 0);
+    // (The node's label may run past the prefix: its keys all start with it.)
+    this.emitKeys(node, 0, visit);
   }
 
   /**
@@ -74,6 +84,19 @@ export class PackedTrie {
    */
   forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<number>, options: FuzzyOptions = {}): void {
     new PackedFuzzyWalk(this, query, maxDistance, options.prefix === true, visit).run(options.firstChar);
+  }
+
+  /** Visits the keys of `node` and its subtree with `distance`; false when the visitor stopped. */
+  emitKeys(node: number, distance: number, visit: KeyVisitor<number>): boolean {
+    for (let i = this.nodes[node * STRIDE + KEYS_START]!, end = this.nodes[node * STRIDE + KEYS_END]!; i < end; i++) {
+      if (visit(this.keys[i]!, this.values[i]!, distance) === false) return false;
+    }
+    return true;
+  }
+
+  /** The key ending at `node` (its first key) and its value; only when `ends[node]`. */
+  ownKey(node: number): number {
+    return this.nodes[node * STRIDE + KEYS_START]!;
   }
 
   /** The child of `node` whose label starts with `code` (binary search in its block), or -1. */
@@ -98,38 +121,42 @@ export class PackedTrie {
 }
 
 /**
- * Lays the trie out from sorted keys (the root is node 0, with an empty label): a node's children are found as the runs of keys sharing
- * the next character, allocated as one block, their labels written side by side, and then each
- * child is filled in turn (so the blocks of a subtree follow its own block).
+ * Lays the trie out from sorted keys (the root is node 0, with an empty label): a node's
+ * children are found as the runs of keys sharing the next character, allocated as one block,
+ * their labels written side by side, and then each child is filled in turn (so the blocks of a
+ * subtree follow its own block).
  */
 class Builder {
   readonly #keys: readonly string[];
-  readonly #values: ArrayLike<number>;
   #nodes: Int32Array;
-  #nodeValues: Int32Array;
+  #ends: Uint8Array;
   #labels: Uint16Array;
   #nodeCount = 1;
   #labelLength = 0;
 
-  constructor(keys: readonly string[], values: ArrayLike<number>) {
+  constructor(keys: readonly string[]) {
     this.#keys = keys;
-    this.#values = values;
     // A radix tree of n keys has at most 2n nodes besides the root.
     this.#nodes = new Int32Array((2 * keys.length + 1) * STRIDE);
-    this.#nodeValues = new Int32Array(2 * keys.length + 1).fill(-1);
+    this.#ends = new Uint8Array(2 * keys.length + 1);
     let chars = 0;
     for (const k of keys) chars += k.length;
     this.#labels = new Uint16Array(chars);
   }
 
-  build(): { nodes: Int32Array; values: Int32Array; labels: Uint16Array } {
+  build(): { nodes: Int32Array; ends: Uint8Array; labels: Uint16Array } {
     const keys = this.#keys;
+    this.#nodes[KEYS_START] = 0;
+    this.#nodes[KEYS_END] = keys.length;
     let lo = 0;
-    if (keys.length > 0 && keys[0] === '') this.#nodeValues[0] = this.#values[lo++]!;
+    if (keys.length > 0 && keys[0] === '') {
+      this.#ends[0] = 1;
+      lo = 1;
+    }
     this.#fill(0, lo, keys.length, 0);
     return {
       nodes: this.#nodes.slice(0, this.#nodeCount * STRIDE),
-      values: this.#nodeValues.slice(0, this.#nodeCount),
+      ends: this.#ends.slice(0, this.#nodeCount),
       labels: this.#labels.slice(0, this.#labelLength),
     };
   }
@@ -146,12 +173,13 @@ class Builder {
   /** Fills the children of `node` (whose key has `depth` characters) from keys[lo, hi), which all extend it. */
   #fill(node: number, lo: number, hi: number, depth: number): void {
     const keys = this.#keys;
+    const nodes = this.#nodes;
     let count = 0;
     for (let at = lo; at < hi; at = this.#runEnd(at, hi, depth)) count++;
     const first = this.#nodeCount;
     this.#nodeCount += count;
-    this.#nodes[node * STRIDE + FIRST_CHILD] = first;
-    this.#nodes[node * STRIDE + CHILD_COUNT] = count;
+    nodes[node * STRIDE + FIRST_CHILD] = first;
+    nodes[node * STRIDE + CHILD_COUNT] = count;
     // Labels first, all side by side: a walk reads a block's first characters together.
     let child = first;
     for (let at = lo; at < hi; child++) {
@@ -161,65 +189,19 @@ class Builder {
       // Sorted keys: the run's common prefix is that of its first and last keys.
       let labelEnd = depth + 1;
       while (labelEnd < a.length && labelEnd < z.length && a.charCodeAt(labelEnd) === z.charCodeAt(labelEnd)) labelEnd++;
-      this.#nodes[child * STRIDE + LABEL_START] = this.#labelLength;
-      this.#nodes[child * STRIDE + LABEL_LENGTH] = labelEnd - depth;
+      nodes[child * STRIDE + LABEL_START] = this.#labelLength;
+      nodes[child * STRIDE + LABEL_LENGTH] = labelEnd - depth;
+      nodes[child * STRIDE + KEYS_START] = at;
+      nodes[child * STRIDE + KEYS_END] = end;
       for (let k = depth; k < labelEnd; k++) this.#labels[this.#labelLength++] = a.charCodeAt(k);
-      if (a.length === labelEnd) this.#nodeValues[child] = this.#values[at]!;
+      if (a.length === labelEnd) this.#ends[child] = 1;
       at = end;
     }
-    child = first;
-    for (let at = lo; at < hi; child++) {
-      const end = this.#runEnd(at, hi, depth);
-      const labelEnd = depth + this.#nodes[child * STRIDE + LABEL_LENGTH]!;
-      const from = keys[at]!.length === labelEnd ? at + 1 : at;
-      this.#fill(child, from, end, labelEnd);
-      at = end;
+    for (child = first; child < first + count; child++) {
+      const labelEnd = depth + nodes[child * STRIDE + LABEL_LENGTH]!;
+      const at = nodes[child * STRIDE + KEYS_START]!;
+      this.#fill(child, this.#ends[child] === 1 ? at + 1 : at, nodes[child * STRIDE + KEYS_END]!, labelEnd);
     }
-  }
-}
-
-/** Emits whole subtrees, building each key in a buffer of character codes. */
-class KeyEmitter {
-  readonly #trie: PackedTrie;
-  readonly #visit: KeyVisitor<number>;
-  #codes = new Uint16Array(64);
-  #stopped = false;
-
-  constructor(trie: PackedTrie, visit: KeyVisitor<number>) {
-    this.#trie = trie;
-    this.#visit = visit;
-  }
-
-  /** Emits `node` and its subtree with `distance`; `base` is the key of its parent. False when stopped. */
-  emitNode(node: number, base: string, distance: number): boolean {
-    this.#reserve(base.length);
-    for (let k = 0; k < base.length; k++) this.#codes[k] = base.charCodeAt(k);
-    this.#emit(node, base.length, distance);
-    return !this.#stopped;
-  }
-
-  #reserve(length: number): void {
-    if (length <= this.#codes.length) return;
-    const codes = new Uint16Array(Math.max(length, this.#codes.length * 2));
-    codes.set(this.#codes);
-    this.#codes = codes;
-  }
-
-  #emit(node: number, depth: number, distance: number): void {
-    const { nodes, labels, values } = this.#trie;
-    const start = nodes[node * STRIDE + LABEL_START]!;
-    const length = nodes[node * STRIDE + LABEL_LENGTH]!;
-    this.#reserve(depth + length);
-    this.#codes.set(labels.subarray(start, start + length), depth);
-    const end = depth + length;
-    const value = values[node]!;
-    if (value >= 0 && this.#visit(String.fromCharCode.apply(null, this.#codes.subarray(0, end) as unknown as number[]), value, distance) === false) {
-      this.#stopped = true;
-      return;
-    }
-    const first = nodes[node * STRIDE + FIRST_CHILD]!;
-    const last = first + nodes[node * STRIDE + CHILD_COUNT]!;
-    for (let child = first; child < last && !this.#stopped; child++) this.#emit(child, end, distance);
   }
 }
 
@@ -237,35 +219,38 @@ class PackedFuzzyWalk {
     this.#rows = distanceRows(query, maxDistance);
     this.#m = query.length;
     this.#prefix = prefix;
-    this.#visit = (key, value, distance) => {
-      const more = visit(key, value, distance);
-      if (more === false) this.#stopped = true;
-      return more;
-    };
+    this.#visit = visit;
   }
 
   run(firstChar: FuzzyOptions['firstChar']): void {
-    const { nodes, values } = this.#trie;
+    const trie = this.#trie;
+    const nodes = trie.nodes;
     const max = this.#rows.max;
     const bestPrefix = this.#prefix && this.#m <= max ? this.#m : Infinity;
-    if (values[0]! >= 0 && this.#m <= max) this.#visit('', values[0]!, this.#m);
+    if (trie.ends[0] === 1 && this.#m <= max) this.#emit(trie.ownKey(0), this.#m);
     const code = this.#m === 0 ? -1 : this.#rows.query.charCodeAt(0);
     if (firstChar === 'same') {
       if (code < 0 || this.#stopped) return;
-      const child = this.#trie.rootChild(code);
+      const child = trie.rootChild(code);
       if (child >= 0) this.#walk(child, 0, bestPrefix);
       return;
     }
     // (With 'other', the query's first character's subtree is skipped.)
-    const skip = firstChar === 'other' ? this.#trie.rootChild(code) : -1;
+    const skip = firstChar === 'other' ? trie.rootChild(code) : -1;
     const first = nodes[FIRST_CHILD]!;
     const last = first + nodes[CHILD_COUNT]!;
     for (let child = first; child < last && !this.#stopped; child++) if (child !== skip) this.#walk(child, 0, bestPrefix);
   }
 
+  #emit(key: number, distance: number): void {
+    const trie = this.#trie;
+    if (this.#visit(trie.keys[key]!, trie.values[key]!, distance) === false) this.#stopped = true;
+  }
+
   /** Enters `node` whose parent key has `depth` characters. */
   #walk(node: number, depth: number, bestPrefix: number): void {
-    const { nodes, labels, values } = this.#trie;
+    const trie = this.#trie;
+    const { nodes, labels } = trie;
     const rows = this.#rows;
     const max = rows.max;
     const start = nodes[node * STRIDE + LABEL_START]!;
@@ -280,14 +265,13 @@ class PackedFuzzyWalk {
       if (rowMin > max) {
         // Nothing deeper can match on its own; with prefix matching, everything below still
         // matches through the best prefix seen on the way.
-        if (bestPrefix <= max && !new KeyEmitter(this.#trie, this.#visit).emitNode(node, rows.key(depth), bestPrefix)) this.#stopped = true;
+        if (bestPrefix <= max && !trie.emitKeys(node, bestPrefix, this.#visit)) this.#stopped = true;
         return;
       }
     }
-    const value = values[node]!;
-    if (value >= 0) {
+    if (trie.ends[node] === 1) {
       const dist = Math.min(rows.distance(d), bestPrefix);
-      if (dist <= max) this.#visit(rows.key(d), value, dist);
+      if (dist <= max) this.#emit(trie.ownKey(node), dist);
       if (this.#stopped) return;
     }
     const first = nodes[node * STRIDE + FIRST_CHILD]!;
