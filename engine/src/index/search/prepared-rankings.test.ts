@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
-import { naivePrefixDistance } from '../test-support/edit-distance.ts';
 import { settingsOf } from '../test-support/settings.ts';
 import { twinCores } from '../test-support/twin-cores.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
-import { commonPrefixes, prefixWithin, preparePolicy } from './prepared-rankings.ts';
+import { commonPrefixes, preparePolicy } from './prepared-rankings.ts';
 
 /**
  * Prepared rankings (prepared-rankings.ts) are trusted by the query string alone, so every write
@@ -260,16 +259,6 @@ describe('prepared rankings', () => {
     } finally {
       Object.assign(preparePolicy, POLICY);
     }
-  });
-
-  it('prefixWithin agrees with the smallest distance to a prefix (property)', () => {
-    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 8 });
-    fc.assert(
-      fc.property(word, word, fc.integer({ min: 0, max: 2 }), (query, key, k) => {
-        expect(prefixWithin(query, key, k)).toBe(naivePrefixDistance(query, key) <= k);
-      }),
-      { numRuns: 3000 },
-    );
   });
 
   it('commonPrefixes sums the documents of the words extending each prefix (property)', () => {

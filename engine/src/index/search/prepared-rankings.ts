@@ -1,3 +1,4 @@
+import { distanceRows, hasPrefixWithin } from '../edit-rows.ts';
 import { MIN_SPLIT_LENGTH } from './query-graph.ts';
 import type { ParsedQuery } from './query-terms.ts';
 
@@ -204,6 +205,7 @@ export class PreparedRankings {
       return;
     }
     if (newTerms > 0) this.#splitsGained(changes);
+    const words: string[] = [];
     for (const t of list) {
       const readers = this.#byRead.get(t);
       // A split word that gained documents is carried like any derivation; a changed count may
@@ -216,11 +218,30 @@ export class PreparedRankings {
         const q = word.slice(0, i);
         if (this.#entries.has(q)) this.#invalidate(q, before);
       }
-      // Queries with a prefix of the word within their typos.
-      const sameFirst = this.#oneTypo.get(word.charCodeAt(0));
-      if (sameFirst !== undefined) for (const q of [...sameFirst]) if (prefixWithin(q, word, 1)) this.#invalidate(q, before);
-      for (const q of [...this.#twoTypos]) if (prefixWithin(q, word, 2)) this.#invalidate(q, before);
+      words.push(word);
     }
+    this.#typoNeighbours(words, before);
+  }
+
+  /**
+   * Sets aside the queries with a prefix of a written word within their typos (the rows of each
+   * query computed once for all the words).
+   */
+  #typoNeighbours(words: readonly string[], before: PreparedChanges['before']): void {
+    const check = (q: string, budget: number, candidates: readonly string[]): void => {
+      const rows = distanceRows(q, budget);
+      if (candidates.some((w) => hasPrefixWithin(rows, w))) this.#invalidate(q, before);
+    };
+    // One typo keeps the first letter.
+    const byFirst = new Map<number, string[]>();
+    for (const w of words) {
+      const first = w.charCodeAt(0);
+      const list = byFirst.get(first);
+      if (list === undefined) byFirst.set(first, [w]);
+      else list.push(w);
+    }
+    for (const [first, candidates] of byFirst) for (const q of [...(this.#oneTypo.get(first) ?? [])]) check(q, 1, candidates);
+    if (words.length > 0) for (const q of [...this.#twoTypos]) check(q, 2, words);
   }
 
   /**
@@ -271,37 +292,6 @@ export class PreparedRankings {
     for (const t of entry.read) this.#byRead.get(t)?.delete(q);
     return entry;
   }
-}
-
-/**
- * Whether some prefix of `word` is within `k` edits of `query` (a transposition counting as one):
- * when not, `word` cannot be among the typo derivations of `query` as a prefix query word.
- */
-export function prefixWithin(query: string, word: string, k: number): boolean {
-  const n = query.length;
-  if (word.length < n - k) return false;
-  // Rows over the word's characters, columns over the query's (optimal string alignment).
-  let before = new Int32Array(n + 1);
-  let previous = new Int32Array(n + 1);
-  let current = new Int32Array(n + 1);
-  for (let i = 0; i <= n; i++) previous[i] = i;
-  if (previous[n]! <= k) return true;
-  for (let j = 1, m = Math.min(word.length, n + k); j <= m; j++) {
-    current[0] = j;
-    let rowMin = j;
-    const c = word.charCodeAt(j - 1);
-    for (let i = 1; i <= n; i++) {
-      const cost = query.charCodeAt(i - 1) === c ? 0 : 1;
-      let d = Math.min(previous[i]! + 1, current[i - 1]! + 1, previous[i - 1]! + cost);
-      if (i > 1 && j > 1 && query.charCodeAt(i - 1) === word.charCodeAt(j - 2) && query.charCodeAt(i - 2) === c) d = Math.min(d, before[i - 2]! + 1);
-      current[i] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (current[n]! <= k) return true;
-    if (rowMin > k) return false;
-    [before, previous, current] = [previous, current, before];
-  }
-  return false;
 }
 
 /**
