@@ -548,13 +548,14 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   if (params.facets || params.attributesToSearchOn || (params.distinct !== undefined && params.distinct !== null)) return null;
   if (params.showRankingScore === true || params.showRankingScoreDetails === true || (params.rankingScoreThreshold ?? null) !== null) return null;
   const q = params.q ?? '';
-  // (A budget of 50 ms or more cannot run out before a page is read.)
   const cutoff = state.settings.searchCutoffMs ?? DEFAULT_SEARCH_CUTOFF_MS;
+  // (A budget of 50 ms or more cannot run out before a page is read.)
+  const timedOut = (): boolean => cutoff < 50 && performance.now() >= started + cutoff;
   const window = pageWindow(params, state.settings.pagination.maxTotalHits);
   // A word as typed, prepared before anyone searched it: not parsed unless hits are formatted.
   const prepared = state.prepared.lookup(q);
   if (prepared !== undefined && covers(prepared, window)) {
-    if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+    if (timedOut()) return null;
     return preparedPage(state, params, source, () => parseSearchQuery(state, q), prepared, window, started);
   }
   const parsed = parseSearchQuery(state, q);
@@ -564,12 +565,12 @@ function cachedWordPage(state: IndexState, params: SearchParams, source: Documen
   const word = parsed.words[0]!;
   const same = parsed.words.length === 1 && word.isPrefix && word.phrase === null && parsed.negative.length === 0 ? state.prepared.lookup(word.text) : undefined;
   if (same !== undefined && covers(same, window)) {
-    if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+    if (timedOut()) return null;
     return preparedPage(state, params, source, () => parsed, same, window, started);
   }
   const ranked = state.prefixCache.rankedWord(key, state.epoch, parsed.words);
   if (ranked === undefined) return null;
-  if (cutoff < 50 && performance.now() >= started + cutoff) return null;
+  if (timedOut()) return null;
   return rankedPage(state, params, source, parsed, NO_SORT, ranked, started);
 }
 
