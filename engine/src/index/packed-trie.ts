@@ -94,7 +94,7 @@ export class PackedTrie {
     return true;
   }
 
-  /** The key ending at `node` (its first key) and its value; only when `ends[node]`. */
+  /** Where the key ending at `node` is in `keys` and `values` (its first key); only when `ends[node]`. */
   ownKey(node: number): number {
     return this.nodes[node * STRIDE + KEYS_START]!;
   }
