@@ -43,15 +43,18 @@ k8s_minor=$(echo "$K8S_VERSION" | sed -E 's/^v1\.([0-9]+)\..*/\1/')
 staging_version="v0.${K8S_VERSION#v1.}"
 
 # --- checks: is a binary present and of the right version? ---------------------------------
-have_k8s() { # $1 = binary name
-  [ -x "$BIN/$1" ] && "$BIN/$1" --version 2>/dev/null | grep -qF "Kubernetes $K8S_VERSION"
+# The output is captured before it is matched: piping a binary into `grep -q` under pipefail fails
+# at random, because grep exits at its first match and the binary (etcd prints four lines, one
+# write each) then dies of SIGPIPE with status 141. That made a fresh build look wrong in CI.
+says() { # $1 = grep flags, $2 = expected text, rest = a binary and its version arguments
+  local out=""
+  [ -x "$3" ] || return 1
+  out=$("${@:3}" 2>/dev/null) || true
+  grep "$1" -- "$2" <<<"$out"
 }
-have_etcd() {
-  [ -x "$BIN/etcd" ] && "$BIN/etcd" --version 2>/dev/null | grep -qF "etcd Version: ${ETCD_VERSION#v}"
-}
-have_helm() {
-  [ -x "$BIN/helm" ] && "$BIN/helm" version --template '{{.Version}}' 2>/dev/null | grep -qxF "$HELM_VERSION"
-}
+have_k8s() { says -qF "Kubernetes $K8S_VERSION" "$BIN/$1" --version; } # $1 = binary name
+have_etcd() { says -qF "etcd Version: ${ETCD_VERSION#v}" "$BIN/etcd" --version; }
+have_helm() { says -qxF "$HELM_VERSION" "$BIN/helm" version --template '{{.Version}}'; }
 
 # --- kube-apiserver + kube-controller-manager ------------------------------------------------
 build_k8s() {
