@@ -3,15 +3,21 @@ import { GrowableU32 } from './growable.ts';
 /**
  * The inverted index: term id -> documents -> occurrences (attribute and word position).
  *
- * Layout. Searches read a compact "sealed" form (compressed sparse rows):
- *   termStart[t] .. termStart[t+1]   the pairs (term t, document) of term t, by ascending doc id
+ * Layout. Searches read a "sealed" form, rows of (term, document) pairs with room to grow:
+ *   termStart[t] .. termEnd[t]       the pairs (term t, document) of term t, by ascending doc id;
+ *                                    the row owns the slots up to termStart[t + 1], at least
+ *                                    one of them past termEnd[t]
  *   docs[p]                          the document of pair p
- *   occStart[p] .. occStart[p+1]     the occurrences of pair p in `occ`
+ *   occStart[p] .. occStart[p+1]     the occurrences of pair p in `occ` (for p < termEnd[t]:
+ *                                    occStart[termEnd[t]] is where the row's occurrences end,
+ *                                    occStart[termStart[t + 1]] where its room for them ends)
  *   occ[k]                           (fieldId << 16) | position, ascending (so grouped by field)
- * Writes append to a pending log of pairs; `seal()` merges the log into a new sealed form and
- * drops the pairs of removed documents, in one linear pass. The first search after a batch of
- * writes pays for it. Documents are never updated in place: the index gives a replaced document
- * a new internal id, so the old id only has to disappear, which the seal does.
+ * Writes append to a pending log of pairs; `seal()` merges the log into the rows. Documents are
+ * never updated in place: the index gives a replaced document a new internal id, larger than
+ * every sealed one, so a write's pairs go at the end of their rows and the old id only has to
+ * disappear. A small write (a few removed documents, pairs that fit the rows' room) is merged in
+ * place, in time proportional to the rows it touches; otherwise the seal lays every row out
+ * again with new room, in one linear pass. The first search after a batch of writes pays for it.
  */
 export const FIELD_SHIFT = 16;
 export const POSITION_MASK = 0xffff;
@@ -37,15 +43,6 @@ function pendingOrderByDoc(pDoc: Uint32Array, count: number): Uint32Array {
  * ascending document order within each term (not necessarily overall): the seal scatters them
  * to their rows as they come.
  */
-/** Start of the first row after term t (an empty term starts where the next row does). */
-function nextStart(rowStart: ReadonlyMap<number, number>, t: number, terms: number, end: number): number {
-  for (let u = t + 1; u < terms; u++) {
-    const s = rowStart.get(u);
-    if (s !== undefined) return s;
-  }
-  return end;
-}
-
 export class ExtraPairs {
   readonly term = new GrowableU32(1024);
   readonly doc = new GrowableU32(1024);
@@ -79,8 +76,10 @@ export interface SealChanges {
   counted: Set<number> | null;
 }
 
-/** The three arrays of a sealed form (see Postings). */
-interface SealedForm {
+/** The arrays of a sealed form (see Postings). */
+interface Rows {
+  termStart: Uint32Array;
+  termEnd: Uint32Array;
   docs: Uint32Array;
   occStart: Uint32Array;
   occ: Uint32Array;
@@ -91,24 +90,37 @@ const REMOVED_LISTED = 1024;
 /** Up to this many removed documents, a seal looks each up in every row instead of checking every pair. */
 const REMOVED_LOOKED_UP = 32;
 
-/** How many of `listed` (documents no longer alive) the sorted docs[start, end) hold. */
-function countListed(docs: Uint32Array, start: number, end: number, listed: readonly number[]): number {
-  let n = 0;
-  for (const d of listed) {
-    let lo = start;
-    let hi = end - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = docs[mid]!;
-      if (v === d) {
-        n++;
-        break;
-      }
-      if (v < d) lo = mid + 1;
-      else hi = mid - 1;
-    }
+/**
+ * Slots a row of `pairs` pairs is laid out with: the pairs, the slot past the last one (its
+ * occStart ends the row), and room for appends, 1/16 of the row and at least one pair, so that
+ * a small write usually fits every row it touches.
+ */
+function rowSlots(pairs: number): number {
+  return pairs + 2 + (pairs >>> 4);
+}
+
+/** Occurrences a row holding `occs` of them is laid out with (its room for appends included). */
+function rowOccs(occs: number): number {
+  return occs + 4 + (occs >>> 4);
+}
+
+/** Spare room at the end of the arrays, for the rows of terms added by later writes. */
+function tailRoom(used: number): number {
+  return 1024 + (used >>> 5);
+}
+
+/** Index of `d` among the sorted docs[start, end), or -1. */
+function findDoc(docs: Uint32Array, start: number, end: number, d: number): number {
+  let lo = start;
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = docs[mid]!;
+    if (v === d) return mid;
+    if (v < d) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return n;
+  return -1;
 }
 
 /** Alive documents among docs[start, end). */
@@ -132,33 +144,81 @@ function aliveOccurrences(docs: Uint32Array, occStart: Uint32Array, start: numbe
 }
 
 /**
- * Copies the alive pairs of from[start, end) to to[w..], occurrences to to.occ[wo..], a run of
- * alive pairs at a time; returns the occurrence end.
+ * Empty rows for `termCount` terms, row t with room for pairCount[t] pairs and occCount[t]
+ * occurrences (rowSlots, rowOccs), and spare room at the end.
  */
-function copyAlivePairs(from: SealedForm, to: SealedForm, start: number, end: number, w: number, wo: number, alive: Uint32Array): number {
-  let p = start;
-  while (p < end) {
-    let q = p;
-    while (q < end && (alive[from.docs[q]! >>> 5]! & (1 << (from.docs[q]! & 31))) !== 0) q++;
-    if (q > p) {
-      copyRun(from, to, p, q, w, wo);
-      w += q - p;
-      wo += from.occStart[q]! - from.occStart[p]!;
-    }
-    p = q + 1;
+function layOut(termCount: number, pairCount: ArrayLike<number>, occCount: ArrayLike<number>): Rows {
+  const termStart = new Uint32Array(termCount + 1);
+  let slots = 0;
+  let occs = 0;
+  for (let t = 0; t < termCount; t++) {
+    termStart[t] = slots;
+    slots += rowSlots(pairCount[t]!);
+    occs += rowOccs(occCount[t]!);
   }
-  return wo;
+  termStart[termCount] = slots;
+  const occStart = new Uint32Array(slots + tailRoom(slots) + 1);
+  let base = 0;
+  for (let t = 0; t < termCount; t++) {
+    occStart[termStart[t]!] = base;
+    base += rowOccs(occCount[t]!);
+  }
+  occStart[slots] = base;
+  return {
+    termStart,
+    termEnd: termStart.slice(0, termCount),
+    docs: new Uint32Array(slots + tailRoom(slots)),
+    occStart,
+    occ: new Uint32Array(occs + tailRoom(occs)),
+  };
 }
 
-/** Copies the pairs from[start, end) and their occurrences as they are, to to[w..] and to.occ[wo..]. */
-function copyRun(from: SealedForm, to: SealedForm, start: number, end: number, w: number, wo: number): void {
-  to.docs.set(from.docs.subarray(start, end), w);
-  const first = from.occStart[start]!;
-  to.occ.set(from.occ.subarray(first, from.occStart[end]!), wo);
+/** Appends the pair (row t, document d) with the occurrences src[from, to) (room is the caller's). */
+function appendPair(rows: Rows, t: number, d: number, src: Uint32Array, from: number, to: number): void {
+  const e = rows.termEnd[t]!;
+  rows.docs[e] = d;
+  let o = rows.occStart[e]!;
+  const occ = rows.occ;
+  for (let i = from; i < to; i++) occ[o++] = src[i]!;
+  rows.occStart[e + 1] = o;
+  rows.termEnd[t] = e + 1;
+}
+
+/** Appends row t of `from`, whole, to row u of `to` (which has room for it). */
+function copyRow(from: Rows, t: number, to: Rows, u: number): void {
+  const s = from.termStart[t]!;
+  const e = from.termEnd[t]!;
+  const w = to.termEnd[u]!;
+  const first = from.occStart[s]!;
+  const last = from.occStart[e]!;
+  const wo = to.occStart[w]!;
+  to.docs.set(from.docs.subarray(s, e), w);
+  to.occ.set(from.occ.subarray(first, last), wo);
   const shift = wo - first;
-  const occStart = to.occStart;
   const src = from.occStart;
-  for (let p = start; p < end; p++) occStart[w + p - start] = src[p]! + shift;
+  const dst = to.occStart;
+  for (let p = s; p <= e; p++) dst[w + p - s] = src[p]! + shift;
+  to.termEnd[u] = w + (e - s);
+}
+
+/** Appends the alive pairs of row t of `from` to row t of `to`. */
+function copyAlivePairs(from: Rows, to: Rows, t: number, alive: Uint32Array): void {
+  const { docs, occStart, occ } = from;
+  for (let p = from.termStart[t]!, e = from.termEnd[t]!; p < e; p++) {
+    const d = docs[p]!;
+    if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) appendPair(to, t, d, occ, occStart[p]!, occStart[p + 1]!);
+  }
+}
+
+/** Removes pair p from its row t, moving the pairs after it (and their occurrences) back. */
+function removePair(rows: Rows, t: number, p: number): void {
+  const { docs, occStart, occ } = rows;
+  const e = rows.termEnd[t]!;
+  const gap = occStart[p + 1]! - occStart[p]!;
+  occ.copyWithin(occStart[p]!, occStart[p + 1]!, occStart[e]!);
+  docs.copyWithin(p, p + 1, e);
+  for (let q = p; q < e; q++) occStart[q] = occStart[q + 1]! - gap;
+  rows.termEnd[t] = e - 1;
 }
 
 function gain(gained: Set<number>, term: number): Set<number> | null {
@@ -170,11 +230,45 @@ function gain(gained: Set<number>, term: number): Set<number> | null {
 const MAX_GAINED_TERMS = 1 << 16;
 const MAX_FLIPPED_TERMS = 4096;
 
+/** Terms whose pair count changed (`before` vs the rows now), as SealChanges lists them. */
+function countChanges(terms: Iterable<number>, before: (t: number) => number, rows: Rows): Pick<SealChanges, 'flipped' | 'counted'> {
+  let flipped: number[] | null = [];
+  let counted: Set<number> | null = new Set();
+  for (const t of terms) {
+    const was = before(t);
+    const now = rows.termEnd[t]! - rows.termStart[t]!;
+    if (was === now) continue;
+    counted.add(t);
+    if (counted.size > MAX_GAINED_TERMS) return { flipped: null, counted: null };
+    if (was > 0 === now > 0 || flipped === null) continue;
+    if (flipped.length === MAX_FLIPPED_TERMS) flipped = null;
+    else flipped.push(t);
+  }
+  return { flipped, counted };
+}
+
+/** The pairs a seal adds: the pending log and the extra pairs, both read as they are. */
+interface Incoming {
+  pCount: number;
+  pTerm: Uint32Array;
+  pDoc: Uint32Array;
+  pOccStart: Uint32Array;
+  pOcc: Uint32Array;
+  /** Pending pairs in document order (null: they already are). */
+  order: Uint32Array | null;
+  xCount: number;
+  xTerm: Uint32Array;
+  xDoc: Uint32Array;
+  xOccStart: Uint32Array;
+  xOcc: Uint32Array;
+}
+
 export class Postings {
-  termStart = new Uint32Array(1);
-  docs = new Uint32Array(0);
-  occStart = new Uint32Array(1);
-  occ = new Uint32Array(0);
+  termStart: Uint32Array = new Uint32Array(1);
+  termEnd: Uint32Array = new Uint32Array(0);
+  docs: Uint32Array = new Uint32Array(0);
+  occStart: Uint32Array = new Uint32Array(1);
+  occ: Uint32Array = new Uint32Array(0);
 
   #pTerm = new GrowableU32(1024);
   #pDoc = new GrowableU32(1024);
@@ -190,9 +284,11 @@ export class Postings {
   #removedSinceSeal: number[] | null = [];
   /** What the last seal changed (see SealChanges). */
   lastSeal: SealChanges = { removed: null, gained: null, flipped: null, counted: null };
+  /** How the seals went (for benchmarks and tests): merged in place, or every row laid out again. */
+  readonly sealStats = { inPlace: 0, laidOut: 0 };
 
   get sealedTermCount(): number {
-    return this.termStart.length - 1;
+    return this.termEnd.length;
   }
 
   get needsSeal(): boolean {
@@ -204,10 +300,22 @@ export class Postings {
     return this.#pTerm.length;
   }
 
+  get #rows(): Rows {
+    return { termStart: this.termStart, termEnd: this.termEnd, docs: this.docs, occStart: this.occStart, occ: this.occ };
+  }
+
+  #setRows(rows: Rows): void {
+    this.termStart = rows.termStart;
+    this.termEnd = rows.termEnd;
+    this.docs = rows.docs;
+    this.occStart = rows.occStart;
+    this.occ = rows.occ;
+  }
+
   /** Terms whose row is empty in the sealed form: every document that had them is gone. */
   emptyTermCount(): number {
     let empty = 0;
-    for (let t = 0; t < this.sealedTermCount; t++) if (this.termStart[t] === this.termStart[t + 1]) empty++;
+    for (let t = 0; t < this.sealedTermCount; t++) if (this.termStart[t] === this.termEnd[t]) empty++;
     return empty;
   }
 
@@ -216,41 +324,20 @@ export class Postings {
    * new dense ids in the same order, and returns the old -> new term mapping (-1 = dropped).
    */
   retainTerms(keep: (term: number) => boolean): Int32Array {
-    const { termStart, docs, occStart, occ } = this;
+    const old = this.#rows;
+    const { termStart, termEnd, occStart } = old;
     const mapping = new Int32Array(this.sealedTermCount).fill(-1);
-    let terms = 0;
-    let pairs = 0;
-    let occs = 0;
+    const pairCount: number[] = [];
+    const occCount: number[] = [];
     for (let t = 0; t < mapping.length; t++) {
-      if (termStart[t] === termStart[t + 1] || !keep(t)) continue;
-      mapping[t] = terms++;
-      pairs += termStart[t + 1]! - termStart[t]!;
-      occs += occStart[termStart[t + 1]!]! - occStart[termStart[t]!]!;
+      if (termStart[t] === termEnd[t] || !keep(t)) continue;
+      mapping[t] = pairCount.length;
+      pairCount.push(termEnd[t]! - termStart[t]!);
+      occCount.push(occStart[termEnd[t]!]! - occStart[termStart[t]!]!);
     }
-    const nextTermStart = new Uint32Array(terms + 1);
-    const nextDocs = new Uint32Array(pairs);
-    const nextOccStart = new Uint32Array(pairs + 1);
-    const nextOcc = new Uint32Array(occs);
-    let w = 0;
-    let wo = 0;
-    for (let t = 0; t < mapping.length; t++) {
-      if (mapping[t] === -1) continue;
-      nextTermStart[mapping[t]!] = w;
-      const from = termStart[t]!;
-      const to = termStart[t + 1]!;
-      nextDocs.set(docs.subarray(from, to), w);
-      const occFrom = occStart[from]!;
-      for (let p = from; p < to; p++) nextOccStart[w + p - from] = occStart[p]! - occFrom + wo;
-      nextOcc.set(occ.subarray(occFrom, occStart[to]!), wo);
-      w += to - from;
-      wo += occStart[to]! - occFrom;
-    }
-    nextTermStart[terms] = w;
-    nextOccStart[w] = wo;
-    this.termStart = nextTermStart;
-    this.docs = nextDocs;
-    this.occStart = nextOccStart;
-    this.occ = nextOcc;
+    const rows = layOut(pairCount.length, pairCount, occCount);
+    for (let t = 0; t < mapping.length; t++) if (mapping[t] !== -1) copyRow(old, t, rows, mapping[t]!);
+    this.#setRows(rows);
     return mapping;
   }
 
@@ -288,10 +375,7 @@ export class Postings {
   }
 
   clear(): void {
-    this.termStart = new Uint32Array(1);
-    this.docs = new Uint32Array(0);
-    this.occStart = new Uint32Array(1);
-    this.occ = new Uint32Array(0);
+    this.#setRows({ termStart: new Uint32Array(1), termEnd: new Uint32Array(0), docs: new Uint32Array(0), occStart: new Uint32Array(1), occ: new Uint32Array(0) });
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
@@ -308,10 +392,9 @@ export class Postings {
   }
 
   /**
-   * Merges pending pairs for terms [0, termCount) and drops pairs whose doc is not in the
-   * `alive` bitset. Every pass reads its input sequentially: sizes per term first, then the old
-   * sealed rows are copied, then pending pairs are scattered to their term's row (pending pairs
-   * are appended by document, so each row stays sorted by document).
+   * Merges pending pairs for terms [0, termCount) and the `extra` pairs, and drops pairs whose
+   * doc is not in the `alive` bitset: in place when the write is small enough (#sealInPlace),
+   * otherwise by laying every row out again (#layOutAgain).
    */
   seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
     if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) {
@@ -319,145 +402,209 @@ export class Postings {
       return;
     }
     this.#pOccStart.push(this.#pOcc.length); // sentinel: occ end of the last pending pair
-    const xCount = extra === null ? 0 : extra.count;
-    if (extra !== null) extra.occStart.push(extra.occ.length);
-    const xTerm = extra?.term.data ?? new Uint32Array(0);
-    const xDoc = extra?.doc.data ?? new Uint32Array(0);
-    const xOccStart = extra?.occStart.data ?? new Uint32Array(1);
-    const xOcc = extra?.occ.data ?? new Uint32Array(0);
     const pCount = this.#pTerm.length;
-    const pTerm = this.#pTerm.data;
-    const pDoc = this.#pDoc.data;
-    const pOccStart = this.#pOccStart.data;
-    const pOcc = this.#pOcc.data;
-    const oldDocs = this.docs;
-    const oldOccStart = this.occStart;
-    const oldTermStart = this.termStart;
-    const oldOcc = this.occ;
-    const oldTerms = this.sealedTermCount;
-    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
-
-    // 1. Pairs and occurrences per term. Without removals since the last seal, every old pair
-    // is still alive; otherwise a row keeps its counts unless it holds a removed document.
-    const pairCount = new Uint32Array(termCount + 1);
-    const occCount = new Uint32Array(termCount + 1);
+    if (extra !== null) extra.occStart.push(extra.occ.length);
+    const incoming: Incoming = {
+      pCount,
+      pTerm: this.#pTerm.data,
+      pDoc: this.#pDoc.data,
+      pOccStart: this.#pOccStart.data,
+      pOcc: this.#pOcc.data,
+      order: this.#pendingSortedByDoc ? null : pendingOrderByDoc(this.#pDoc.data, pCount),
+      xCount: extra === null ? 0 : extra.count,
+      xTerm: extra?.term.data ?? new Uint32Array(0),
+      xDoc: extra?.doc.data ?? new Uint32Array(0),
+      xOccStart: extra?.occStart.data ?? new Uint32Array(1),
+      xOcc: extra?.occ.data ?? new Uint32Array(0),
+    };
     const removed = this.#removedSinceSeal;
-    // Few removals (none, for pure additions) are looked up per row; more, every pair is checked.
-    const removals = removed !== null && removed.length <= REMOVED_LOOKED_UP ? removed : null;
-    // Old pairs kept per row (all of them unless the row holds a removed document).
-    const kept = new Uint32Array(oldTerms);
-    for (let t = 0; t < oldTerms; t++) {
-      const start = oldTermStart[t]!;
-      const end = oldTermStart[t + 1]!;
-      const alivePairs = removals === null ? countAlive(oldDocs, start, end, alive) : end - start - countListed(oldDocs, start, end, removals);
-      kept[t] = alivePairs;
-      pairCount[t] = alivePairs;
-      occCount[t] = alivePairs === end - start ? oldOccStart[end]! - oldOccStart[start]! : aliveOccurrences(oldDocs, oldOccStart, start, end, alive);
-    }
-    for (let p = 0; p < pCount; p++) {
-      if (!isAlive(pDoc[p]!)) continue;
-      const t = pTerm[p]!;
-      pairCount[t]!++;
-      occCount[t]! += pOccStart[p + 1]! - pOccStart[p]!;
-    }
-    for (let p = 0; p < xCount; p++) {
-      if (!isAlive(xDoc[p]!)) continue;
-      const t = xTerm[p]!;
-      pairCount[t]!++;
-      occCount[t]! += xOccStart[p + 1]! - xOccStart[p]!;
-    }
-    let flipped: number[] | null = [];
-    let counted: Set<number> | null = new Set();
-    for (let t = 0; t < oldTerms && flipped !== null && counted !== null; t++) {
-      const before = oldTermStart[t + 1]! - oldTermStart[t]!;
-      if (before === pairCount[t]!) continue;
-      counted.add(t);
-      if (counted.size > MAX_GAINED_TERMS) counted = null;
-      if (before > 0 === pairCount[t]! > 0) continue;
-      if (flipped.length === MAX_FLIPPED_TERMS) flipped = null;
-      else flipped.push(t);
-    }
-    let gained: Set<number> | null = new Set();
-    const termStart = new Uint32Array(termCount + 1);
-    const pairCursor = new Uint32Array(termCount);
-    const occCursor = new Uint32Array(termCount);
-    let pairs = 0;
-    let occs = 0;
-    for (let t = 0; t < termCount; t++) {
-      termStart[t] = pairs;
-      pairCursor[t] = pairs;
-      occCursor[t] = occs;
-      pairs += pairCount[t]!;
-      occs += occCount[t]!;
-    }
-    termStart[termCount] = pairs;
-    const docs = new Uint32Array(pairs);
-    const occStart = new Uint32Array(pairs + 1);
-    const occ = new Uint32Array(occs);
-
-    // 2. Old rows, in place at the start of each row. Rows that keep all their pairs are copied
-    // in bulk, several at once while the rows before the last of them gain nothing (they are then
-    // contiguous in both forms); the others pair by pair.
-    const old: SealedForm = { docs: oldDocs, occStart: oldOccStart, occ: oldOcc };
-    const sealed: SealedForm = { docs, occStart, occ };
-    const whole = (t: number): boolean => kept[t] === oldTermStart[t + 1]! - oldTermStart[t]!;
-    for (let t = 0; t < oldTerms; ) {
-      const start = oldTermStart[t]!;
-      if (!whole(t)) {
-        occCursor[t] = copyAlivePairs(old, sealed, start, oldTermStart[t + 1]!, pairCursor[t]!, occCursor[t]!, alive);
-        pairCursor[t]! += kept[t]!;
-        t++;
-        continue;
-      }
-      let u = t + 1;
-      while (u < oldTerms && pairCount[u - 1] === kept[u - 1] && whole(u)) u++;
-      copyRun(old, sealed, start, oldTermStart[u]!, pairCursor[t]!, occCursor[t]!);
-      for (let v = t; v < u; v++) {
-        pairCursor[v]! += kept[v]!;
-        occCursor[v]! += oldOccStart[oldTermStart[v + 1]!]! - oldOccStart[oldTermStart[v]!]!;
-      }
-      t = u;
-    }
-
-    // 3. Pending pairs, scattered by term, in document order.
-    const order = this.#pendingSortedByDoc ? null : pendingOrderByDoc(pDoc, pCount);
-    for (let k = 0; k < pCount; k++) {
-      const p = order === null ? k : order[k]!;
-      const d = pDoc[p]!;
-      if (!isAlive(d)) continue;
-      const t = pTerm[p]!;
-      if (gained !== null) gained = gain(gained, t);
-      const w = pairCursor[t]!++;
-      let wo = occCursor[t]!;
-      docs[w] = d;
-      occStart[w] = wo;
-      for (let i = pOccStart[p]!, e = pOccStart[p + 1]!; i < e; i++) occ[wo++] = pOcc[i]!;
-      occCursor[t] = wo;
-    }
-    // 4. Extra pairs (ascending by document within each term).
-    for (let p = 0; p < xCount; p++) {
-      const d = xDoc[p]!;
-      if (!isAlive(d)) continue;
-      const t = xTerm[p]!;
-      if (gained !== null) gained = gain(gained, t);
-      const w = pairCursor[t]!++;
-      const wo = occCursor[t]!;
-      docs[w] = d;
-      occStart[w] = wo;
-      const a = xOccStart[p]!;
-      const b = xOccStart[p + 1]!;
-      occ.set(xOcc.subarray(a, b), wo);
-      occCursor[t] = wo + (b - a);
-    }
-    occStart[pairs] = occs;
-    this.termStart = termStart;
-    this.docs = docs;
-    this.occStart = occStart;
-    this.occ = occ;
+    const changes = this.#sealInPlace(termCount, alive, incoming, removed) ?? this.#layOutAgain(termCount, alive, incoming, removed);
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
-    this.lastSeal = counted === null ? { removed, gained: null, flipped: null, counted: null } : { removed, gained, flipped, counted };
+    this.lastSeal = changes.counted === null ? { removed, gained: null, flipped: null, counted: null } : { removed, ...changes };
+  }
+
+  /**
+   * A small write merged into the rows as they are: the removed documents' pairs taken out of
+   * their rows, the new pairs appended to theirs (new documents have the largest ids), rows of
+   * new terms put in the spare room at the end. Null, with nothing changed, when some row (or the
+   * end) has no room left, or when the removed documents are too many to look up row by row.
+   */
+  #sealInPlace(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null): Omit<SealChanges, 'removed'> | null {
+    const oldTerms = this.sealedTermCount;
+    if (oldTerms === 0 || termCount < oldTerms || removed === null || removed.length > REMOVED_LOOKED_UP) return null;
+    const rows = this.#rows;
+    const { termStart, termEnd, docs, occStart } = rows;
+    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
+    // 1. Where the removed documents are: (row, pair), ascending.
+    const hits: number[] = [];
+    if (removed.length > 0) {
+      const found: number[] = [];
+      for (let t = 0; t < oldTerms; t++) {
+        const s = termStart[t]!;
+        const e = termEnd[t]!;
+        if (s === e) continue;
+        for (const d of removed) {
+          const p = findDoc(docs, s, e, d);
+          if (p >= 0) found.push(p);
+        }
+        if (found.length > 1) found.sort((a, b) => a - b);
+        for (const p of found) hits.push(t, p);
+        found.length = 0;
+      }
+    }
+    // 2. What each row receives.
+    const needPairs = new Uint32Array(termCount);
+    const needOccs = new Uint32Array(termCount);
+    let firstNew = Infinity;
+    const { pCount, pTerm, pDoc, pOccStart, xCount, xTerm, xDoc, xOccStart } = incoming;
+    for (let p = 0; p < pCount; p++) {
+      const d = pDoc[p]!;
+      if (!isAlive(d)) continue;
+      needPairs[pTerm[p]!]!++;
+      needOccs[pTerm[p]!]! += pOccStart[p + 1]! - pOccStart[p]!;
+      if (d < firstNew) firstNew = d;
+    }
+    for (let p = 0; p < xCount; p++) {
+      const d = xDoc[p]!;
+      if (!isAlive(d)) continue;
+      needPairs[xTerm[p]!]!++;
+      needOccs[xTerm[p]!]! += xOccStart[p + 1]! - xOccStart[p]!;
+      if (d < firstNew) firstNew = d;
+    }
+    // 3. Room: in each old row (what the removals free included), and at the end for new rows.
+    const freed = new Map<number, number>();
+    const freedOccs = new Map<number, number>();
+    for (let i = 0; i < hits.length; i += 2) {
+      const t = hits[i]!;
+      const p = hits[i + 1]!;
+      freed.set(t, (freed.get(t) ?? 0) + 1);
+      freedOccs.set(t, (freedOccs.get(t) ?? 0) + occStart[p + 1]! - occStart[p]!);
+    }
+    for (let t = 0; t < oldTerms; t++) {
+      const n = needPairs[t]!;
+      if (n === 0) continue;
+      const e = termEnd[t]!;
+      // New pairs go after the row's last one only if their documents come after it.
+      if (e > termStart[t]! && docs[e - 1]! >= firstNew) return null;
+      if (termStart[t + 1]! - 1 - e + (freed.get(t) ?? 0) < n) return null;
+      if (occStart[termStart[t + 1]!]! - occStart[e]! + (freedOccs.get(t) ?? 0) < needOccs[t]!) return null;
+    }
+    let tailSlots = termStart[oldTerms]!;
+    let tailOccs = occStart[tailSlots]!;
+    for (let t = oldTerms; t < termCount; t++) {
+      tailSlots += rowSlots(needPairs[t]!);
+      tailOccs += rowOccs(needOccs[t]!);
+    }
+    if (tailSlots > docs.length || tailSlots + 1 > occStart.length || tailOccs > rows.occ.length) return null;
+    // 4. Apply: removals (last first, so that the pairs still to remove stay where they were found).
+    const before = new Map<number, number>();
+    for (let i = hits.length - 2; i >= 0; i -= 2) {
+      const t = hits[i]!;
+      if (!before.has(t)) before.set(t, termEnd[t]! - termStart[t]!);
+      removePair(rows, t, hits[i + 1]!);
+    }
+    if (termCount > oldTerms) {
+      const grownStart = new Uint32Array(termCount + 1);
+      grownStart.set(termStart.subarray(0, oldTerms + 1));
+      const grownEnd = new Uint32Array(termCount);
+      grownEnd.set(termEnd);
+      for (let t = oldTerms; t < termCount; t++) {
+        const s = grownStart[t]!;
+        grownEnd[t] = s;
+        grownStart[t + 1] = s + rowSlots(needPairs[t]!);
+        occStart[grownStart[t + 1]!] = occStart[s]! + rowOccs(needOccs[t]!);
+      }
+      rows.termStart = grownStart;
+      rows.termEnd = grownEnd;
+    }
+    let gained: Set<number> | null = new Set();
+    const touched = new Set<number>(before.keys());
+    this.#appendIncoming(rows, incoming, alive, (t) => {
+      if (gained !== null) gained = gain(gained, t);
+      if (t < oldTerms && !before.has(t)) before.set(t, rows.termEnd[t]! - rows.termStart[t]!);
+      if (t < oldTerms) touched.add(t);
+    });
+    this.#setRows(rows);
+    this.sealStats.inPlace++;
+    const { flipped, counted } = countChanges(touched, (t) => before.get(t)!, rows);
+    return { gained: counted === null ? null : gained, flipped, counted };
+  }
+
+  /**
+   * Appends the incoming alive pairs to their rows: the pending ones in document order, then the
+   * extra ones (ascending by document within each term). `onAppend` hears of the row before each
+   * append.
+   */
+  #appendIncoming(rows: Rows, incoming: Incoming, alive: Uint32Array, onAppend: (t: number) => void): void {
+    const { pCount, pTerm, pDoc, pOccStart, pOcc, order, xCount, xTerm, xDoc, xOccStart, xOcc } = incoming;
+    for (let k = 0; k < pCount; k++) {
+      const p = order === null ? k : order[k]!;
+      const d = pDoc[p]!;
+      if ((alive[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+      const t = pTerm[p]!;
+      onAppend(t);
+      appendPair(rows, t, d, pOcc, pOccStart[p]!, pOccStart[p + 1]!);
+    }
+    for (let p = 0; p < xCount; p++) {
+      const d = xDoc[p]!;
+      if ((alive[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+      const t = xTerm[p]!;
+      onAppend(t);
+      appendPair(rows, t, d, xOcc, xOccStart[p]!, xOccStart[p + 1]!);
+    }
+  }
+
+  /**
+   * Every row laid out again with new room: sizes per term first, then the old rows copied
+   * (those holding a removed document pair by pair), then the incoming pairs appended.
+   */
+  #layOutAgain(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null): Omit<SealChanges, 'removed'> {
+    const old = this.#rows;
+    const { termStart, termEnd, docs, occStart } = old;
+    const oldTerms = this.sealedTermCount;
+    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
+    const pairCount = new Uint32Array(termCount);
+    const occCount = new Uint32Array(termCount);
+    // Few removals (none, for pure additions) are looked up per row; more, every pair is checked.
+    const removals = removed !== null && removed.length <= REMOVED_LOOKED_UP ? removed : null;
+    const whole = new Uint8Array(oldTerms);
+    for (let t = 0; t < oldTerms; t++) {
+      const s = termStart[t]!;
+      const e = termEnd[t]!;
+      let alivePairs = e - s;
+      if (removals === null) alivePairs = countAlive(docs, s, e, alive);
+      else for (const d of removals) if (findDoc(docs, s, e, d) >= 0) alivePairs--;
+      whole[t] = alivePairs === e - s ? 1 : 0;
+      pairCount[t] = alivePairs;
+      occCount[t] = whole[t] === 1 ? occStart[e]! - occStart[s]! : aliveOccurrences(docs, occStart, s, e, alive);
+    }
+    const { pCount, pTerm, pDoc, pOccStart, xCount, xTerm, xDoc, xOccStart } = incoming;
+    for (let p = 0; p < pCount; p++) {
+      if (!isAlive(pDoc[p]!)) continue;
+      pairCount[pTerm[p]!]!++;
+      occCount[pTerm[p]!]! += pOccStart[p + 1]! - pOccStart[p]!;
+    }
+    for (let p = 0; p < xCount; p++) {
+      if (!isAlive(xDoc[p]!)) continue;
+      pairCount[xTerm[p]!]!++;
+      occCount[xTerm[p]!]! += xOccStart[p + 1]! - xOccStart[p]!;
+    }
+    const rows = layOut(termCount, pairCount, occCount);
+    for (let t = 0; t < oldTerms; t++) {
+      if (whole[t] === 1) copyRow(old, t, rows, t);
+      else copyAlivePairs(old, rows, t, alive);
+    }
+    let gained: Set<number> | null = new Set();
+    this.#appendIncoming(rows, incoming, alive, (t) => {
+      if (gained !== null) gained = gain(gained, t);
+    });
+    this.#setRows(rows);
+    this.sealStats.laidOut++;
+    const oldTermIds = { *[Symbol.iterator]() { for (let t = 0; t < oldTerms; t++) yield t; } };
+    const { flipped, counted } = countChanges(oldTermIds, (t) => termEnd[t]! - termStart[t]!, rows);
+    return { gained: counted === null ? null : gained, flipped, counted };
   }
 
   /**
@@ -469,40 +616,52 @@ export class Postings {
     const terms = this.sealedTermCount;
     let first = terms;
     for (const t of rowStart.keys()) first = Math.min(first, t);
-    const pairs = this.termStart[first]!;
-    if (pairs !== this.docs.length) throw new Error('fillTailRows: the rows are not the last, empty, terms');
-    const occs = this.occ.length;
-    const docs = new Uint32Array(pairs + rowDocs.length);
-    docs.set(this.docs);
-    docs.set(rowDocs, pairs);
-    const occStart = new Uint32Array(pairs + rowDocs.length + 1);
-    occStart.set(this.occStart.subarray(0, pairs));
-    for (let i = 0; i < rowDocs.length; i++) occStart[pairs + i] = occs + rowOccStart[i]!;
-    occStart[pairs + rowDocs.length] = occs + rowOcc.length;
-    const occ = new Uint32Array(occs + rowOcc.length);
-    occ.set(this.occ);
-    occ.set(rowOcc, occs);
-    // Terms from `first` on: rows in `rowStart` (in term order), other terms empty.
-    const termStart = this.termStart;
-    for (let t = first; t < terms; t++) {
-      const own = rowStart.get(t);
-      termStart[t] = pairs + (own ?? nextStart(rowStart, t, terms, rowDocs.length));
+    const old = this.#rows;
+    const pairCount = new Uint32Array(terms);
+    const occCount = new Uint32Array(terms);
+    for (let t = 0; t < first; t++) {
+      pairCount[t] = old.termEnd[t]! - old.termStart[t]!;
+      occCount[t] = old.occStart[old.termEnd[t]!]! - old.occStart[old.termStart[t]!]!;
     }
-    termStart[terms] = pairs + rowDocs.length;
-    this.docs = docs;
-    this.occStart = occStart;
-    this.occ = occ;
+    const occEnd = (i: number): number => (i + 1 < rowDocs.length ? rowOccStart[i + 1]! : rowOcc.length);
+    const ends = new Map<number, number>();
+    for (let t = first; t < terms; t++) {
+      if (old.termEnd[t] !== old.termStart[t]) throw new Error('fillTailRows: the rows are not the last, empty, terms');
+      const own = rowStart.get(t);
+      if (own === undefined) continue;
+      const end = nextStart(rowStart, t, terms, rowDocs.length);
+      ends.set(t, end);
+      pairCount[t] = end - own;
+      occCount[t] = end > own ? occEnd(end - 1) - rowOccStart[own]! : 0;
+    }
+    const rows = layOut(terms, pairCount, occCount);
+    for (let t = 0; t < first; t++) copyRow(old, t, rows, t);
+    for (const [t, own] of rowStart) {
+      for (let i = own, end = ends.get(t)!; i < end; i++) appendPair(rows, t, rowDocs[i]!, rowOcc, rowOccStart[i]!, occEnd(i));
+    }
+    this.#setRows(rows);
   }
 
   /** Applies a monotonic id renumbering to the sealed form (no pending pairs, all alive). */
   remapDocs(mapping: Int32Array): void {
-    const docs = this.docs;
-    for (let p = 0; p < docs.length; p++) docs[p] = mapping[docs[p]!]!;
+    const { termStart, termEnd, docs } = this;
+    for (let t = 0; t < termEnd.length; t++) {
+      for (let p = termStart[t]!, e = termEnd[t]!; p < e; p++) docs[p] = mapping[docs[p]!]!;
+    }
   }
 
   /** Number of documents containing the term (sealed form). */
   docCount(term: number): number {
     if (term >= this.sealedTermCount) return 0;
-    return this.termStart[term + 1]! - this.termStart[term]!;
+    return this.termEnd[term]! - this.termStart[term]!;
   }
+}
+
+/** Start of the first row after term t (an empty term starts where the next row does). */
+function nextStart(rowStart: ReadonlyMap<number, number>, t: number, terms: number, end: number): number {
+  for (let u = t + 1; u < terms; u++) {
+    const s = rowStart.get(u);
+    if (s !== undefined) return s;
+  }
+  return end;
 }

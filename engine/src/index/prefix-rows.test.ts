@@ -140,6 +140,17 @@ describe('prefix rows', () => {
             };
             const check = (): void => {
               for (const params of queries) expect(answer(core, params, source, true)).toEqual(answer(core, params, source, false));
+              // Whether a query reads a row depends on its live words, kept up to date seal after seal.
+              core.seal();
+              for (const prefix of ['a', 'ab', 'bo', 'z']) {
+                const row = core.prefixRows.lookup(prefix);
+                if (row === undefined) continue;
+                let live = 0;
+                core.vocabulary.tree().forEachWithPrefix(prefix, (word, term) => {
+                  if (word !== prefix && !core.vocabulary.isReserved(term) && core.postings.docCount(term) > 0) live++;
+                });
+                expect(row.liveWords, prefix).toBe(live);
+              }
             };
             first.forEach((d, i) => put(i, d));
             check();

@@ -63,6 +63,10 @@ export class PrefixRows {
   #bulk = false;
   /** Set by reset: the next seal builds every row in bulk even if words are already sealed. */
   #rebuildAll = false;
+  /** Vocabulary ids whose words `#live` counts. */
+  #liveUpTo = 0;
+  /** Set when rows were created or built: every word is counted again. */
+  #recount = true;
 
   /** Forgets every row; the next seal builds them all again, in bulk, from the sealed words. */
   reset(): void {
@@ -73,6 +77,8 @@ export class PrefixRows {
     this.#live = new Map();
     this.#rowsOf = [];
     this.#seen = 0;
+    this.#liveUpTo = 0;
+    this.#recount = true;
   }
 
   /** The row of `prefix`, if it has one (see PrefixRow). */
@@ -107,6 +113,7 @@ export class PrefixRows {
         if (n === PREFIX_ROW_MIN_WORDS) created.push(p);
       });
     }
+    this.#recount ||= created.length > 0;
     for (const p of created) {
       const term = vocabulary.reserve();
       this.#rows.set(p, term);
@@ -127,22 +134,36 @@ export class PrefixRows {
     return out;
   }
 
-  /** After `postings.seal`: the rows (bulk build), then the live words of each row. */
+  /**
+   * After `postings.seal`: the rows (bulk build), then the live words of each row, counted again
+   * only for the words the seal emptied or filled and the new ones, when it could list them (a
+   * count over every word took most of a one-document write's seal).
+   */
   afterSeal(vocabulary: Vocabulary, postings: Postings, capacity: number): void {
     if (this.#bulk) {
       this.#bulk = false;
+      this.#recount = true;
       buildRows(this.#rows, this.#rowsOf, postings, capacity);
     }
-    const live = new Map<number, number>();
-    // Indexed loops: this runs once per seal, before the optimizer sees it, and for-of made an
-    // iterator per word (~1.5 MB of garbage per seal on geonames-171k).
+    const flipped = postings.lastSeal.flipped;
     const rowsOf = this.#rowsOf;
-    for (let t = 0; t < this.#seen; t++) {
+    const live = this.#live;
+    const add = (t: number, delta: number): void => {
       const rows = rowsOf[t]!;
-      if (rows.length === 0 || postings.docCount(t) === 0) continue;
-      for (let i = 0; i < rows.length; i++) live.set(rows[i]!, (live.get(rows[i]!) ?? 0) + 1);
+      for (let i = 0; i < rows.length; i++) live.set(rows[i]!, (live.get(rows[i]!) ?? 0) + delta);
+    };
+    let from = this.#liveUpTo;
+    if (this.#recount || flipped === null) {
+      live.clear();
+      from = 0;
+    } else {
+      for (const t of flipped) if (t < from) add(t, postings.docCount(t) > 0 ? 1 : -1);
     }
-    this.#live = live;
+    // Indexed loops: this can run over every word, before the optimizer sees it, and for-of made
+    // an iterator per word (~1.5 MB of garbage per seal on geonames-171k).
+    for (let t = from; t < this.#seen; t++) if (postings.docCount(t) > 0) add(t, 1);
+    this.#liveUpTo = this.#seen;
+    this.#recount = false;
   }
 
   #rowsOfWord(word: string): readonly number[] {
@@ -157,12 +178,12 @@ export class PrefixRows {
   /** The row of a new prefix from the sealed rows of its words (pending ones come later). */
   #fromSealed(prefix: string, vocabulary: Vocabulary, postings: Postings, out: ExtraPairs): void {
     const row = this.#rows.get(prefix)!;
-    const { termStart, docs, occStart, occ } = postings;
+    const { termStart, termEnd, docs, occStart, occ } = postings;
     const sealed = postings.sealedTermCount;
     const keys: number[] = [];
     vocabulary.tree().forEachWithPrefix(prefix, (key, term) => {
       if (key === prefix || term >= sealed) return;
-      for (let p = termStart[term]!, end = termStart[term + 1]!; p < end; p++) {
+      for (let p = termStart[term]!, end = termEnd[term]!; p < end; p++) {
         const high = docs[p]! * TWO_32;
         for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) keys.push(high + occ[k]!);
       }
@@ -278,7 +299,7 @@ function emitDoc(pending: Pending, d: number, work: DocWork, out: ExtraPairs): v
  * each document's place, then each document's run sorted when several words filled it.
  */
 function buildRows(rows: ReadonlyMap<string, number>, rowsOf: ReadonlyArray<readonly number[]>, postings: Postings, capacity: number): void {
-  const { termStart, docs, occStart, occ } = postings;
+  const { termStart, termEnd, docs, occStart, occ } = postings;
   const count = new Uint32Array(capacity);
   const words = new Uint8Array(capacity);
   const cursor = new Uint32Array(capacity);
@@ -291,8 +312,8 @@ function buildRows(rows: ReadonlyMap<string, number>, rowsOf: ReadonlyArray<read
   for (let t = 0; t < rowsOf.length; t++) {
     const of = rowsOf[t]!;
     if (of.length === 0) continue;
-    const pairs = termStart[t + 1]! - termStart[t]!;
-    const occs = occStart[termStart[t + 1]!]! - occStart[termStart[t]!]!;
+    const pairs = termEnd[t]! - termStart[t]!;
+    const occs = occStart[termEnd[t]!]! - occStart[termStart[t]!]!;
     for (const r of of) {
       termsOf[slotOf.get(r)!]!.push(t);
       maxPairs += pairs;
@@ -308,7 +329,7 @@ function buildRows(rows: ReadonlyMap<string, number>, rowsOf: ReadonlyArray<read
   for (let r = 0; r < order.length; r++) {
     rowStart.set(order[r]![1], pairs);
     const terms = termsOf[r]!;
-    const span = countRow(terms, termStart, docs, occStart, count, words);
+    const span = countRow(terms, termStart, termEnd, docs, occStart, count, words);
     const first = pairs;
     // Documents ascending: a scan of the range they span (cheaper than sorting them).
     for (let d = span.min; d <= span.max; d++) {
@@ -318,7 +339,7 @@ function buildRows(rows: ReadonlyMap<string, number>, rowsOf: ReadonlyArray<read
       cursor[d] = total;
       total += count[d]!;
     }
-    copyRow(terms, termStart, docs, occStart, occ, cursor, outOcc);
+    copyRow(terms, termStart, termEnd, docs, occStart, occ, cursor, outOcc);
     finishRow(outDocs, outOccStart, outOcc, first, pairs, count, words);
   }
   postings.fillTailRows(rowStart, outDocs.subarray(0, pairs), outOccStart.subarray(0, pairs), outOcc.subarray(0, total));
@@ -335,12 +356,12 @@ function finishRow(outDocs: Uint32Array, outOccStart: Uint32Array, outOcc: Uint3
 }
 
 /** Occurrences per document (`count`) and words per document (`words`, capped at 2) of `terms`; the documents' range. */
-function countRow(terms: number[], termStart: Uint32Array, docs: Uint32Array, occStart: Uint32Array, count: Uint32Array, words: Uint8Array): { min: number; max: number } {
+function countRow(terms: number[], termStart: Uint32Array, termEnd: Uint32Array, docs: Uint32Array, occStart: Uint32Array, count: Uint32Array, words: Uint8Array): { min: number; max: number } {
   let min = count.length;
   let max = -1;
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i]!;
-    for (let p = termStart[t]!, end = termStart[t + 1]!; p < end; p++) {
+    for (let p = termStart[t]!, end = termEnd[t]!; p < end; p++) {
       const d = docs[p]!;
       if (d < min) min = d;
       if (d > max) max = d;
@@ -352,10 +373,10 @@ function countRow(terms: number[], termStart: Uint32Array, docs: Uint32Array, oc
 }
 
 /** Copies the occurrences of `terms` to their document's place (`cursor`, advanced). */
-function copyRow(terms: number[], termStart: Uint32Array, docs: Uint32Array, occStart: Uint32Array, occ: Uint32Array, cursor: Uint32Array, out: Uint32Array): void {
+function copyRow(terms: number[], termStart: Uint32Array, termEnd: Uint32Array, docs: Uint32Array, occStart: Uint32Array, occ: Uint32Array, cursor: Uint32Array, out: Uint32Array): void {
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i]!;
-    for (let p = termStart[t]!, end = termStart[t + 1]!; p < end; p++) {
+    for (let p = termStart[t]!, end = termEnd[t]!; p < end; p++) {
       const d = docs[p]!;
       let w = cursor[d]!;
       for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) out[w++] = occ[k]!;

@@ -214,14 +214,14 @@ export function computeWordMatches(
   }
   for (const alt of word.alternatives) matchPhrase(alt.terms, alt.typos, false, postings, candidates, fields, chains, m, chainMode, startLimit);
   if (word.phrase !== null) return m;
-  const termStart = postings.termStart;
+  const { termStart, termEnd } = postings;
   const sealedTerms = postings.sealedTermCount;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
     // The whole row, or the pair of each of the few candidates.
     for (let i = 0, n = few === undefined ? 1 : few.length; i < n; i++) {
       let start = termStart[der.term]!;
-      let end = termStart[der.term + 1]!;
+      let end = termEnd[der.term]!;
       if (few !== undefined) {
         start = findPair(postings, der.term, few[i]!);
         if (start < 0) continue;
@@ -373,13 +373,13 @@ export function matchWordDocs(
   }
   for (const alt of word.alternatives) phraseDocs(alt.terms, alt.typos, postings, candidates, fields, add);
   if (word.phrase === null) {
-    const termStart = postings.termStart;
+    const { termStart, termEnd } = postings;
     const sealedTerms = postings.sealedTermCount;
     const all = fields.everyFieldMatches === true;
     for (const der of word.derivations) {
       if (der.term >= sealedTerms) continue;
       const start = termStart[der.term]!;
-      const end = termStart[der.term + 1]!;
+      const end = termEnd[der.term]!;
       count += all ? rowDocs(postings.docs, start, end, candidates, mdocs) : rowDocsChecked(postings, start, end, der.typos, candidates, fields, mdocs);
     }
   }
@@ -452,12 +452,12 @@ export function fillWordDetail(
   }
   for (const alt of word.alternatives) phraseDetail(alt.terms, alt.typos, false, postings, pending, pendingSet, mdocs, fields, chains, m, chainMode, startLimit);
   if (word.phrase !== null) return;
-  const { termStart, docs } = postings;
+  const { termStart, termEnd, docs } = postings;
   const sealedTerms = postings.sealedTermCount;
   for (const der of word.derivations) {
     if (der.term >= sealedTerms) continue;
     const start = termStart[der.term]!;
-    const end = termStart[der.term + 1]!;
+    const end = termEnd[der.term]!;
     if (end - start > detailPolicy.searchRatio * pending.length) {
       // Few pending documents: look each one up (pending is ascending, so is the row).
       searchRow(m, der, start, end, pending, mdocs, postings, fields, chains, chainMode, startLimit);
@@ -572,9 +572,9 @@ function detailOfPair(
 function phraseDocs(terms: number[], typos: number, postings: Postings, candidates: DocSet, fields: FieldRules, add: (d: number) => void): void {
   if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
   const rare = rarest(terms, postings);
-  const { termStart, docs } = postings;
+  const { termStart, termEnd, docs } = postings;
   const pairs: number[] = new Array(terms.length).fill(0);
-  for (let p = termStart[terms[rare]!]!, end = termStart[terms[rare]! + 1]!; p < end; p++) {
+  for (let p = termStart[terms[rare]!]!, end = termEnd[terms[rare]!]!; p < end; p++) {
     const d = docs[p]!;
     if (!hasDoc(candidates, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
     if (phraseAt(terms, pairs, typos, postings, fields, null)) add(d);
@@ -604,9 +604,9 @@ function phraseDetail(
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
   };
   const rare = rarest(terms, postings);
-  const { termStart, docs } = postings;
+  const { termStart, termEnd, docs } = postings;
   const rareStart = termStart[terms[rare]!]!;
-  const rareEnd = termStart[terms[rare]! + 1]!;
+  const rareEnd = termEnd[terms[rare]!]!;
   if (rareEnd - rareStart > detailPolicy.searchRatio * pending.length) {
     for (let i = 0; i < pending.length; i++) {
       const d = pending[i]!;
@@ -677,7 +677,7 @@ function touch(m: WordMatches, d: number): void {
 /** Index of `doc` in the sorted docs of `term`, or -1. */
 export function findPair(postings: Postings, term: number, doc: number): number {
   let lo = postings.termStart[term]!;
-  let hi = postings.termStart[term + 1]! - 1;
+  let hi = postings.termEnd[term]! - 1;
   const docs = postings.docs;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
@@ -723,7 +723,7 @@ function matchPhrase(
   // Led by the rarest word: a split word such as "for tune" would otherwise walk every document
   // holding "for".
   const rare = rarest(terms, postings);
-  const { termStart, docs } = postings;
+  const { termStart, termEnd, docs } = postings;
   const pairs: number[] = new Array(terms.length).fill(0);
   const record = (d: number, o: number, r: number): void => {
     const ps = o & POSITION_MASK;
@@ -731,7 +731,7 @@ function matchPhrase(
     recordMatch(m.detail, d, typos, exact, r, ps);
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
   };
-  for (let p = termStart[terms[rare]!]!, end = termStart[terms[rare]! + 1]!; p < end; p++) {
+  for (let p = termStart[terms[rare]!]!, end = termEnd[terms[rare]!]!; p < end; p++) {
     const d = docs[p]!;
     if (!hasDoc(candidates, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;
     phraseAt(terms, pairs, typos, postings, fields, (o, r) => record(d, o, r));

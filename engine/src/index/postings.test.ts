@@ -1,0 +1,248 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExtraPairs, Postings } from './postings.ts';
+
+/**
+ * The postings against a naive model (term -> document -> occurrences) over random writes:
+ * documents added (always under a new, larger id, as the index does), removed, extra pairs (as
+ * the prefix rows add them), seals at any point, terms retained and ids renumbered. After every
+ * seal each row must hold exactly the model's alive pairs, in document order, and the seal must
+ * report the changes read caches rely on. Both ways of sealing (in place, rows laid out again)
+ * are reached: small writes fit the rows' room, bursts and many removals do not.
+ */
+
+type Op =
+  | { kind: 'add'; terms: Array<[term: number, occs: number[]]>; extra: number[] }
+  | { kind: 'remove'; pick: number }
+  | { kind: 'seal'; newTerms: number }
+  | { kind: 'retain' }
+  | { kind: 'renumber' };
+
+const occsArb = fc.uniqueArray(fc.integer({ min: 0, max: 0x3ffff }), { minLength: 1, maxLength: 4 }).map((o) => o.sort((a, b) => a - b));
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('add' as const), terms: fc.uniqueArray(fc.tuple(fc.nat(40), occsArb), { maxLength: 6, selector: ([t]) => t }), extra: fc.uniqueArray(fc.nat(40), { maxLength: 2 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('seal' as const), newTerms: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'retain' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'renumber' as const }) },
+);
+
+/** The model's rows: term -> document -> occurrences, alive documents only. */
+type Model = Map<number, Map<number, number[]>>;
+
+function rowOf(postings: Postings, t: number): Array<[number, number[]]> {
+  const out: Array<[number, number[]]> = [];
+  for (let p = postings.termStart[t]!; p < postings.termEnd[t]!; p++) {
+    out.push([postings.docs[p]!, Array.from(postings.occ.subarray(postings.occStart[p]!, postings.occStart[p + 1]!))]);
+  }
+  return out;
+}
+
+function modelRow(model: Model, t: number): Array<[number, number[]]> {
+  return [...(model.get(t) ?? new Map<number, number[]>())].sort((a, b) => a[0] - b[0]);
+}
+
+class Harness {
+  readonly postings = new Postings();
+  /** What the rows should hold after the next seal. */
+  readonly model: Model = new Map();
+  /** What they held after the last one. */
+  sealedModel: Model = new Map();
+  alive = new Uint32Array(64);
+  nextId = 0;
+  termCount = 8;
+  live: number[] = [];
+  extra = new ExtraPairs();
+  /** Extra pairs wait per term, to be handed over in document order at the seal. */
+  pendingExtra = new Map<number, Array<[number, number[]]>>();
+  gainedSinceSeal = new Set<number>();
+  removedSinceSeal: number[] = [];
+
+  setAlive(d: number, on: boolean): void {
+    if (d >>> 5 >= this.alive.length) {
+      const grown = new Uint32Array(this.alive.length * 2);
+      grown.set(this.alive);
+      this.alive = grown;
+    }
+    if (on) this.alive[d >>> 5]! |= 1 << (d & 31);
+    else this.alive[d >>> 5]! &= ~(1 << (d & 31));
+  }
+
+  run(op: Op): void {
+    switch (op.kind) {
+      case 'add': {
+        // (After a retain dropped every row, the vocabulary grows again.)
+        if (this.termCount < 2) this.termCount = 2;
+        const d = this.nextId++;
+        this.setAlive(d, true);
+        this.live.push(d);
+        // Pending pairs go to even terms, extra ones to odd terms: as word rows and prefix rows,
+        // no term gets both (the seal appends the extra pairs after the pending ones).
+        for (const [raw, occs] of op.terms) {
+          const t = (raw % this.termCount) & ~1;
+          if (this.model.get(t)?.has(d) === true) continue;
+          this.postings.add(t, d, occs, 0, occs.length);
+          this.#put(t, d, occs);
+        }
+        for (const raw of op.extra) {
+          const t = (raw % this.termCount) | 1;
+          if (t >= this.termCount || this.model.get(t)?.has(d) === true) continue;
+          const occs = [d & 0xffff];
+          (this.pendingExtra.get(t) ?? this.pendingExtra.set(t, []).get(t)!).push([d, occs]);
+          this.#put(t, d, occs);
+        }
+        break;
+      }
+      case 'remove': {
+        if (this.live.length === 0) return;
+        const [d] = this.live.splice(op.pick % this.live.length, 1);
+        this.setAlive(d!, false);
+        this.postings.markRemoved(d!);
+        this.removedSinceSeal.push(d!);
+        for (const [t, row] of this.model) if (row.delete(d!) && row.size === 0) this.model.delete(t);
+        break;
+      }
+      case 'seal':
+        this.termCount += op.newTerms;
+        this.seal();
+        break;
+      case 'retain': {
+        this.seal();
+        const mapping = this.postings.retainTerms(() => true);
+        const renamed: Model = new Map();
+        for (const [t, row] of this.model) {
+          expect(mapping[t]).toBeGreaterThanOrEqual(0);
+          renamed.set(mapping[t]!, row);
+        }
+        this.#replaceModel(renamed);
+        this.termCount = this.postings.sealedTermCount;
+        this.#check();
+        break;
+      }
+      case 'renumber': {
+        this.seal();
+        const mapping = new Int32Array(this.nextId).fill(-1);
+        const sorted = [...this.live].sort((a, b) => a - b);
+        sorted.forEach((d, i) => (mapping[d] = i));
+        this.postings.remapDocs(mapping);
+        this.alive.fill(0);
+        sorted.forEach((_, i) => this.setAlive(i, true));
+        this.live = sorted.map((_, i) => i);
+        this.nextId = sorted.length;
+        const renamed: Model = new Map();
+        for (const [t, row] of this.model) renamed.set(t, new Map([...row].map(([d, o]) => [mapping[d]!, o])));
+        this.#replaceModel(renamed);
+        this.#check();
+        break;
+      }
+    }
+  }
+
+  #put(t: number, d: number, occs: number[]): void {
+    (this.model.get(t) ?? this.model.set(t, new Map()).get(t)!).set(d, occs);
+    this.gainedSinceSeal.add(t);
+  }
+
+  #replaceModel(model: Model): void {
+    this.model.clear();
+    for (const [t, row] of model) this.model.set(t, row);
+    this.sealedModel = structuredClone(model);
+  }
+
+  seal(): void {
+    for (const [t, pairs] of this.pendingExtra) {
+      for (const [d, occs] of pairs) {
+        this.extra.begin(t, d);
+        for (const o of occs) this.extra.occ.push(o);
+      }
+    }
+    const oldTerms = this.postings.sealedTermCount;
+    this.postings.seal(this.termCount, this.alive, this.extra);
+    const changes = this.postings.lastSeal;
+    // Terms that received an alive pair (a document added then removed before the seal gives none).
+    const gained = [...this.gainedSinceSeal].filter((t) => [...(this.model.get(t)?.keys() ?? [])].some((d) => !this.sealedModel.get(t)?.has(d)));
+    const count = (m: Model, t: number): number => m.get(t)?.size ?? 0;
+    const counted = [...Array(oldTerms).keys()].filter((t) => count(this.sealedModel, t) !== count(this.model, t));
+    const flipped = counted.filter((t) => count(this.sealedModel, t) > 0 !== count(this.model, t) > 0);
+    expect(changes.removed).toEqual(this.removedSinceSeal);
+    expect(new Set(changes.gained)).toEqual(new Set(gained));
+    expect(new Set(changes.counted)).toEqual(new Set(counted));
+    expect(new Set(changes.flipped)).toEqual(new Set(flipped));
+    this.extra = new ExtraPairs();
+    this.pendingExtra.clear();
+    this.gainedSinceSeal.clear();
+    this.removedSinceSeal = [];
+    this.sealedModel = structuredClone(this.model);
+    this.#check();
+  }
+
+  #check(): void {
+    expect(this.postings.sealedTermCount).toBe(this.termCount);
+    for (let t = 0; t < this.termCount; t++) {
+      expect(rowOf(this.postings, t), `row ${t}`).toEqual(modelRow(this.model, t));
+      expect(this.postings.docCount(t)).toBe(this.model.get(t)?.size ?? 0);
+      // Every row keeps a slot past its last pair, whose occStart ends the row's occurrences.
+      expect(this.postings.termEnd[t]).toBeLessThan(this.postings.termStart[t + 1]!);
+    }
+    expect(this.postings.emptyTermCount()).toBe([...Array(this.termCount).keys()].filter((t) => !this.model.has(t)).length);
+  }
+}
+
+describe('postings', () => {
+  it('hold exactly the alive pairs of every term after any writes, seals, retains and renumberings, and report what each seal changed (property)', () => {
+    const stats = { inPlace: 0, laidOut: 0 };
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
+        const h = new Harness();
+        for (const op of ops) h.run(op);
+        h.seal();
+        stats.inPlace += h.postings.sealStats.inPlace;
+        stats.laidOut += h.postings.sealStats.laidOut;
+      }),
+      { numRuns: 300 },
+    );
+    // The property covered both ways of sealing.
+    expect(stats.inPlace).toBeGreaterThan(100);
+    expect(stats.laidOut).toBeGreaterThan(100);
+  });
+
+  it('merge a small write in place and lay the rows out again when one has no room left', () => {
+    const h = new Harness();
+    for (let d = 0; d < 40; d++) h.run({ kind: 'add', terms: [[0, [d]], [2 + 2 * (d % 3), [1, 2]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 1 });
+    // Term 0's row (40 pairs) has room for 3 more: a replaced document and one new one fit.
+    h.run({ kind: 'remove', pick: 5 });
+    h.run({ kind: 'add', terms: [[0, [7]], [6, [3]]], extra: [] });
+    h.run({ kind: 'add', terms: [[0, [8]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
+    for (let i = 0; i < 6; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+  });
+
+  it('take several removed documents out of one row in place, whatever order they were removed in', () => {
+    const h = new Harness();
+    for (let d = 0; d < 10; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [d, d + 1]]], extra: [] });
+    h.seal();
+    // Live documents 0..9: remove 7, then 2, then 5 (picks are indexes into the live list).
+    for (const pick of [7, 2, 4]) h.run({ kind: 'remove', pick });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
+    expect(rowOf(h.postings, 0).map(([d]) => d)).toEqual([0, 1, 3, 4, 6, 8, 9]);
+  });
+
+  it('lay the rows out again when a row has room for the pair but not for its occurrences', () => {
+    const h = new Harness();
+    h.run({ kind: 'add', terms: [[0, [1]], [2, [1]]], extra: [] });
+    h.seal();
+    // Row 0 holds one pair with one occurrence: room for one more pair and four occurrences.
+    h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2 });
+    h.run({ kind: 'add', terms: [[2, [1, 2, 3, 4]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+  });
+});
