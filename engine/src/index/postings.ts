@@ -109,15 +109,15 @@ function tailRoom(used: number): number {
   return 1024 + (used >>> 5);
 }
 
-/** Index of `d` among the sorted docs[start, end), or -1. */
-function findDoc(docs: Uint32Array, start: number, end: number, d: number): number {
+/** Index of `value` among the ascending values[start, end) (a row's documents, a pair's occurrences), or -1. */
+export function sortedIndexOf(values: Uint32Array, start: number, end: number, value: number): number {
   let lo = start;
   let hi = end - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const v = docs[mid]!;
-    if (v === d) return mid;
-    if (v < d) lo = mid + 1;
+    const v = values[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
     else hi = mid - 1;
   }
   return -1;
@@ -446,7 +446,7 @@ export class Postings {
         const e = termEnd[t]!;
         if (s === e) continue;
         for (const d of removed) {
-          const p = findDoc(docs, s, e, d);
+          const p = sortedIndexOf(docs, s, e, d);
           if (p >= 0) found.push(p);
         }
         if (found.length > 1) found.sort((a, b) => a - b);
@@ -575,7 +575,7 @@ export class Postings {
       const e = termEnd[t]!;
       let alivePairs = e - s;
       if (removals === null) alivePairs = countAlive(docs, s, e, alive);
-      else for (const d of removals) if (findDoc(docs, s, e, d) >= 0) alivePairs--;
+      else for (const d of removals) if (sortedIndexOf(docs, s, e, d) >= 0) alivePairs--;
       whole[t] = alivePairs === e - s ? 1 : 0;
       pairCount[t] = alivePairs;
       occCount[t] = whole[t] === 1 ? occStart[e]! - occStart[s]! : aliveOccurrences(docs, occStart, s, e, alive);

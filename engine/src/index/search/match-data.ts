@@ -1,5 +1,5 @@
 import { emptySet, hasDoc, type DocSet } from '../doc-set.ts';
-import { FIELD_SHIFT, POSITION_MASK, type Postings } from '../postings.ts';
+import { FIELD_SHIFT, POSITION_MASK, sortedIndexOf, type Postings } from '../postings.ts';
 import type { FieldLengths } from '../field-lengths.ts';
 import type { Derivation, QueryWord } from './query-terms.ts';
 import type { ScratchArrays } from './scratch.ts';
@@ -676,31 +676,11 @@ function touch(m: WordMatches, d: number): void {
 
 /** Index of `doc` in the sorted docs of `term`, or -1. */
 export function findPair(postings: Postings, term: number, doc: number): number {
-  let lo = postings.termStart[term]!;
-  let hi = postings.termEnd[term]! - 1;
-  const docs = postings.docs;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = docs[mid]!;
-    if (v === doc) return mid;
-    if (v < doc) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  return sortedIndexOf(postings.docs, postings.termStart[term]!, postings.termEnd[term]!, doc);
 }
 
 function hasOccurrence(postings: Postings, pair: number, packed: number): boolean {
-  let lo = postings.occStart[pair]!;
-  let hi = postings.occStart[pair + 1]! - 1;
-  const occ = postings.occ;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = occ[mid]!;
-    if (v === packed) return true;
-    if (v < packed) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return sortedIndexOf(postings.occ, postings.occStart[pair]!, postings.occStart[pair + 1]!, packed) >= 0;
 }
 
 /**
