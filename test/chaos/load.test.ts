@@ -1,11 +1,13 @@
 /**
  * Load: 200 concurrent search clients (each its own keep-alive loop of searches: plain, typo,
  * prefix, filtered, faceted, sorted) against a real engine while a writer keeps adding
- * documents in batches. Asserted: every search answers 200, every addition succeeds, the
- * engine's RSS stays bounded. p50/p99 and throughput are printed (no timing asserts: the
- * machine is shared).
+ * documents in batches, and a health probe on a new connection every 250 ms, as the kubelet
+ * sends them. Asserted: every search and every probe answers 200, every addition succeeds, the
+ * engine's RSS stays bounded. p50/p99, throughput and the probes' latency are printed (no
+ * timing asserts: the machine is shared).
  */
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../helpers/engine-process.ts';
 import { Api } from '../helpers/http-client.ts';
@@ -25,6 +27,11 @@ const QUERIES: Array<Record<string, unknown>> = [
   { q: 'alpha bravo' }, { q: 'charly' }, { q: 'nov' }, { q: 'echo', filter: 'price > 500' },
   { q: 'golf', facets: ['category'] }, { q: 'hotel', sort: ['price:desc'] }, { q: '' }, { q: 'kilo lima mike', limit: 50 },
 ];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? 0;
+}
 
 function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -67,7 +74,24 @@ describe('load', () => {
           latencies.push(performance.now() - started);
         }
       };
-      await Promise.all([writer, ...Array.from({ length: CLIENTS }, (_, id) => client(id))]);
+      // A health probe as the kubelet sends it: a new connection each time, every 250 ms.
+      const probes: number[] = [];
+      const prober = (async () => {
+        while (Date.now() < deadline) {
+          const started = performance.now();
+          const status = await new Promise<number>((resolve) => {
+            const req = httpGet(`${engine.url}/health`, { agent: false, headers: { connection: 'close' } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            });
+            req.on('error', () => resolve(0));
+          });
+          if (status !== 200) errors.push(`health probe: ${status}`);
+          probes.push(performance.now() - started);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      })();
+      await Promise.all([writer, prober, ...Array.from({ length: CLIENTS }, (_, id) => client(id))]);
       for (const uid of tasks) expect((await api.waitTask(uid, 300_000)).status, `addition task ${uid}`).toBe('succeeded');
       clearInterval(sampler);
       const indexed = (await api.get('/indexes/load/stats')).body.numberOfDocuments;
@@ -77,7 +101,7 @@ describe('load', () => {
       expect(peak).toBeLessThan(RSS_LIMIT_MB);
       latencies.sort((a, b) => a - b);
       const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!.toFixed(0);
-      report(`load: ${CLIENTS} search clients for ${SECONDS} s while indexing ${next - 20_000} documents in ${tasks.length} batches (all succeeded, ${indexed} in the index): ${latencies.length} searches, ${(latencies.length / SECONDS).toFixed(0)}/s, 0 errors, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; engine RSS start ${rss[0]!.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
+      report(`load: ${CLIENTS} search clients for ${SECONDS} s while indexing ${next - 20_000} documents in ${tasks.length} batches (all succeeded, ${indexed} in the index): ${latencies.length} searches, ${(latencies.length / SECONDS).toFixed(0)}/s, 0 errors, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; engine RSS start ${rss[0]!.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; ${probes.length} health probes on new connections, p50 ${median(probes).toFixed(0)} ms, max ${Math.max(...probes).toFixed(0)} ms`);
     } finally {
       await engine.stop();
     }

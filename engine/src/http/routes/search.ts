@@ -11,6 +11,7 @@ import type { Document } from '../../types/document.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import { isPlainObject, stringArray, typeError, unknownField, valueError } from '../../settings/value-checks.ts';
 import { fuseFilters } from '../../auth/tenant-token.ts';
+import { WorkSlices } from '../work-slices.ts';
 
 type Deps = { engine: () => Engine };
 type IndexParams = { Params: { uid: string } };
@@ -327,11 +328,17 @@ function mergeFacets(engine: Engine, facetsByIndex: Record<string, FacetsResult>
 
 export async function searchRoutes(app: FastifyInstance, { engine }: Deps): Promise<void> {
   const config = { action: 'search', index: 'param' as const, tenantToken: true };
+  // Searches run in slices of the event loop (work-slices.ts), parsed and checked first.
+  const slices = new WorkSlices();
   app.get<IndexParams>('/indexes/:uid/search', { config }, async (request) => {
-    return runSearch(engine(), request, validateIndexUid(request.params.uid), parseSearchParams(queryOf(request), 'query'));
+    const uid = validateIndexUid(request.params.uid);
+    const params = parseSearchParams(queryOf(request), 'query');
+    return slices.run(() => runSearch(engine(), request, uid, params));
   });
   app.post<IndexParams>('/indexes/:uid/search', { config }, async (request) => {
-    return runSearch(engine(), request, validateIndexUid(request.params.uid), parseSearchParams(jsonBody(request, { optional: true, fallback: {} }), 'json'));
+    const uid = validateIndexUid(request.params.uid);
+    const params = parseSearchParams(jsonBody(request, { optional: true, fallback: {} }), 'json');
+    return slices.run(() => runSearch(engine(), request, uid, params));
   });
 
   app.post('/multi-search', { config: { action: 'search', index: 'none', tenantToken: true } }, async (request) => {
@@ -343,15 +350,17 @@ export async function searchRoutes(app: FastifyInstance, { engine }: Deps): Prom
     const federated = body['federation'] !== undefined && body['federation'] !== null;
     const federation = federated ? parseFederation(body['federation']) : null;
     const parsed = queries.map((query, position) => parseQuery(query, position, federated));
-    if (federation !== null) return federatedSearch(engine(), request, parsed, federation);
-    const results = parsed.map(({ uid, params }, position) => {
-      try {
-        return { indexUid: uid, ...runSearch(engine(), request, uid, params) };
-      } catch (error) {
-        throw insideQuery(error, position);
-      }
+    if (federation !== null) return slices.run(() => federatedSearch(engine(), request, parsed, federation));
+    return slices.run(() => {
+      const results = parsed.map(({ uid, params }, position) => {
+        try {
+          return { indexUid: uid, ...runSearch(engine(), request, uid, params) };
+        } catch (error) {
+          throw insideQuery(error, position);
+        }
+      });
+      return { results };
     });
-    return { results };
   });
 
   app.post<IndexParams>('/indexes/:uid/facet-search', { config }, async (request) => {
@@ -360,6 +369,6 @@ export async function searchRoutes(app: FastifyInstance, { engine }: Deps): Prom
     const parsed = parseFacetSearchParams(jsonBody(request));
     const handle = engine().registry.require(uid);
     const params: FacetSearchParams = { ...parsed, filter: withRuleFilter(parsed.filter, request.auth.ruleFilter(uid)) };
-    return handle.core.facetSearch(params, handle.source);
+    return slices.run(() => handle.core.facetSearch(params, handle.source));
   });
 }
