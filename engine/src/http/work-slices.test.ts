@@ -10,7 +10,7 @@ function spin(ms: number): void {
 
 describe('work slices', () => {
   it('run jobs in arrival order, a slice of the event loop at a time, letting other callbacks in between', async () => {
-    const slices = new WorkSlices(5, now);
+    const slices = new WorkSlices(5, 5, now);
     const log: string[] = [];
     const jobs = Array.from({ length: 6 }, (_, i) =>
       slices.run(() => {
@@ -28,7 +28,7 @@ describe('work slices', () => {
   });
 
   it('run one job per slice when a job alone is longer than a slice', async () => {
-    const slices = new WorkSlices(1, now);
+    const slices = new WorkSlices(1, 1, now);
     const log: string[] = [];
     const jobs = [0, 1, 2].map((i) => slices.run(() => { spin(3); log.push(`job ${i}`); }));
     setImmediate(() => log.push('other'));
@@ -36,8 +36,26 @@ describe('work slices', () => {
     expect(log).toEqual(['job 0', 'other', 'job 1', 'job 2']);
   });
 
+  it('give searches as long a slice as the other work had since the previous one, within bounds', async () => {
+    const slices = new WorkSlices(5, 50, now);
+    const log: string[] = [];
+    const jobs = Array.from({ length: 40 }, (_, i) => slices.run(() => { spin(3); log.push('j'); return i; }));
+    // Other work between slices: 20 ms after the first one, none after the others.
+    let turn = 0;
+    const other = (): void => {
+      spin(turn++ === 0 ? 20 : 0);
+      log.push('|');
+      if (slices.waiting > 0) setImmediate(other);
+    };
+    setImmediate(other);
+    await Promise.all(jobs);
+    const sizes = log.join('').split('|').map((run) => run.length);
+    // 50 ms first (nothing ran before it), then the 20 ms the other work took, then the minimum.
+    expect(sizes.slice(0, 5)).toEqual([17, 7, 2, 2, 2]);
+  });
+
   it("reject a job's promise with its error and go on with the others", async () => {
-    const slices = new WorkSlices(5, now);
+    const slices = new WorkSlices(5, 5, now);
     const failing = slices.run(() => {
       throw new Error('bad query');
     });

@@ -1,22 +1,31 @@
 /**
  * Runs request work (searches) a slice of the event loop at a time: jobs run in arrival order
- * until SLICE_MS have passed, then the rest waits for the next turn of the loop. Node's libuv
+ * until the slice is over, then the rest waits for the next turn of the loop. Node's libuv
  * accepts one new connection per turn, so a turn that ran every ready request's search to the
  * end (200 busy clients: ~100 ms and more) kept new connections, Kubernetes' health probes
  * among them, in the accept queue for seconds.
+ *
+ * A slice lasts as long as the other work (indexing, merges, parsing requests) took since the
+ * previous one, within [MIN_SLICE_MS, MAX_SLICE_MS]: searches and the rest share the loop about
+ * evenly, and a turn stays short while only searches run.
  */
-export const SLICE_MS = 10;
+export const MIN_SLICE_MS = 10;
+export const MAX_SLICE_MS = 50;
 
 export class WorkSlices {
   readonly #queue: Array<() => void> = [];
   #head = 0;
   #scheduled = false;
-  readonly #sliceMs: number;
+  readonly #minMs: number;
+  readonly #maxMs: number;
   readonly #now: () => number;
+  /** When the last slice ended (the other work has had the loop since). */
+  #lastEnd = -Infinity;
 
-  /** `now` is the clock slices are measured with (tests give one that jobs advance). */
-  constructor(sliceMs = SLICE_MS, now: () => number = () => performance.now()) {
-    this.#sliceMs = sliceMs;
+  /** `now` is the clock slices are measured with (tests give one that jobs and others advance). */
+  constructor(minMs = MIN_SLICE_MS, maxMs = MAX_SLICE_MS, now: () => number = () => performance.now()) {
+    this.#minMs = minMs;
+    this.#maxMs = maxMs;
     this.#now = now;
   }
 
@@ -47,10 +56,12 @@ export class WorkSlices {
 
   readonly #slice = (): void => {
     this.#scheduled = false;
-    const end = this.#now() + this.#sliceMs;
+    const start = this.#now();
+    const end = start + Math.min(this.#maxMs, Math.max(this.#minMs, start - this.#lastEnd));
     const queue = this.#queue;
     do queue[this.#head++]!();
     while (this.#head < queue.length && this.#now() < end);
+    this.#lastEnd = this.#now();
     if (this.#head === queue.length) {
       queue.length = 0;
       this.#head = 0;
