@@ -263,6 +263,48 @@ interface Incoming {
   xOcc: Uint32Array;
 }
 
+/** The pairs of the `removed` documents in rows [0, terms): (row, pair) flat, ascending. */
+function removedPairs(rows: Rows, terms: number, removed: readonly number[]): number[] {
+  const hits: number[] = [];
+  if (removed.length === 0) return hits;
+  const { termStart, termEnd, docs } = rows;
+  const found: number[] = [];
+  for (let t = 0; t < terms; t++) {
+    const s = termStart[t]!;
+    const e = termEnd[t]!;
+    if (s === e) continue;
+    for (const d of removed) {
+      const p = sortedIndexOf(docs, s, e, d);
+      if (p >= 0) found.push(p);
+    }
+    // Removed in any order; taken out of the row last first, so ascending here.
+    if (found.length > 1) found.sort((a, b) => a - b);
+    for (const p of found) hits.push(t, p);
+    found.length = 0;
+  }
+  return hits;
+}
+
+/**
+ * Adds to pairCount[t] and occCount[t] the incoming alive pairs of each term t and their
+ * occurrences; returns the smallest of their documents (Infinity if none).
+ */
+function countIncoming(incoming: Incoming, alive: Uint32Array, pairCount: Uint32Array, occCount: Uint32Array): number {
+  let first = Infinity;
+  const count = (n: number, term: Uint32Array, doc: Uint32Array, occStart: Uint32Array): void => {
+    for (let p = 0; p < n; p++) {
+      const d = doc[p]!;
+      if ((alive[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+      pairCount[term[p]!]!++;
+      occCount[term[p]!]! += occStart[p + 1]! - occStart[p]!;
+      if (d < first) first = d;
+    }
+  };
+  count(incoming.pCount, incoming.pTerm, incoming.pDoc, incoming.pOccStart);
+  count(incoming.xCount, incoming.xTerm, incoming.xDoc, incoming.xOccStart);
+  return first;
+}
+
 export class Postings {
   termStart: Uint32Array = new Uint32Array(1);
   termEnd: Uint32Array = new Uint32Array(0);
@@ -436,43 +478,12 @@ export class Postings {
     if (oldTerms === 0 || termCount < oldTerms || removed === null || removed.length > REMOVED_LOOKED_UP) return null;
     const rows = this.#rows;
     const { termStart, termEnd, docs, occStart } = rows;
-    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
-    // 1. Where the removed documents are: (row, pair), ascending.
-    const hits: number[] = [];
-    if (removed.length > 0) {
-      const found: number[] = [];
-      for (let t = 0; t < oldTerms; t++) {
-        const s = termStart[t]!;
-        const e = termEnd[t]!;
-        if (s === e) continue;
-        for (const d of removed) {
-          const p = sortedIndexOf(docs, s, e, d);
-          if (p >= 0) found.push(p);
-        }
-        if (found.length > 1) found.sort((a, b) => a - b);
-        for (const p of found) hits.push(t, p);
-        found.length = 0;
-      }
-    }
+    // 1. Where the removed documents are.
+    const hits = removedPairs(rows, oldTerms, removed);
     // 2. What each row receives.
     const needPairs = new Uint32Array(termCount);
     const needOccs = new Uint32Array(termCount);
-    let firstNew = Infinity;
-    const { pCount, pTerm, pDoc, pOccStart, xCount, xTerm, xDoc, xOccStart } = incoming;
-    for (let p = 0; p < pCount; p++) {
-      const d = pDoc[p]!;
-      if (!isAlive(d)) continue;
-      needPairs[pTerm[p]!]!++;
-      needOccs[pTerm[p]!]! += pOccStart[p + 1]! - pOccStart[p]!;
-      if (d < firstNew) firstNew = d;
-    }
-    for (let p = 0; p < xCount; p++) {
-      const d = xDoc[p]!;
-      if (!isAlive(d)) continue;
-      needPairs[xTerm[p]!]!++;
-      needOccs[xTerm[p]!]! += xOccStart[p + 1]! - xOccStart[p]!;
-      if (d < firstNew) firstNew = d;
-    }
+    const firstNew = countIncoming(incoming, alive, needPairs, needOccs);
     // 3. Room: in each old row (what the removals free included), and at the end for new rows.
     const freed = new Map<number, number>();
     const freedOccs = new Map<number, number>();
@@ -564,7 +575,6 @@ export class Postings {
     const old = this.#rows;
     const { termStart, termEnd, docs, occStart } = old;
     const oldTerms = this.sealedTermCount;
-    const isAlive = (d: number): boolean => (alive[d >>> 5]! & (1 << (d & 31))) !== 0;
     const pairCount = new Uint32Array(termCount);
     const occCount = new Uint32Array(termCount);
     // Few removals (none, for pure additions) are looked up per row; more, every pair is checked.
@@ -580,17 +590,7 @@ export class Postings {
       pairCount[t] = alivePairs;
       occCount[t] = whole[t] === 1 ? occStart[e]! - occStart[s]! : aliveOccurrences(docs, occStart, s, e, alive);
     }
-    const { pCount, pTerm, pDoc, pOccStart, xCount, xTerm, xDoc, xOccStart } = incoming;
-    for (let p = 0; p < pCount; p++) {
-      if (!isAlive(pDoc[p]!)) continue;
-      pairCount[pTerm[p]!]!++;
-      occCount[pTerm[p]!]! += pOccStart[p + 1]! - pOccStart[p]!;
-    }
-    for (let p = 0; p < xCount; p++) {
-      if (!isAlive(xDoc[p]!)) continue;
-      pairCount[xTerm[p]!]!++;
-      occCount[xTerm[p]!]! += xOccStart[p + 1]! - xOccStart[p]!;
-    }
+    countIncoming(incoming, alive, pairCount, occCount);
     const rows = layOut(termCount, pairCount, occCount);
     for (let t = 0; t < oldTerms; t++) {
       if (whole[t] === 1) copyRow(old, t, rows, t);
