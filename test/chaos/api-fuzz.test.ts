@@ -249,7 +249,7 @@ describe('API fuzzing', () => {
     const internal = failed.filter((task) => task.error.code === 'internal');
     expect(internal.map((task) => `task ${task.uid} ${task.type}: ${task.error.message.slice(0, 200)}`), `seed ${SEED}`).toEqual([]);
     const peak = (part: keyof Rss): number => Math.max(...rss.map((sample) => sample[part]));
-    expect(peak('total'), 'peak RSS (MB)').toBeLessThan(RSS_LIMIT_MB);
+    expect(peak('total'), `peak RSS (MB), seed ${SEED} (CHAOS_SEED replays it)`).toBeLessThan(RSS_LIMIT_MB);
     latencies.sort((a, b) => a - b);
     const seconds = (Date.now() - started) / 1000;
     report(`api fuzz: ${done} requests (seed ${SEED}, ${OPERATIONS.length} operations) in ${seconds.toFixed(1)} s, ${CONCURRENCY} concurrent; statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}; 0 5xx, 0 hangs (timeout ${TIMEOUT_MS} ms), ${earlyCloses} connections closed before the body was sent, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms; RSS start ${rss[0]!.total.toFixed(0)} MB, peak ${peak('total').toFixed(0)} MB (anonymous ${peak('anon').toFixed(0)} MB, mapped files ${peak('file').toFixed(0)} MB), end ${rss.at(-1)!.total.toFixed(0)} MB (anonymous ${rss.at(-1)!.anon.toFixed(0)} MB)`);

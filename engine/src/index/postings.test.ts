@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExtraPairs, Postings } from './postings.ts';
+import { ExtraPairs, Postings, rowRoom } from './postings.ts';
 
 /**
  * The postings against a naive model (term -> document -> occurrences) over random writes:
@@ -181,26 +181,35 @@ class Harness {
     for (let t = 0; t < this.termCount; t++) {
       expect(rowOf(this.postings, t), `row ${t}`).toEqual(modelRow(this.model, t));
       expect(this.postings.docCount(t)).toBe(this.model.get(t)?.size ?? 0);
-      // Every row keeps a slot past its last pair, whose occStart ends the row's occurrences.
-      expect(this.postings.termEnd[t]).toBeLessThan(this.postings.termStart[t + 1]!);
+      // A row stays within its slots (a full one ends its occurrences where the next row's start).
+      expect(this.postings.termEnd[t]).toBeLessThanOrEqual(this.postings.termStart[t + 1]!);
     }
     expect(this.postings.emptyTermCount()).toBe([...Array(this.termCount).keys()].filter((t) => !this.model.has(t)).length);
   }
 }
 
 describe('postings', () => {
-  it('hold exactly the alive pairs of every term after any writes, seals, retains and renumberings, and report what each seal changed (property)', () => {
+  it.each([
+    ['small rows laid out tight (the default)', { minPairs: 16, shift: 4 }],
+    ['every row with room for half its size', { minPairs: 1, shift: 1 }],
+  ])('hold exactly the alive pairs of every term after any writes, seals, retains and renumberings, and report what each seal changed: %s (property)', (_name, room) => {
     const stats = { inPlace: 0, laidOut: 0 };
-    fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
-        const h = new Harness();
-        for (const op of ops) h.run(op);
-        h.seal();
-        stats.inPlace += h.postings.sealStats.inPlace;
-        stats.laidOut += h.postings.sealStats.laidOut;
-      }),
-      { numRuns: 300 },
-    );
+    const saved = { ...rowRoom };
+    Object.assign(rowRoom, room);
+    try {
+      fc.assert(
+        fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
+          const h = new Harness();
+          for (const op of ops) h.run(op);
+          h.seal();
+          stats.inPlace += h.postings.sealStats.inPlace;
+          stats.laidOut += h.postings.sealStats.laidOut;
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      Object.assign(rowRoom, saved);
+    }
     // The property covered both ways of sealing.
     expect(stats.inPlace).toBeGreaterThan(100);
     expect(stats.laidOut).toBeGreaterThan(100);
@@ -208,18 +217,48 @@ describe('postings', () => {
 
   it('merge a small write in place and lay the rows out again when one has no room left', () => {
     const h = new Harness();
-    for (let d = 0; d < 40; d++) h.run({ kind: 'add', terms: [[0, [d]], [2 + 2 * (d % 3), [1, 2]]], extra: [] });
+    for (let d = 0; d < 40; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [1, 2]]], extra: [] });
     h.seal();
     expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 1 });
-    // Term 0's row (40 pairs) has room for 3 more: a replaced document and one new one fit.
+    // Rows of 40 pairs have 3 more slots: a replaced document and two new ones fit.
     h.run({ kind: 'remove', pick: 5 });
-    h.run({ kind: 'add', terms: [[0, [7]], [6, [3]]], extra: [] });
+    h.run({ kind: 'add', terms: [[0, [7]], [2, [3]]], extra: [] });
     h.run({ kind: 'add', terms: [[0, [8]]], extra: [] });
     h.seal();
     expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
     for (let i = 0; i < 6; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
     h.seal();
     expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+  });
+
+  it('lay the rows out again when a row gets one pair more than it has slots for', () => {
+    const h = new Harness();
+    for (let d = 0; d < 16; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [d]]], extra: [] });
+    h.seal();
+    // Row 0: 16 pairs in 18 slots, room for 5 more occurrences; three new pairs of one each.
+    for (let i = 0; i < 3; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2 });
+  });
+
+  it('take a replaced document back into a small (tight) row in place only when it fills the row exactly', () => {
+    const h = new Harness();
+    for (let d = 0; d < 5; d++) h.run({ kind: 'add', terms: [[0, [d, d + 1]], [2, [9]]], extra: [] });
+    h.seal();
+    // Document 3 replaced with the same words and as many occurrences: the row is full again.
+    h.run({ kind: 'remove', pick: 3 });
+    h.run({ kind: 'add', terms: [[0, [4, 5]], [2, [9]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
+    // One occurrence fewer than the removed pair had: the row's pairs would end short of the next row.
+    h.run({ kind: 'remove', pick: 0 });
+    h.run({ kind: 'add', terms: [[0, [1]], [2, [9]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+    // A new document in a full tight row: no room.
+    h.run({ kind: 'add', terms: [[0, [1, 2]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 3 });
   });
 
   it('take several removed documents out of one row in place, whatever order they were removed in', () => {
@@ -235,13 +274,14 @@ describe('postings', () => {
 
   it('lay the rows out again when a row has room for the pair but not for its occurrences', () => {
     const h = new Harness();
-    h.run({ kind: 'add', terms: [[0, [1]], [2, [1]]], extra: [] });
+    for (let d = 0; d < 16; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [d]]], extra: [] });
     h.seal();
-    // Row 0 holds one pair with one occurrence: room for one more pair and four occurrences.
-    h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5]]], extra: [] });
+    // Row 0 holds 16 pairs of one occurrence: room for 2 more pairs and 5 occurrences.
+    h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5, 6]], [2, [1]]], extra: [] });
     h.seal();
     expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2 });
-    h.run({ kind: 'add', terms: [[2, [1, 2, 3, 4]]], extra: [] });
+    // Laid out again with 17 pairs and 22 occurrences: room for 5 more.
+    h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5]], [2, [1]]], extra: [] });
     h.seal();
     expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
   });

@@ -3,14 +3,15 @@ import { GrowableU32 } from './growable.ts';
 /**
  * The inverted index: term id -> documents -> occurrences (attribute and word position).
  *
- * Layout. Searches read a "sealed" form, rows of (term, document) pairs with room to grow:
+ * Layout. Searches read a "sealed" form, rows of (term, document) pairs, large rows with room
+ * to grow (rowRoom):
  *   termStart[t] .. termEnd[t]       the pairs (term t, document) of term t, by ascending doc id;
- *                                    the row owns the slots up to termStart[t + 1], at least
- *                                    one of them past termEnd[t]
+ *                                    the row owns the slots up to termStart[t + 1]
  *   docs[p]                          the document of pair p
  *   occStart[p] .. occStart[p+1]     the occurrences of pair p in `occ` (for p < termEnd[t]:
  *                                    occStart[termEnd[t]] is where the row's occurrences end,
- *                                    occStart[termStart[t + 1]] where its room for them ends)
+ *                                    occStart[termStart[t + 1]] where its room for them ends;
+ *                                    the two are one slot when the row is full)
  *   occ[k]                           (fieldId << 16) | position, ascending (so grouped by field)
  * Writes append to a pending log of pairs; `seal()` merges the log into the rows. Documents are
  * never updated in place: the index gives a replaced document a new internal id, larger than
@@ -91,17 +92,28 @@ const REMOVED_LISTED = 1024;
 const REMOVED_LOOKED_UP = 32;
 
 /**
- * Slots a row of `pairs` pairs is laid out with: the pairs, the slot past the last one (its
- * occStart ends the row), and room for appends, 1/16 of the row and at least one pair, so that
- * a small write usually fits every row it touches.
+ * Rows of at least `minPairs` pairs are laid out with room to grow (1/16 of their pairs and
+ * occurrences, plus a slot past the last pair); smaller rows are laid out tight, as most of a
+ * large vocabulary's rows hold one or two pairs (a vocabulary of random words: 2.6 M terms,
+ * 6.6 M pairs, 110 MB tight, 212 MB with room in every row). A tight row still takes back in
+ * place what a removal freed, when the new pairs fill it exactly (a document replaced with
+ * the same words).
  */
+export const rowRoom = {
+  /** Rows of at least this many pairs get room (tests lower it to reach in-place appends often). */
+  minPairs: 16,
+  /** Room for 1/2^shift of the row's pairs and occurrences. */
+  shift: 4,
+};
+
+/** Slots a row of `pairs` pairs is laid out with (see rowRoom). */
 function rowSlots(pairs: number): number {
-  return pairs + 2 + (pairs >>> 4);
+  return pairs < rowRoom.minPairs ? pairs : pairs + 1 + (pairs >>> rowRoom.shift);
 }
 
-/** Occurrences a row holding `occs` of them is laid out with (its room for appends included). */
-function rowOccs(occs: number): number {
-  return occs + 4 + (occs >>> 4);
+/** Occurrences a row of `pairs` pairs holding `occs` of them is laid out with. */
+function rowOccs(pairs: number, occs: number): number {
+  return pairs < rowRoom.minPairs ? occs : occs + 4 + (occs >>> rowRoom.shift);
 }
 
 /** Spare room at the end of the arrays, for the rows of terms added by later writes. */
@@ -154,14 +166,14 @@ function layOut(termCount: number, pairCount: ArrayLike<number>, occCount: Array
   for (let t = 0; t < termCount; t++) {
     termStart[t] = slots;
     slots += rowSlots(pairCount[t]!);
-    occs += rowOccs(occCount[t]!);
+    occs += rowOccs(pairCount[t]!, occCount[t]!);
   }
   termStart[termCount] = slots;
   const occStart = new Uint32Array(slots + tailRoom(slots) + 1);
   let base = 0;
   for (let t = 0; t < termCount; t++) {
     occStart[termStart[t]!] = base;
-    base += rowOccs(occCount[t]!);
+    base += rowOccs(pairCount[t]!, occCount[t]!);
   }
   occStart[slots] = base;
   return {
@@ -499,14 +511,18 @@ export class Postings {
       const e = termEnd[t]!;
       // New pairs go after the row's last one only if their documents come after it.
       if (e > termStart[t]! && docs[e - 1]! >= firstNew) return null;
-      if (termStart[t + 1]! - 1 - e + (freed.get(t) ?? 0) < n) return null;
-      if (occStart[termStart[t + 1]!]! - occStart[e]! + (freedOccs.get(t) ?? 0) < needOccs[t]!) return null;
+      const slotsFree = termStart[t + 1]! - e + (freed.get(t) ?? 0);
+      const occsFree = occStart[termStart[t + 1]!]! - occStart[e]! + (freedOccs.get(t) ?? 0);
+      if (slotsFree < n || occsFree < needOccs[t]!) return null;
+      // A row whose every slot gets a pair ends its occurrences where the next row's start:
+      // only if they fill the row's room for them exactly.
+      if (slotsFree === n && occsFree !== needOccs[t]!) return null;
     }
     let tailSlots = termStart[oldTerms]!;
     let tailOccs = occStart[tailSlots]!;
     for (let t = oldTerms; t < termCount; t++) {
       tailSlots += rowSlots(needPairs[t]!);
-      tailOccs += rowOccs(needOccs[t]!);
+      tailOccs += rowOccs(needPairs[t]!, needOccs[t]!);
     }
     if (tailSlots > docs.length || tailSlots + 1 > occStart.length || tailOccs > rows.occ.length) return null;
     // 4. Apply: removals (last first, so that the pairs still to remove stay where they were found).
@@ -525,7 +541,7 @@ export class Postings {
         const s = grownStart[t]!;
         grownEnd[t] = s;
         grownStart[t + 1] = s + rowSlots(needPairs[t]!);
-        occStart[grownStart[t + 1]!] = occStart[s]! + rowOccs(needOccs[t]!);
+        occStart[grownStart[t + 1]!] = occStart[s]! + rowOccs(needPairs[t]!, needOccs[t]!);
       }
       rows.termStart = grownStart;
       rows.termEnd = grownEnd;
