@@ -9,7 +9,7 @@
  * malformed archive is an error, never a silently partial extraction. Every failure rejects
  * with a DumpError; the caller owns (and removes) `dest`.
  */
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -69,6 +69,15 @@ export async function extractArchive(archive: string, dest: string): Promise<voi
   };
 
   const writes: Promise<void>[] = [];
+  const outs: WriteStream[] = [];
+  /**
+   * On a failure, files still being written are closed before the error reaches the caller,
+   * who removes the directory: a write landing during that removal made it fail (ENOTEMPTY).
+   */
+  const closeFiles = async (): Promise<void> => {
+    for (const out of outs) if (!out.closed) out.destroy();
+    await Promise.allSettled(writes);
+  };
   let sawEndMarker = false;
   const parser = new Parser({ strict: true });
   parser.on('error', fail);
@@ -90,6 +99,7 @@ export async function extractArchive(archive: string, dest: string): Promise<voi
       }
       mkdirSync(join(target, '..'), { recursive: true });
       const out = createWriteStream(target);
+      outs.push(out);
       writes.push(new Promise<void>((done, reject) => {
         out.on('close', done);
         out.on('error', reject);
@@ -116,11 +126,15 @@ export async function extractArchive(archive: string, dest: string): Promise<voi
         ? new DumpError(`${name}: the gzip stream is corrupt or truncated (${describe(error)})`, { file: archive, cause: error })
         : error);
     }
+    await closeFiles();
     throw failure!;
   }
   parser.end();
   await Promise.race([ended, failed]).catch(() => {});
   await Promise.race([Promise.all(writes), failed]).catch(() => {});
-  if (failure) throw failure;
+  if (failure) {
+    await closeFiles();
+    throw failure;
+  }
   if (!sawEndMarker) throw new DumpError(`${name}: the tar archive is truncated (no end-of-archive marker)`, { file: archive });
 }
