@@ -233,30 +233,36 @@ function removePair(rows: Rows, t: number, p: number): void {
   rows.termEnd[t] = e - 1;
 }
 
-function gain(gained: Set<number>, term: number): Set<number> | null {
-  gained.add(term);
-  return gained.size > MAX_GAINED_TERMS ? null : gained;
-}
-
 /** Past these, a seal's changes are not listed (a bulk write: caches start over). */
 const MAX_GAINED_TERMS = 1 << 16;
 const MAX_FLIPPED_TERMS = 4096;
 
-/** Terms whose pair count changed (`before` vs the rows now), as SealChanges lists them. */
-function countChanges(terms: Iterable<number>, before: (t: number) => number, rows: Rows): Pick<SealChanges, 'flipped' | 'counted'> {
+/**
+ * What a seal changed, as SealChanges lists it: the terms that received pairs (`received[t] >
+ * 0`), and among `count` old terms (`termAt(i)`), those whose pair count changed from `before`.
+ */
+function sealChanges(received: Uint32Array, count: number, termAt: (i: number) => number, before: (t: number) => number, rows: Rows): Omit<SealChanges, 'removed'> {
+  const none = { gained: null, flipped: null, counted: null };
+  const gained = new Set<number>();
+  for (let t = 0; t < received.length; t++) {
+    if (received[t] === 0) continue;
+    gained.add(t);
+    if (gained.size > MAX_GAINED_TERMS) return none;
+  }
   let flipped: number[] | null = [];
-  let counted: Set<number> | null = new Set();
-  for (const t of terms) {
+  const counted = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    const t = termAt(i);
     const was = before(t);
     const now = rows.termEnd[t]! - rows.termStart[t]!;
     if (was === now) continue;
     counted.add(t);
-    if (counted.size > MAX_GAINED_TERMS) return { flipped: null, counted: null };
+    if (counted.size > MAX_GAINED_TERMS) return none;
     if (was > 0 === now > 0 || flipped === null) continue;
     if (flipped.length === MAX_FLIPPED_TERMS) flipped = null;
     else flipped.push(t);
   }
-  return { flipped, counted };
+  return { gained, flipped, counted };
 }
 
 /** The pairs a seal adds: the pending log and the extra pairs, both read as they are. */
@@ -315,6 +321,23 @@ function countIncoming(incoming: Incoming, alive: Uint32Array, pairCount: Uint32
   count(incoming.pCount, incoming.pTerm, incoming.pDoc, incoming.pOccStart);
   count(incoming.xCount, incoming.xTerm, incoming.xDoc, incoming.xOccStart);
   return first;
+}
+
+/**
+ * Appends the incoming alive pairs to their rows (which have room for them): the pending ones
+ * in document order, then the extra ones (ascending by document within each term).
+ */
+function appendIncoming(rows: Rows, incoming: Incoming, alive: Uint32Array): void {
+  const { pCount, pTerm, pDoc, pOccStart, pOcc, order, xCount, xTerm, xDoc, xOccStart, xOcc } = incoming;
+  for (let k = 0; k < pCount; k++) {
+    const p = order === null ? k : order[k]!;
+    const d = pDoc[p]!;
+    if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) appendPair(rows, pTerm[p]!, d, pOcc, pOccStart[p]!, pOccStart[p + 1]!);
+  }
+  for (let p = 0; p < xCount; p++) {
+    const d = xDoc[p]!;
+    if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) appendPair(rows, xTerm[p]!, d, xOcc, xOccStart[p]!, xOccStart[p + 1]!);
+  }
 }
 
 export class Postings {
@@ -476,7 +499,7 @@ export class Postings {
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
-    this.lastSeal = changes.counted === null ? { removed, gained: null, flipped: null, counted: null } : { removed, ...changes };
+    this.lastSeal = { removed, ...changes };
   }
 
   /**
@@ -525,13 +548,12 @@ export class Postings {
       tailOccs += rowOccs(needPairs[t]!, needOccs[t]!);
     }
     if (tailSlots > docs.length || tailSlots + 1 > occStart.length || tailOccs > rows.occ.length) return null;
-    // 4. Apply: removals (last first, so that the pairs still to remove stay where they were found).
+    // The old rows the write changes, with their lengths before it.
     const before = new Map<number, number>();
-    for (let i = hits.length - 2; i >= 0; i -= 2) {
-      const t = hits[i]!;
-      if (!before.has(t)) before.set(t, termEnd[t]! - termStart[t]!);
-      removePair(rows, t, hits[i + 1]!);
-    }
+    for (const t of freed.keys()) before.set(t, termEnd[t]! - termStart[t]!);
+    for (let t = 0; t < oldTerms; t++) if (needPairs[t]! > 0) before.set(t, termEnd[t]! - termStart[t]!);
+    // 4. Apply: removals (last first, so that the pairs still to remove stay where they were found).
+    for (let i = hits.length - 2; i >= 0; i -= 2) removePair(rows, hits[i]!, hits[i + 1]!);
     if (termCount > oldTerms) {
       const grownStart = new Uint32Array(termCount + 1);
       grownStart.set(termStart.subarray(0, oldTerms + 1));
@@ -546,41 +568,11 @@ export class Postings {
       rows.termStart = grownStart;
       rows.termEnd = grownEnd;
     }
-    let gained: Set<number> | null = new Set();
-    const touched = new Set<number>(before.keys());
-    this.#appendIncoming(rows, incoming, alive, (t) => {
-      if (gained !== null) gained = gain(gained, t);
-      if (t < oldTerms && !before.has(t)) before.set(t, rows.termEnd[t]! - rows.termStart[t]!);
-      if (t < oldTerms) touched.add(t);
-    });
+    appendIncoming(rows, incoming, alive);
     this.#setRows(rows);
     this.sealStats.inPlace++;
-    const { flipped, counted } = countChanges(touched, (t) => before.get(t)!, rows);
-    return { gained: counted === null ? null : gained, flipped, counted };
-  }
-
-  /**
-   * Appends the incoming alive pairs to their rows: the pending ones in document order, then the
-   * extra ones (ascending by document within each term). `onAppend` hears of the row before each
-   * append.
-   */
-  #appendIncoming(rows: Rows, incoming: Incoming, alive: Uint32Array, onAppend: (t: number) => void): void {
-    const { pCount, pTerm, pDoc, pOccStart, pOcc, order, xCount, xTerm, xDoc, xOccStart, xOcc } = incoming;
-    for (let k = 0; k < pCount; k++) {
-      const p = order === null ? k : order[k]!;
-      const d = pDoc[p]!;
-      if ((alive[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-      const t = pTerm[p]!;
-      onAppend(t);
-      appendPair(rows, t, d, pOcc, pOccStart[p]!, pOccStart[p + 1]!);
-    }
-    for (let p = 0; p < xCount; p++) {
-      const d = xDoc[p]!;
-      if ((alive[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-      const t = xTerm[p]!;
-      onAppend(t);
-      appendPair(rows, t, d, xOcc, xOccStart[p]!, xOccStart[p + 1]!);
-    }
+    const touched = [...before.keys()];
+    return sealChanges(needPairs, touched.length, (i) => touched[i]!, (t) => before.get(t)!, rows);
   }
 
   /**
@@ -591,36 +583,36 @@ export class Postings {
     const old = this.#rows;
     const { termStart, termEnd, docs, occStart } = old;
     const oldTerms = this.sealedTermCount;
+    // Pairs each old row loses: few removals (none, for pure additions) are looked up per row;
+    // more, every pair is checked.
+    const lost = new Uint32Array(oldTerms);
+    if (removed !== null && removed.length <= REMOVED_LOOKED_UP) {
+      const hits = removedPairs(old, oldTerms, removed);
+      for (let i = 0; i < hits.length; i += 2) lost[hits[i]!]!++;
+    } else {
+      for (let t = 0; t < oldTerms; t++) lost[t] = termEnd[t]! - termStart[t]! - countAlive(docs, termStart[t]!, termEnd[t]!, alive);
+    }
+    const received = new Uint32Array(termCount);
     const pairCount = new Uint32Array(termCount);
     const occCount = new Uint32Array(termCount);
-    // Few removals (none, for pure additions) are looked up per row; more, every pair is checked.
-    const removals = removed !== null && removed.length <= REMOVED_LOOKED_UP ? removed : null;
-    const whole = new Uint8Array(oldTerms);
-    for (let t = 0; t < oldTerms; t++) {
+    countIncoming(incoming, alive, received, occCount);
+    for (let t = 0; t < termCount; t++) {
+      pairCount[t] = received[t]!;
+      if (t >= oldTerms) continue;
       const s = termStart[t]!;
       const e = termEnd[t]!;
-      let alivePairs = e - s;
-      if (removals === null) alivePairs = countAlive(docs, s, e, alive);
-      else for (const d of removals) if (sortedIndexOf(docs, s, e, d) >= 0) alivePairs--;
-      whole[t] = alivePairs === e - s ? 1 : 0;
-      pairCount[t] = alivePairs;
-      occCount[t] = whole[t] === 1 ? occStart[e]! - occStart[s]! : aliveOccurrences(docs, occStart, s, e, alive);
+      pairCount[t]! += e - s - lost[t]!;
+      occCount[t]! += lost[t] === 0 ? occStart[e]! - occStart[s]! : aliveOccurrences(docs, occStart, s, e, alive);
     }
-    countIncoming(incoming, alive, pairCount, occCount);
     const rows = layOut(termCount, pairCount, occCount);
     for (let t = 0; t < oldTerms; t++) {
-      if (whole[t] === 1) copyRow(old, t, rows, t);
+      if (lost[t] === 0) copyRow(old, t, rows, t);
       else copyAlivePairs(old, rows, t, alive);
     }
-    let gained: Set<number> | null = new Set();
-    this.#appendIncoming(rows, incoming, alive, (t) => {
-      if (gained !== null) gained = gain(gained, t);
-    });
+    appendIncoming(rows, incoming, alive);
     this.#setRows(rows);
     this.sealStats.laidOut++;
-    const oldTermIds = { *[Symbol.iterator]() { for (let t = 0; t < oldTerms; t++) yield t; } };
-    const { flipped, counted } = countChanges(oldTermIds, (t) => termEnd[t]! - termStart[t]!, rows);
-    return { gained: counted === null ? null : gained, flipped, counted };
+    return sealChanges(received, oldTerms, (i) => i, (t) => termEnd[t]! - termStart[t]!, rows);
   }
 
   /**
