@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BitRows, distanceRows, hasPrefixWithin } from './edit-rows.ts';
-import { naivePrefixDistance } from './test-support/edit-distance.ts';
+import { naiveDistance, naivePrefixDistance } from './test-support/edit-distance.ts';
 
 describe('edit rows', () => {
   it('hasPrefixWithin agrees with the smallest distance to a prefix, one set of rows asked about word after word (property)', () => {
@@ -18,6 +18,36 @@ describe('edit rows', () => {
         }
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('shortfall says how many more characters a key needs to come within the distance (property)', () => {
+    const alphabet = ['a', 'b', 'c', 'x'];
+    /** Every string over the alphabet of at most `length` characters. */
+    const continuations = (length: number): string[] => {
+      let level = [''];
+      const all = [''];
+      for (let n = 1; n <= length; n++) {
+        level = level.flatMap((s) => alphabet.map((c) => s + c));
+        all.push(...level);
+      }
+      return all;
+    };
+    const short = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 7 });
+    const long = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: BitRows.MAX_QUERY_LENGTH + 1, maxLength: BitRows.MAX_QUERY_LENGTH + 3 });
+    fc.assert(
+      fc.property(fc.oneof(short, long), fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 6 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }), (q, key, remaining, k) => {
+        // Keys near a long query, so that its rows are not all past the distance.
+        const word = q.length > BitRows.MAX_QUERY_LENGTH ? q.slice(0, q.length - remaining - 1) + key.slice(0, 2) : key;
+        const rows = distanceRows(q, k);
+        rows.reserve(word.length);
+        for (let d = 1; d <= word.length; d++) rows.push(d, word.charCodeAt(d - 1));
+        for (let d = 0; d <= word.length; d++) {
+          const expected = continuations(remaining).some((s) => naiveDistance(word.slice(0, d) + s, q) <= k);
+          expect(rows.shortfall(d) <= remaining, `${q} ${word.slice(0, d)} +${remaining} within ${k}`).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

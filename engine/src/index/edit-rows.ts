@@ -22,6 +22,12 @@ export interface DistanceRows {
   push(d: number, c: number): number;
   /** The distance between the key's first `d` characters and the whole query (max + 1 or more: too far). */
   distance(d: number): number;
+  /**
+   * How many more characters the key's first `d` need at least to come within `max` of the whole
+   * query (0 or less: none; Infinity: no key continuing them can). A trie walk skips a subtree
+   * whose keys are too short: the query characters a key cannot reach cost one edit each.
+   */
+  shortfall(d: number): number;
   /** The key's first `d` characters (built only for the keys emitted). */
   key(d: number): string;
 }
@@ -158,6 +164,22 @@ export class BitRows extends KeyCodes implements DistanceRows {
   distance(d: number): number {
     return this.#distances[d]!;
   }
+
+  shortfall(d: number): number {
+    const max = this.max;
+    const row = d * (max + 1);
+    let least = Infinity;
+    for (let e = 0; e <= max; e++) {
+      const mask = this.#masks[row + e]!;
+      if (mask === 0) continue;
+      // The furthest query position j reached within e edits leaves m - j characters, each an
+      // edit unless the key goes on to match them.
+      const furthest = 31 - Math.clz32(mask);
+      const need = e + this.#m - furthest - max;
+      if (need < least) least = need;
+    }
+    return least;
+  }
 }
 
 /**
@@ -231,5 +253,18 @@ export class DynamicRows extends KeyCodes implements DistanceRows {
 
   distance(d: number): number {
     return this.#rows[d * (this.#m + 1) + this.#m]!;
+  }
+
+  shortfall(d: number): number {
+    const m = this.#m;
+    const max = this.max;
+    const row = d * (m + 1);
+    let least = Infinity;
+    // (Cells outside the band are past max.)
+    for (let j = Math.max(0, d - max), hi = Math.min(m, d + max); j <= hi; j++) {
+      const v = this.#rows[row + j]!;
+      if (v <= max && v + m - j - max < least) least = v + m - j - max;
+    }
+    return least;
   }
 }

@@ -64,6 +64,19 @@ describe('PackedTrie', () => {
     expect(visits((v) => packed.forEachFuzzy('z'.repeat(69), 1, v)).map(([k, , d]) => [k.length, d])).toEqual([[70, 1]]);
     expect(visits((v) => packed.forEachFuzzy('', 0, v))).toEqual([['', 0, 0]]);
   });
+
+  it('skips subtrees whose keys are too short to match, except what a matched prefix already matches', () => {
+    const keys = sorted(['ab', 'abx', 'abxy', 'abyz', 'ba', 'springfield', 'spr', 'sprig']);
+    const packed = PackedTrie.fromSorted(keys, keys.map((_, i) => i));
+    // 'spr' and 'sprig' are 8 and 6 edits short of the query: only the long key matches.
+    expect(visits((v) => packed.forEachFuzzy('springfielt', 2, v))).toEqual([['springfield', 7, 1]]);
+    expect(visits((v) => packed.forEachFuzzy('springfielt', 2, v, { prefix: true }))).toEqual([['springfield', 7, 1]]);
+    // 'abab' is within 2 of 'bbéa': with prefix matching, 'ababa' below it matches through it,
+    // though no state left at 'abab' can reach the query's end within the one character left.
+    const short = sorted(['abab', 'ababa']);
+    const trie = PackedTrie.fromSorted(short, [0, 1]);
+    expect(visits((v) => trie.forEachFuzzy('bbéa', 2, v, { prefix: true }))).toEqual([['abab', 0, 2], ['ababa', 1, 2]]);
+  });
 });
 
 describe('TermTree', () => {

@@ -35,13 +35,16 @@ export class PackedTrie {
   /** Per node: 1 when a key ends there (it is then the first of the node's keys). */
   readonly ends: Uint8Array;
   readonly labels: Uint16Array;
+  /** Per node: the length of its longest key (a fuzzy walk skips subtrees of keys too short). */
+  readonly longest: Int32Array;
 
-  private constructor(keys: readonly string[], values: Int32Array, built: { nodes: Int32Array; ends: Uint8Array; labels: Uint16Array }) {
+  private constructor(keys: readonly string[], values: Int32Array, built: Built) {
     this.keys = keys;
     this.values = values;
     this.nodes = built.nodes;
     this.ends = built.ends;
     this.labels = built.labels;
+    this.longest = built.longest;
   }
 
   /** The trie of `keys` (distinct, in ascending order; kept, not copied) with `values[i]` (>= 0) for `keys[i]`. */
@@ -120,6 +123,13 @@ export class PackedTrie {
   }
 }
 
+interface Built {
+  nodes: Int32Array;
+  ends: Uint8Array;
+  labels: Uint16Array;
+  longest: Int32Array;
+}
+
 /**
  * Lays the trie out from sorted keys (the root is node 0, with an empty label): a node's
  * children are found as the runs of keys sharing the next character, allocated as one block,
@@ -131,6 +141,7 @@ class Builder {
   #nodes: Int32Array;
   #ends: Uint8Array;
   #labels: Uint16Array;
+  #longest: Int32Array;
   #nodeCount = 1;
   #labelLength = 0;
 
@@ -139,12 +150,13 @@ class Builder {
     // A radix tree of n keys has at most 2n nodes besides the root.
     this.#nodes = new Int32Array((2 * keys.length + 1) * STRIDE);
     this.#ends = new Uint8Array(2 * keys.length + 1);
+    this.#longest = new Int32Array(2 * keys.length + 1);
     let chars = 0;
     for (const k of keys) chars += k.length;
     this.#labels = new Uint16Array(chars);
   }
 
-  build(): { nodes: Int32Array; ends: Uint8Array; labels: Uint16Array } {
+  build(): Built {
     const keys = this.#keys;
     this.#nodes[KEYS_START] = 0;
     this.#nodes[KEYS_END] = keys.length;
@@ -158,6 +170,7 @@ class Builder {
       nodes: this.#nodes.slice(0, this.#nodeCount * STRIDE),
       ends: this.#ends.slice(0, this.#nodeCount),
       labels: this.#labels.slice(0, this.#labelLength),
+      longest: this.#longest.slice(0, this.#nodeCount),
     };
   }
 
@@ -197,11 +210,14 @@ class Builder {
       if (a.length === labelEnd) this.#ends[child] = 1;
       at = end;
     }
+    let longest = depth;
     for (child = first; child < first + count; child++) {
       const labelEnd = depth + nodes[child * STRIDE + LABEL_LENGTH]!;
       const at = nodes[child * STRIDE + KEYS_START]!;
       this.#fill(child, this.#ends[child] === 1 ? at + 1 : at, nodes[child * STRIDE + KEYS_END]!, labelEnd);
+      if (this.#longest[child]! > longest) longest = this.#longest[child]!;
     }
+    this.#longest[node] = longest;
   }
 }
 
@@ -227,19 +243,35 @@ class PackedFuzzyWalk {
     const nodes = trie.nodes;
     const max = this.#rows.max;
     const bestPrefix = this.#prefix && this.#m <= max ? this.#m : Infinity;
+    // Rows for the longest key at once: no walk step needs to grow them.
+    this.#rows.reserve(trie.longest[0]!);
     if (trie.ends[0] === 1 && this.#m <= max) this.#emit(trie.ownKey(0), this.#m);
     const code = this.#m === 0 ? -1 : this.#rows.query.charCodeAt(0);
     if (firstChar === 'same') {
       if (code < 0 || this.#stopped) return;
       const child = trie.rootChild(code);
-      if (child >= 0) this.#walk(child, 0, bestPrefix);
+      if (child >= 0) this.#enter(child, child + 1, -1, 0, bestPrefix);
       return;
     }
     // (With 'other', the query's first character's subtree is skipped.)
     const skip = firstChar === 'other' ? trie.rootChild(code) : -1;
     const first = nodes[FIRST_CHILD]!;
-    const last = first + nodes[CHILD_COUNT]!;
-    for (let child = first; child < last && !this.#stopped; child++) if (child !== skip) this.#walk(child, 0, bestPrefix);
+    this.#enter(first, first + nodes[CHILD_COUNT]!, skip, 0, bestPrefix);
+  }
+
+  /** Walks the nodes first..last - 1 (but `skip`), children of a node whose key has `d` characters. */
+  #enter(first: number, last: number, skip: number, d: number, bestPrefix: number): void {
+    const trie = this.#trie;
+    const longest = trie.longest;
+    // The length a key needs at least to come within max of the query.
+    const needed = d + this.#rows.shortfall(d);
+    for (let child = first; child < last && !this.#stopped; child++) {
+      if (child === skip) continue;
+      if (longest[child]! >= needed) this.#walk(child, d, bestPrefix);
+      // Every key below is too short to match on its own; with prefix matching, they all match
+      // through the best prefix seen on the way (and none can do better).
+      else if (bestPrefix <= this.#rows.max && !trie.emitKeys(child, bestPrefix, this.#visit)) this.#stopped = true;
+    }
   }
 
   #emit(key: number, distance: number): void {
@@ -247,7 +279,7 @@ class PackedFuzzyWalk {
     if (this.#visit(trie.keys[key]!, trie.values[key]!, distance) === false) this.#stopped = true;
   }
 
-  /** Enters `node` whose parent key has `depth` characters. */
+  /** Enters `node` whose parent key has `depth` characters (and which has keys long enough to match). */
   #walk(node: number, depth: number, bestPrefix: number): void {
     const trie = this.#trie;
     const { nodes, labels } = trie;
@@ -255,7 +287,6 @@ class PackedFuzzyWalk {
     const max = rows.max;
     const start = nodes[node * STRIDE + LABEL_START]!;
     const length = nodes[node * STRIDE + LABEL_LENGTH]!;
-    rows.reserve(depth + length);
     let d = depth;
     for (let k = 0; k < length; k++) {
       d++;
@@ -275,7 +306,6 @@ class PackedFuzzyWalk {
       if (this.#stopped) return;
     }
     const first = nodes[node * STRIDE + FIRST_CHILD]!;
-    const last = first + nodes[node * STRIDE + CHILD_COUNT]!;
-    for (let child = first; child < last && !this.#stopped; child++) this.#walk(child, d, bestPrefix);
+    this.#enter(first, first + nodes[node * STRIDE + CHILD_COUNT]!, -1, d, bestPrefix);
   }
 }
