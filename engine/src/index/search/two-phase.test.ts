@@ -58,7 +58,8 @@ const settingsArb: fc.Arbitrary<Settings> = fc
 const word = fc.oneof(
   fc.constantFrom(...VOCABULARY),
   prefixOf(VOCABULARY),
-  fc.constantFrom('alpah', 'bteta', 'sunflowr', 'yrok', '"new york"', '"alpha beta"', '-beta', '-"sun flower"', 'sun flower', 'sunflower', 'newyork', 'gamma', 'alphabeta'),
+  // (Two typos from 'sunflower' and 'alphabet': buckets of every typo count.)
+  fc.constantFrom('alpah', 'bteta', 'sunflowr', 'sunflxwxr', 'alphxbxt', 'yrok', '"new york"', '"alpha beta"', '-beta', '-"sun flower"', 'sun flower', 'sunflower', 'newyork', 'gamma', 'alphabeta'),
 );
 const paramsArb: fc.Arbitrary<SearchParams> = fc
   .record({
