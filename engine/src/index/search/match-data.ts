@@ -95,6 +95,16 @@ export interface FieldRules {
    * match, and the first matching pass need not read occurrences.
    */
   everyFieldMatches?: boolean;
+  /**
+   * Whether a word's details in a document (attribute, position, exactness, occurrences) come
+   * only from its derivations with the document's fewest typos for that word. Meilisearch's rules
+   * after `typo` see only the terms of the typo bucket they rank (its query graph keeps the paths
+   * of that bucket's cost): `multim` ranks a document whose `multimedia` comes late after one
+   * where it comes first, even when the first one holds `multiple` (one typo) earlier. True when
+   * `typo` comes before every other rule reading details; otherwise every derivation counts,
+   * as for rules before `typo`.
+   */
+  fewestTypos?: boolean;
 }
 
 export interface WordMatches {
@@ -256,9 +266,10 @@ function matchRow(
   const detail = m.detail;
   const typos = der.typos;
   const startRecorded = der.exact && m.recordsStart;
+  const fewest = fields.fewestTypos === true && typos > 0;
   for (let p = start; p < end; p++) {
     const d = docs[p]!;
-    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0 || outranked(m, d, typos, fewest)) continue;
     let rank = 0xffff;
     let pos = 0xffff;
     for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
@@ -266,7 +277,7 @@ function matchRow(
       const f = o >>> FIELD_SHIFT;
       const r = rankOfField[f] ?? -1;
       if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-      if (rank === 0xffff) touch(m, d);
+      if (rank === 0xffff) enter(m, d, typos, fields.fewestTypos === true);
       const ps = o & POSITION_MASK;
       if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
       if (r < rank) rank = r;
@@ -289,9 +300,10 @@ function matchRowFirsts(m: WordMatches, der: Derivation, start: number, end: num
   const detail = m.detail;
   const typos = der.typos;
   const startRecorded = der.exact && m.recordsStart;
+  const fewest = fields.fewestTypos === true && typos > 0;
   for (let p = start; p < end; p++) {
     const d = docs[p]!;
-    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0) continue;
+    if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0 || outranked(m, d, typos, fewest)) continue;
     let rank = 0xffff;
     let pos = 0xffff;
     for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
@@ -302,7 +314,7 @@ function matchRowFirsts(m: WordMatches, der: Derivation, start: number, end: num
       while (k + 1 < e && occ[k + 1]! < next) k++;
       const r = rankOfField[f] ?? -1;
       if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-      if (rank === 0xffff) touch(m, d);
+      if (rank === 0xffff) enter(m, d, typos, fields.fewestTypos === true);
       const ps = o & POSITION_MASK;
       if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
       if (r < rank) rank = r;
@@ -548,6 +560,8 @@ function detailOfPair(
   const detail = m.detail;
   const typos = der.typos;
   const startRecorded = der.exact && m.recordsStart;
+  const fewest = fields.fewestTypos === true;
+  if (outranked(m, d, typos, fewest && typos > 0)) return;
   let rank = 0xffff;
   let pos = 0xffff;
   for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {
@@ -555,6 +569,7 @@ function detailOfPair(
     const f = o >>> FIELD_SHIFT;
     const r = rankOfField[f] ?? -1;
     if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
+    if (rank === 0xffff) enter(m, d, typos, fewest);
     const ps = o & POSITION_MASK;
     if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
     if (r < rank) rank = r;
@@ -598,7 +613,10 @@ function phraseDetail(
 ): void {
   if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
   const pairs: number[] = new Array(terms.length).fill(0);
+  const fewest = fields.fewestTypos === true;
   const record = (d: number, o: number, r: number): void => {
+    if (outranked(m, d, typos, fewest)) return;
+    enter(m, d, typos, fewest);
     const ps = o & POSITION_MASK;
     recordMatch(m.detail, d, typos, exact, r, ps);
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
@@ -664,6 +682,25 @@ function phraseAt(terms: number[], pairs: number[], typos: number, postings: Pos
   return found;
 }
 
+/**
+ * With fewest-typo details (FieldRules.fewestTypos), whether a match of `d` with `typos` is left
+ * out: the document already matches the word with fewer.
+ */
+function outranked(m: WordMatches, d: number, typos: number, fewest: boolean): boolean {
+  // (The document set first: a small array, where the details are a line per document.)
+  return fewest && hasDoc(m.docs, d) && (m.detail[2 * d]! & TYPO_MASK) < typos;
+}
+
+/**
+ * The first counted occurrence of a match of `d` with `typos`: adds the document to the word's
+ * documents, and with fewest-typo details starts its details again when it matched with more
+ * typos so far.
+ */
+function enter(m: WordMatches, d: number, typos: number, fewest: boolean): void {
+  if (!hasDoc(m.docs, d)) touch(m, d);
+  else if (fewest && typos < (m.detail[2 * d]! & TYPO_MASK)) initDetail(m, d);
+}
+
 /** Adds `d` to the word's documents, initializing its entries the first time. */
 function touch(m: WordMatches, d: number): void {
   const w = d >>> 5;
@@ -705,9 +742,11 @@ function matchPhrase(
   const rare = rarest(terms, postings);
   const { termStart, termEnd, docs } = postings;
   const pairs: number[] = new Array(terms.length).fill(0);
+  const fewest = fields.fewestTypos === true;
   const record = (d: number, o: number, r: number): void => {
+    if (outranked(m, d, typos, fewest)) return;
+    enter(m, d, typos, fewest);
     const ps = o & POSITION_MASK;
-    touch(m, d);
     recordMatch(m.detail, d, typos, exact, r, ps);
     if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
   };
@@ -751,8 +790,9 @@ export class PositionLookup {
     const { occStart, occ } = this.#postings;
     const { rankOfField, noTypoField } = this.#fields;
     const derivations = exactOnly ? this.#exact[i]! : word.derivations;
+    const typos = this.#fields.fewestTypos === true ? minTypo(this.#matches[i]!, d) : -1;
     for (const der of derivations) {
-      if (der.term >= this.#postings.sealedTermCount) continue;
+      if (der.term >= this.#postings.sealedTermCount || (typos >= 0 && der.typos !== typos)) continue;
       const p = findPair(this.#postings, der.term, d);
       if (p < 0) continue;
       for (let k = occStart[p]!, e = occStart[p + 1]!; k < e; k++) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../errors/engine-error.ts';
 import type { Document } from '../../types/document.ts';
 import { MemoryIndex } from '../test-support/memory-index.ts';
+import { matchPolicy } from './search.ts';
 
 function engineError(fn: () => unknown): { code: string; message: string } {
   try {
@@ -48,6 +49,43 @@ describe('typo tolerance settings', () => {
 });
 
 describe('ranking rules', () => {
+  it('ranks a typo bucket by the terms of its typo count only, as rules after typo see them', () => {
+    // Both documents hold `multimedia` (the prefix, no typo); document 1 also holds `multiple`
+    // (a prefix one typo from `multim`) earlier. In the no-typo bucket, positions come from
+    // `multimedia` only: document 2's comes first. Read in every document, `multiple` would
+    // put document 1 first.
+    const docs = [
+      { id: 1, title: 'multiple formats for multimedia' },
+      { id: 2, title: 'great multimedia player' },
+      { id: 3, title: 'multiple players' },
+    ];
+    const index = new MemoryIndex(docs);
+    expect(index.ids({ q: 'multim' })).toEqual([2, 1, 3]);
+    // A word matched with a typo first (`color`) and then without (`hue`, a synonym matched
+    // last): its details start again from the match without.
+    const synonyms = new MemoryIndex([
+      { id: 6, title: 'color chart with hue' },
+      { id: 7, title: 'the bright hue' },
+    ], { synonyms: { colour: ['hue'] } });
+    expect(synonyms.ids({ q: 'colour' })).toEqual([7, 6]);
+    // Proximity too, whether details are filled for every candidate or for those ranked only:
+    // `new` is 3 words from `multimedia` in document 5, 4 in document 4 (1 from `multiple`).
+    const pairs = new MemoryIndex([
+      { id: 4, title: 'new multiple formats for multimedia' },
+      { id: 5, title: 'new and great multimedia' },
+    ]);
+    try {
+      for (const mode of ['never', 'always'] as const) {
+        matchPolicy.twoPhase = mode;
+        expect(pairs.ids({ q: 'new multim' })).toEqual([5, 4]);
+      }
+    } finally {
+      matchPolicy.twoPhase = 'auto';
+    }
+    // Positions before the typo rule read every term, as Meilisearch's rules before typo do.
+    const positionFirst = new MemoryIndex(docs, { rankingRules: ['words', 'attribute', 'typo', 'proximity', 'sort', 'exactness'] });
+    expect(positionFirst.ids({ q: 'multim' })).toEqual([1, 3, 2]);
+  });
   it('ranks fewer typos first, then closer words, then better attributes', () => {
     const index = new MemoryIndex([
       { id: 1, title: 'quest far away for the dragon', body: '' },

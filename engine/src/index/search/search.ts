@@ -83,7 +83,8 @@ export function fieldRules(state: IndexState, searchOn: readonly string[] | null
   }
   // Without attributesToSearchOn every indexed field is searched (the indexer skips the others).
   const everyFieldMatches = (searchOn === null || searchOn === undefined) && !noTypoField.includes(1);
-  return { rankOfField, noTypoField, fieldLengths: state.fieldLengths, everyFieldMatches };
+  const fewestTypos = state.settings.rankingRules.find((name) => DETAIL_RULES.has(name)) === 'typo';
+  return { rankOfField, noTypoField, fieldLengths: state.fieldLengths, everyFieldMatches, fewestTypos };
 }
 
 function checkSearchOn(state: IndexState, searchOn: readonly string[]): void {
