@@ -8,11 +8,12 @@
  *
  * Every engine is built, measured and dropped in turn (one in memory at a time). One kind of query
  * after the other, the kind's queries run round-robin (`rounds` times, after two warm-up rounds),
- * so a kind's p50/p99 are over rounds × queries samples, and a kind is not measured just after
- * the heavy kinds (geo, sorted) that only some engines run: their memory traffic leaves the CPU
- * caches cold for the next queries (the core's warm prefix queries took 0.02 ms instead of 0.003
- * when geo queries ran in the same rounds) (a query slower than 3 s in total stops at 3 samples). Each search asks for the first 20 hits and materializes
- * their documents. Peers are configured as close to the core's defaults as they allow:
+ * so a kind's p50/p99 are over rounds × queries samples (a query slower than 3 s in total stops
+ * at 3 samples). A kind is thus not measured right after the heavy kinds (geo, sorted) that only
+ * some engines run: their memory traffic leaves the CPU caches cold for the next queries (the
+ * core's warm prefix queries took 0.02 ms instead of 0.003 when geo queries ran in the same
+ * rounds). Each search asks for the first 20 hits and materializes their documents. Peers are
+ * configured as close to the core's defaults as they allow:
  *
  * - typo tolerance by Meilisearch's default word-length rule (0 below 5 letters, 1 from 5,
  *   2 from 9): MiniSearch per word (`fuzzy` function); Orama has one `tolerance` per query, the
