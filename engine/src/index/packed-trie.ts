@@ -268,10 +268,17 @@ class PackedFuzzyWalk {
     for (let child = first; child < last && !this.#stopped; child++) {
       if (child === skip) continue;
       if (longest[child]! >= needed) this.#walk(child, d, bestPrefix);
-      // Every key below is too short to match on its own; with prefix matching, they all match
-      // through the best prefix seen on the way (and none can do better).
-      else if (bestPrefix <= this.#rows.max && !trie.emitKeys(child, bestPrefix, this.#visit)) this.#stopped = true;
+      // Every key below is too short to match on its own.
+      else this.#emitThroughPrefix(child, bestPrefix);
     }
+  }
+
+  /**
+   * No key of `node`'s subtree matches on its own: with prefix matching they all match through
+   * the best prefix seen on the way, if one is within max (and none of them can do better).
+   */
+  #emitThroughPrefix(node: number, bestPrefix: number): void {
+    if (bestPrefix <= this.#rows.max && !this.#trie.emitKeys(node, bestPrefix, this.#visit)) this.#stopped = true;
   }
 
   #emit(key: number, distance: number): void {
@@ -294,9 +301,7 @@ class PackedFuzzyWalk {
       const last = rows.distance(d);
       if (this.#prefix && last < bestPrefix && last <= max) bestPrefix = last;
       if (rowMin > max) {
-        // Nothing deeper can match on its own; with prefix matching, everything below still
-        // matches through the best prefix seen on the way.
-        if (bestPrefix <= max && !trie.emitKeys(node, bestPrefix, this.#visit)) this.#stopped = true;
+        this.#emitThroughPrefix(node, bestPrefix);
         return;
       }
     }

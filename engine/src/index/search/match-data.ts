@@ -266,7 +266,9 @@ function matchRow(
   const detail = m.detail;
   const typos = der.typos;
   const startRecorded = der.exact && m.recordsStart;
-  const fewest = fields.fewestTypos === true && typos > 0;
+  const fewestTypos = fields.fewestTypos === true;
+  // (A match without typos is never left out.)
+  const fewest = fewestTypos && typos > 0;
   for (let p = start; p < end; p++) {
     const d = docs[p]!;
     if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0 || outranked(m, d, typos, fewest)) continue;
@@ -277,7 +279,7 @@ function matchRow(
       const f = o >>> FIELD_SHIFT;
       const r = rankOfField[f] ?? -1;
       if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-      if (rank === 0xffff) enter(m, d, typos, fields.fewestTypos === true);
+      if (rank === 0xffff) enter(m, d, typos, fewestTypos);
       const ps = o & POSITION_MASK;
       if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
       if (r < rank) rank = r;
@@ -300,7 +302,9 @@ function matchRowFirsts(m: WordMatches, der: Derivation, start: number, end: num
   const detail = m.detail;
   const typos = der.typos;
   const startRecorded = der.exact && m.recordsStart;
-  const fewest = fields.fewestTypos === true && typos > 0;
+  const fewestTypos = fields.fewestTypos === true;
+  // (A match without typos is never left out.)
+  const fewest = fewestTypos && typos > 0;
   for (let p = start; p < end; p++) {
     const d = docs[p]!;
     if ((candidates[d >>> 5]! & (1 << (d & 31))) === 0 || outranked(m, d, typos, fewest)) continue;
@@ -314,7 +318,7 @@ function matchRowFirsts(m: WordMatches, der: Derivation, start: number, end: num
       while (k + 1 < e && occ[k + 1]! < next) k++;
       const r = rankOfField[f] ?? -1;
       if (r < 0 || (typos > 0 && noTypoField[f] === 1)) continue;
-      if (rank === 0xffff) enter(m, d, typos, fields.fewestTypos === true);
+      if (rank === 0xffff) enter(m, d, typos, fewestTypos);
       const ps = o & POSITION_MASK;
       if (startRecorded && ps === 0) recordStart(detail, d, fieldLengths!.get(f, d) === 1 ? 2 : 1);
       if (r < rank) rank = r;
