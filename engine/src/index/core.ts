@@ -250,6 +250,7 @@ export class SearchCore implements IndexCore, IndexState {
       vocabularyChanged: vocabulary.grew || vocabulary.flipped === null || vocabulary.flipped.length > 0,
       before: { epoch: this.epoch, capacity: this.#sealedCapacity },
       wordOf: (t) => (this.vocabulary.isReserved(t) ? this.prefixRows.prefixOf(t) : this.vocabulary.term(t)),
+      termOf: (word) => this.vocabulary.lookup(word),
     };
     this.#sealedVocabulary = this.vocabulary.size;
     const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary, prepared };

@@ -1,8 +1,7 @@
 import { hasDoc } from '../doc-set.ts';
 import type { DocumentSource } from '../types.ts';
 import { preparePolicy, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
-import type { ParsedQuery, QueryWord } from './query-terms.ts';
-import { sameDerivations } from './ranked-carry.ts';
+import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
 import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type IndexState } from './search.ts';
 
 /**
@@ -30,9 +29,30 @@ function preparedQuery(state: IndexState, q: string): { parsed: ParsedQuery; wor
   return { parsed, word };
 }
 
-/** Terms parsing `q` read besides its derivations: split words and the counts that chose them. */
-function readTerms(state: IndexState, q: string, word: QueryWord): number[] {
-  return [...(state.prefixCache.parseReads(q)?.counts ?? []), ...word.alternatives.flatMap((a) => a.terms)];
+/** A derivation as one number: the term, then its typos and whether it is the word itself. */
+function derivationCode({ term, typos, exact }: Derivation): number {
+  return term * 8 + typos * 2 + (exact ? 1 : 0);
+}
+
+function packDerivations(word: QueryWord): Float64Array {
+  return Float64Array.from(word.derivations, derivationCode);
+}
+
+/** Whether `word` derives as the entry did (the rest of a prepared word follows from `q`). */
+function derivesAs(entry: PreparedEntry, word: QueryWord): boolean {
+  const codes = entry.derivations;
+  if (word.typoBudget !== entry.budget || word.derivations.length !== codes.length || word.alternatives.length !== entry.alternatives.length) return false;
+  if (!word.derivations.every((d, i) => derivationCode(d) === codes[i])) return false;
+  return word.alternatives.every((a, i) => {
+    const b = entry.alternatives[i]!;
+    return a.typos === b.typos && a.terms.length === b.terms.length && a.terms.every((t, j) => t === b.terms[j]);
+  });
+}
+
+/** The one-word query an entry was ranked for, as parsing `q` gave it then. */
+function unpackQuery(q: string, entry: PreparedEntry): ParsedQuery {
+  const derivations = Array.from(entry.derivations, (code) => ({ term: Math.floor(code / 8), typos: (code >> 1) & 3, exact: (code & 1) === 1 }));
+  return { words: [{ text: q, phrase: null, derivations, isPrefix: true, typoBudget: entry.budget, alternatives: [...entry.alternatives] }], negative: [] };
 }
 
 /**
@@ -61,22 +81,22 @@ export function prepareRanking(state: IndexState, q: string, source: DocumentSou
     order: complete ? ranked.order.slice() : ranked.order.slice(0, preparePolicy.keptDocuments),
     total: ranked.total,
     least: ranked.total,
-    parsed,
+    derivations: packDerivations(word),
+    alternatives: word.alternatives,
     vocabulary: state.prepared.vocabulary,
     epoch: state.epoch,
     capacity: state.capacity,
     budget: word.typoBudget,
-    read: readTerms(state, q, word),
   };
 }
 
 /** A suspect ranking carried over the writes since it was made, or null when it must be made again. */
 export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Suspect & { entry: PreparedEntry }): PreparedEntry | null {
   // The same vocabulary derives the query as before (parsing it again costs a dictionary walk).
-  let parsed = held.parsed;
+  let parsed: ParsedQuery | null = null;
   if (reparse || held.vocabulary !== state.prepared.vocabulary) {
     const query = preparedQuery(state, q);
-    if (query === null || !sameDerivations(held.parsed.words[0]!, query.word)) return null;
+    if (query === null || !derivesAs(held, query.word)) return null;
     parsed = query.parsed;
   }
   const cap = state.settings.pagination.maxTotalHits;
@@ -109,7 +129,7 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   if (added.length > 0) {
     // Ranked against the last kept document: the added ones that match must all come after it.
     const last = complete ? undefined : order[order.length - 1];
-    const ranked = rankWithin(state, last === undefined ? added : [last, ...added], parsed, 'last');
+    const ranked = rankWithin(state, last === undefined ? added : [last, ...added], parsed ?? unpackQuery(q, held), 'last');
     // A complete ranking takes no new match in (it is made again, it is short).
     if (complete ? ranked.length > 0 : ranked[0] !== last) return null;
     const matched = ranked.length - (last === undefined ? 0 : 1);
@@ -118,6 +138,5 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   }
   // The number of hits shown must be known.
   if (Math.min(least, cap) !== Math.min(total, cap)) return null;
-  const read = parsed === held.parsed ? held.read : readTerms(state, q, parsed.words[0]!);
-  return { ...held, order, least, total, parsed, vocabulary: state.prepared.vocabulary, epoch: state.epoch, capacity: state.capacity, read };
+  return { ...held, order, least, total, vocabulary: state.prepared.vocabulary, epoch: state.epoch, capacity: state.capacity };
 }

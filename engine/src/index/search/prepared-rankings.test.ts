@@ -239,6 +239,56 @@ describe('prepared rankings', () => {
     }
   });
 
+  it.each([
+    ['first', { only: 'flower', written: 'sun' }],
+    ['second', { only: 'sun', written: 'flower' }],
+  ])('are parsed again when the count of a split\'s %s word alone changes the split chosen', (_which, { only, written }) => {
+    Object.assign(preparePolicy, { minDocuments: 1 });
+    try {
+      // sunf + lower (2 and 2 documents) is chosen over sun + flower (1 and 3), until two
+      // documents with the rarer of sun and flower alone make that split the most common.
+      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
+        { id: 1, t: 'sun flower' },
+        { id: 2, t: 'sunf lower' },
+        { id: 3, t: 'sunf lower' },
+        { id: 6, t: 'sunflower' },
+        { id: 8, t: only },
+        { id: 9, t: only },
+      ]);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
+      upsert({ id: 4, t: written });
+      upsert({ id: 5, t: written });
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
+  it('carry the documents their split gained when no count changed', () => {
+    Object.assign(preparePolicy, { minDocuments: 1 });
+    try {
+      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
+        { id: 1, t: 'sun flower' },
+        { id: 4, t: 'sun flower' },
+        { id: 6, t: 'sunflower' },
+      ]);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4]);
+      // Written again, document 1 is the newer of two that tie: the same counts, a new order.
+      upsert({ id: 1, t: 'sun flower' });
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 4, 1]);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  });
+
   it('go once their words are no longer common, when the candidates are listed again', () => {
     Object.assign(preparePolicy, { minDocuments: 2 });
     try {

@@ -1,13 +1,15 @@
-import { distanceRows, hasPrefixWithin } from '../edit-rows.ts';
+import { forEachNearPrefix, prefixBlock } from '../near-prefixes.ts';
 import { MIN_SPLIT_LENGTH } from './query-graph.ts';
-import type { ParsedQuery } from './query-terms.ts';
+import type { PhraseAlternative } from './query-terms.ts';
 
 /**
  * Rankings of one-word queries prepared while the index is idle, before anyone searches them:
  * what FlexSearch builds at indexing time for every prefix of every word, here for the prefixes
- * (and whole words) whose words are in many documents together, the queries whose first search
- * would otherwise rank thousands of documents. A search for such a word (as typed: a prefix,
- * the last word of the query) reads its page from here without parsing or matching anything.
+ * (and whole words) whose words are in a few documents or more together, the most matched first,
+ * up to a bound. A search for such a word (as typed: a prefix, the last word of the query) reads
+ * its page from here without parsing or matching anything: a first search of a common query
+ * would otherwise rank thousands of documents, and even a rare word's walks the word tree for
+ * typos (~0.1 ms).
  *
  * Unlike the read caches (prefix-cache.ts), which a search fills and which are checked against
  * the current derivations of the query, a prepared ranking is checked at every write, by the
@@ -26,8 +28,11 @@ import type { ParsedQuery } from './query-terms.ts';
 /** Which queries are prepared, and how much of each ranking is kept (tests lower the bounds). */
 export const preparePolicy = {
   /** Words extending the query must be in at least this many documents together. */
-  minDocuments: 500,
-  /** The most queries prepared (the most matched first). */
+  minDocuments: 5,
+  /**
+   * The most queries prepared (the most matched first): a write sets aside the prepared queries
+   * its words derive from, to be carried over it while idle, which costs with their number.
+   */
   maxQueries: 16384,
   /**
    * Ranked documents kept per query matching more than maxTotalHits (those matching fewer keep
@@ -42,8 +47,9 @@ export const preparePolicy = {
  */
 export const MAX_CHECKED_TERMS = 4096;
 
-/** More new words than this in one seal: every query that may split is set aside. */
-const MAX_SPLIT_CHECKED_WORDS = 64;
+/** The most typos a query word allows. */
+const MAX_TYPOS = 2;
+
 
 /** A query's first documents in rule order and its number of matches. */
 export interface PreparedRanking {
@@ -60,8 +66,13 @@ export interface PreparedEntry extends PreparedRanking {
    * matched (it is carried only while min(least, maxTotalHits) = min(total, maxTotalHits)).
    */
   least: number;
-  /** The query as parsed when ranked. */
-  parsed: ParsedQuery;
+  /**
+   * The query word's derivations when ranked, packed (prepare-ranking.ts): a parsed query's
+   * objects cost ~20 times the memory, for tens of thousands of entries.
+   */
+  derivations: Float64Array;
+  /** Its split words (it has no synonyms), as parsed. */
+  alternatives: readonly PhraseAlternative[];
   /** The vocabulary's version then (see PreparedRankings.vocabulary). */
   vocabulary: number;
   /** The epoch it is valid at, and the index's capacity then (later documents are newer). */
@@ -69,8 +80,6 @@ export interface PreparedEntry extends PreparedRanking {
   capacity: number;
   /** Typos the query word allows. */
   budget: number;
-  /** Terms read besides its derivations (split words and the document counts that chose them). */
-  read: readonly number[];
 }
 
 /** What a seal changed, as the prepared rankings need it. */
@@ -84,6 +93,8 @@ export interface PreparedChanges {
   added: readonly [number, number];
   /** The word of a term, or the prefix of a prefix row. */
   wordOf(term: number): string | undefined;
+  /** The term of a word of the index (in some document or not). */
+  termOf(word: string): number | undefined;
   /** Whether words were added, or went from no document to some or back. */
   vocabularyChanged: boolean;
   /**
@@ -103,12 +114,13 @@ export interface Suspect {
 
 export class PreparedRankings {
   readonly #entries = new Map<string, PreparedEntry>();
-  /** Queries allowing one typo, by first UTF-16 unit (their typos keep the first letter). */
-  readonly #oneTypo = new Map<number, Set<string>>();
-  /** Queries allowing two typos (one of which may be on the first letter). */
-  readonly #twoTypos = new Set<string>();
-  /** Queries by the terms they read besides their derivations. */
-  readonly #byRead = new Map<number, Set<string>>();
+  /**
+   * The candidates in code-unit order, which the typo check of a write walks (the prepared
+   * queries are among them: only candidates are prepared, and those no longer listed go).
+   */
+  #sorted: readonly string[] = [];
+  /** The same spelled backwards, in code-unit order: the queries ending with a word are a block. */
+  #reversed: readonly string[] = [];
   /**
    * Set aside by writes that may have changed them, in the order they were: checked (carried
    * over the writes or prepared again) before any new query is prepared.
@@ -151,6 +163,8 @@ export class PreparedRankings {
     }
     if (this.#candidates === null) {
       this.#candidates = list();
+      this.#sorted = [...this.#candidates].sort();
+      this.#reversed = this.#candidates.map(backwards).sort();
       this.#cursor = 0;
       // Words no longer common go: at most the candidates are prepared.
       this.#wanted = new Set(this.#candidates);
@@ -172,29 +186,14 @@ export class PreparedRankings {
     this.#drop(q);
     this.#suspects.delete(q);
     this.#entries.set(q, entry);
-    const { budget, read } = entry;
-    if (budget === 1) {
-      const first = q.charCodeAt(0);
-      let set = this.#oneTypo.get(first);
-      if (set === undefined) this.#oneTypo.set(first, (set = new Set()));
-      set.add(q);
-    } else if (budget >= 2) {
-      this.#twoTypos.add(q);
-    }
-    for (const t of read) {
-      let set = this.#byRead.get(t);
-      if (set === undefined) this.#byRead.set(t, (set = new Set()));
-      set.add(q);
-    }
   }
 
   /** A seal merged writes: sets aside the rankings they may have changed (see the module comment). */
   noteWrite(changes: PreparedChanges): void {
     if (changes.vocabularyChanged) this.#vocabulary++;
     if (this.#entries.size === 0) return;
-    const { wordOf, added, before } = changes;
+    const { wordOf, termOf, added, before } = changes;
     const terms = changes.terms();
-    const newTerms = added[1] - added[0];
     const counted = new Set(terms?.counted ?? []);
     const list = new Set(terms?.gained ?? []);
     for (const t of counted) list.add(t);
@@ -204,73 +203,80 @@ export class PreparedRankings {
       for (const q of [...this.#entries.keys()]) this.#invalidate(q, before, true);
       return;
     }
-    if (newTerms > 0) this.#splitsGained(changes);
     const words: string[] = [];
     for (const t of list) {
-      const readers = this.#byRead.get(t);
-      // A split word that gained documents is carried like any derivation; a changed count may
-      // change the split chosen.
-      if (readers !== undefined) for (const q of [...readers]) this.#invalidate(q, before, counted.has(t));
       const word = wordOf(t);
       if (word === undefined || word.length === 0) continue;
-      // Queries the word extends (its prefixes, itself included).
+      // Queries the word extends (its prefixes, itself included): the counts parsing read of
+      // the word and its extensions only tell whether they are in some document, which a
+      // vocabulary change says.
       for (let i = 1; i <= word.length; i++) {
         const q = word.slice(0, i);
         if (this.#entries.has(q)) this.#invalidate(q, before);
       }
+      // (A prefix row's prefix splits nothing.)
+      if (termOf(word) === t) this.#splitsWith(word, t, termOf, before, counted.has(t) || t >= added[0]);
       words.push(word);
     }
     this.#typoNeighbours(words, before);
   }
 
   /**
-   * Sets aside the queries with a prefix of a written word within their typos (the rows of each
-   * query computed once for all the words).
+   * Sets aside the queries with a prefix of a written word within their typos. A typo on the
+   * first letter costs two, so a query keeping it may be its budget away; one changing it must
+   * allow two and is then one edit away at most. Two walks of the sorted candidates per word
+   * (near-prefixes.ts): the block sharing the word's first letter, and every query within one edit.
    */
   #typoNeighbours(words: readonly string[], before: PreparedChanges['before']): void {
-    const check = (q: string, budget: number, candidates: readonly string[]): void => {
-      const rows = distanceRows(q, budget);
-      if (candidates.some((w) => hasPrefixWithin(rows, w))) this.#invalidate(q, before);
-    };
-    // One typo keeps the first letter.
-    const byFirst = new Map<number, string[]>();
+    const sorted = this.#sorted;
     for (const w of words) {
       const first = w.charCodeAt(0);
-      const list = byFirst.get(first);
-      if (list === undefined) byFirst.set(first, [w]);
-      else list.push(w);
+      const near = (i: number, distance: number): void => {
+        const q = sorted[i]!;
+        const budget = this.#entries.get(q)?.budget ?? 0;
+        if (distance > 0 && distance <= budget && (q.charCodeAt(0) === first || budget >= 2)) this.#invalidate(q, before);
+      };
+      forEachNearPrefix(sorted, w, MAX_TYPOS, near, prefixBlock(sorted, w.slice(0, 1)));
+      forEachNearPrefix(sorted, w, 1, (i, distance) => {
+        if (sorted[i]!.charCodeAt(0) !== first) near(i, distance);
+      });
     }
-    for (const [first, candidates] of byFirst) for (const q of [...(this.#oneTypo.get(first) ?? [])]) check(q, 1, candidates);
-    if (words.length > 0) for (const q of [...this.#twoTypos]) check(q, 2, words);
   }
 
   /**
-   * A query allowing typos also matches two adjacent words it splits into ("sunflower": "sun
-   * flower"); parsing read the document counts of the splits it found (see `read`), but a new
-   * word can complete a split that was not there: it starts or ends such a query.
+   * Sets aside the queries that split into `word` (term `t`) and another word: a query allowing
+   * typos also matches two adjacent words it splits into ("sunflower": "sun flower"). Parsing
+   * chose the split by the words' document counts: one that changed (or a new word, completing a
+   * split that was not there) may change the split, the query is parsed again. The split chosen
+   * is a derivation like any other: documents it gained are carried.
    */
-  #splitsGained({ added, wordOf, before }: PreparedChanges): void {
-    const words: string[] = [];
-    for (let t = added[0]; t < added[1]; t++) {
-      const w = wordOf(t);
-      if (w !== undefined && w.length > 0) words.push(w);
+  #splitsWith(word: string, t: number, termOf: PreparedChanges['termOf'], before: PreparedChanges['before'], counted: boolean): void {
+    const visit = (q: string, other: string): void => {
+      const held = this.#entries.get(q) ?? this.#suspects.get(q)?.entry;
+      if (held == null || held.budget === 0 || q.length < MIN_SPLIT_LENGTH) return;
+      if (counted && termOf(other) !== undefined) this.#invalidate(q, before, true);
+      else if (held.alternatives.some((a) => a.terms.includes(t))) this.#invalidate(q, before);
+    };
+    // (Proper prefixes and suffixes: the other word is not empty.)
+    const [start, end] = prefixBlock(this.#sorted, word);
+    for (let i = start; i < end; i++) {
+      const q = this.#sorted[i]!;
+      if (q.length > word.length) visit(q, q.slice(word.length));
     }
-    if (words.length === 0) return;
-    const splittable = [...this.#entries].filter(([q, entry]) => entry.budget > 0 && q.length >= MIN_SPLIT_LENGTH);
-    for (const [q] of splittable) {
-      // Many new words (a bulk write): every query that can split goes.
-      if (words.length > MAX_SPLIT_CHECKED_WORDS || words.some((w) => w.length < q.length && (q.startsWith(w) || q.endsWith(w)))) this.#invalidate(q, before);
+    const [rStart, rEnd] = prefixBlock(this.#reversed, backwards(word));
+    for (let i = rStart; i < rEnd; i++) {
+      const q = backwards(this.#reversed[i]!);
+      if (q.length > word.length) visit(q, q.slice(0, q.length - word.length));
     }
   }
 
   /** Something else than a write changed the index (settings, renumbering, cleared): all go. */
   noteBreak(): void {
     this.#entries.clear();
-    this.#oneTypo.clear();
-    this.#twoTypos.clear();
-    this.#byRead.clear();
     this.#suspects.clear();
     this.#candidates = null;
+    this.#sorted = [];
+    this.#reversed = [];
     this.#wanted = null;
   }
 
@@ -287,9 +293,6 @@ export class PreparedRankings {
     const entry = this.#entries.get(q);
     if (entry === undefined) return undefined;
     this.#entries.delete(q);
-    if (entry.budget === 1) this.#oneTypo.get(q.charCodeAt(0))?.delete(q);
-    else if (entry.budget >= 2) this.#twoTypos.delete(q);
-    for (const t of entry.read) this.#byRead.get(t)?.delete(q);
     return entry;
   }
 }
@@ -326,4 +329,11 @@ export function commonPrefixes(forEachWord: (visit: (word: string, documents: nu
   close(0);
   found.sort((a, b) => b.documents - a.documents || (a.prefix < b.prefix ? -1 : 1));
   return found.slice(0, max).map((f) => f.prefix);
+}
+
+/** `s` spelled backwards, by UTF-16 code unit (only ever compared with strings reversed alike). */
+function backwards(s: string): string {
+  let r = '';
+  for (let i = s.length - 1; i >= 0; i--) r += s[i];
+  return r;
 }
