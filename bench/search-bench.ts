@@ -63,6 +63,8 @@ type Kind = (typeof KINDS)[number];
 const LIMIT = 20;
 /** Time after which a (very slow) query stops being repeated; it keeps at least 3 samples. */
 const QUERY_BUDGET_MS = 3000;
+/** Idle time after indexing and its forced collection, before the first timed search (settle). */
+const SETTLE_MS = 1000;
 /** Time an engine may spend on the searches that warm its first-search code up (warmColdPaths). */
 const COLD_WARMUP_BUDGET_MS = 5000;
 
@@ -387,6 +389,7 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, col
   const heapAfter = process.memoryUsage();
   const heapMB = (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) / 2 ** 20;
   const rssMB = (heapAfter.rss - heapBefore.rss) / 2 ** 20;
+  settle();
   const runners = dataset.queries.map((q) => engine.prepare(q));
   const warm = runPass(dataset, runners, rounds, 2, null);
   // The same documents in the same order for every engine: a fixed walk over the dataset.
@@ -396,6 +399,15 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, col
   const cold = runPass(dataset, runners, coldRounds, 0, () => engine.dropCaches());
   engine.drop();
   return { name: engine.name, indexMs, heapMB, rssMB, warm, written, cold };
+}
+
+/**
+ * Blocks for SETTLE_MS so that V8's background threads finish with the heap the forced
+ * collection left (sweeping hundreds of MB after indexing) before a search is timed: on two
+ * cores they took the CPU from the searches, a few ms at a time, in the first rounds.
+ */
+function settle(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
 }
 
 /**
