@@ -15,6 +15,7 @@ import { computeFacets, resolveFacetNames } from './search/facet-distribution.ts
 import { ScratchArrays } from './search/scratch.ts';
 import { PrefixCache, prefixCachePolicy, type VocabularyChanges } from './search/prefix-cache.ts';
 import { PreparedRankings, commonPrefixes, preparePolicy, type PreparedChanges } from './search/prepared-rankings.ts';
+import { typoLengths } from './search/query-terms.ts';
 import type { WriteChanges } from './search/write-journal.ts';
 import { Tokenizer, normalizeWord } from './tokenizer.ts';
 import type { DocumentSource, FacetSearchParams, FacetSearchResult, FacetsResult, FilterInput, IndexCore, MatchedDocuments, SearchOptions, SearchParams, SearchResult } from './types.ts';
@@ -251,6 +252,7 @@ export class SearchCore implements IndexCore, IndexState {
       before: { epoch: this.epoch, capacity: this.#sealedCapacity },
       wordOf: (t) => (this.vocabulary.isReserved(t) ? this.prefixRows.prefixOf(t) : this.vocabulary.term(t)),
       termOf: (word) => this.vocabulary.lookup(word),
+      documents: (term) => this.postings.docCount(term),
     };
     this.#sealedVocabulary = this.vocabulary.size;
     const written = { changes: removed === null || gained === null ? null : { removed, gained }, vocabulary, prepared };
@@ -395,7 +397,7 @@ export class SearchCore implements IndexCore, IndexState {
     };
     for (;;) {
       if (performance.now() >= deadline) return true;
-      const next = this.prepared.next(list);
+      const next = this.prepared.next(list, typoLengths(this.settings));
       if (next === undefined) return false;
       const held = next.entry;
       const carried = held === null ? null : carryPrepared(this, { ...next, entry: held });

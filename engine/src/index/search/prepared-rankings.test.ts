@@ -240,13 +240,15 @@ describe('prepared rankings', () => {
   });
 
   it.each([
-    ['first', { only: 'flower', written: 'sun' }],
-    ['second', { only: 'sun', written: 'flower' }],
-  ])('are parsed again when the count of a split\'s %s word alone changes the split chosen', (_which, { only, written }) => {
+    ['first word alone', { only: 'flower', written: 'sun', copies: 2 }],
+    ['second word alone', { only: 'sun', written: 'flower', copies: 2 }],
+    // sun + flower then scores 2 as sunf + lower does: the split that comes first wins the tie.
+    ['first word alone, to a tie', { only: 'flower', written: 'sun', copies: 1 }],
+  ])('are parsed again when the count of a split\'s %s changes the split chosen', (_which, { only, written, copies }) => {
     Object.assign(preparePolicy, { minDocuments: 1 });
     try {
-      // sunf + lower (2 and 2 documents) is chosen over sun + flower (1 and 3), until two
-      // documents with the rarer of sun and flower alone make that split the most common.
+      // sunf + lower (2 and 2 documents) is chosen over sun + flower (1 and 3), until documents
+      // with the rarer of sun and flower alone make that split score as high or higher.
       const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
         { id: 1, t: 'sun flower' },
         { id: 2, t: 'sunf lower' },
@@ -257,8 +259,7 @@ describe('prepared rankings', () => {
       ]);
       expect(core.prepared.lookup('sunflower')).toBeDefined();
       expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
-      upsert({ id: 4, t: written });
-      upsert({ id: 5, t: written });
+      for (let i = 0; i < copies; i++) upsert({ id: 4 + i, t: written });
       core.seal();
       core.refreshKept(Infinity);
       expect(core.prepared.lookup('sunflower')).toBeDefined();

@@ -95,6 +95,8 @@ export interface PreparedChanges {
   wordOf(term: number): string | undefined;
   /** The term of a word of the index (in some document or not). */
   termOf(word: string): number | undefined;
+  /** A term's number of documents, after the seal. */
+  documents(term: number): number;
   /** Whether words were added, or went from no document to some or back. */
   vocabularyChanged: boolean;
   /**
@@ -102,6 +104,15 @@ export interface PreparedChanges {
    * then (earlier writes did not set it aside), which is where carrying it starts from.
    */
   before: { epoch: number; capacity: number };
+}
+
+/**
+ * The fewest UTF-16 units of a word that may allow one typo, and two: shorter words allow fewer
+ * (typo budgets count code points, never more than the units).
+ */
+export interface TypoLengths {
+  one: number;
+  two: number;
 }
 
 /** A prepared ranking set aside by a write, to be carried over it or made again. */
@@ -115,10 +126,13 @@ export interface Suspect {
 export class PreparedRankings {
   readonly #entries = new Map<string, PreparedEntry>();
   /**
-   * The candidates in code-unit order, which the typo check of a write walks (the prepared
-   * queries are among them: only candidates are prepared, and those no longer listed go).
+   * The candidates long enough to allow typos, in code-unit order: a write's typo and split
+   * checks walk them (only those match a word through typos or splits; the prepared queries are
+   * among the candidates: only candidates are prepared, and those no longer listed go).
    */
   #sorted: readonly string[] = [];
+  /** The same, long enough to allow two typos. */
+  #long: readonly string[] = [];
   /** The same spelled backwards, in code-unit order: the queries ending with a word are a block. */
   #reversed: readonly string[] = [];
   /**
@@ -156,15 +170,17 @@ export class PreparedRankings {
    * then candidates not prepared yet; undefined when all are. `list` gives the candidates when
    * they must be listed again.
    */
-  next(list: () => string[]): Suspect | undefined {
+  next(list: () => string[], typoLengths: TypoLengths): Suspect | undefined {
     for (const [q, suspect] of this.#suspects) {
       this.#suspects.delete(q);
       if (this.#wanted === null || this.#wanted.has(q)) return suspect;
     }
     if (this.#candidates === null) {
       this.#candidates = list();
-      this.#sorted = [...this.#candidates].sort();
-      this.#reversed = this.#candidates.map(backwards).sort();
+      const typed = this.#candidates.filter((q) => q.length >= typoLengths.one);
+      this.#sorted = typed.sort();
+      this.#long = this.#sorted.filter((q) => q.length >= typoLengths.two);
+      this.#reversed = typed.map(backwards).sort();
       this.#cursor = 0;
       // Words no longer common go: at most the candidates are prepared.
       this.#wanted = new Set(this.#candidates);
@@ -215,7 +231,7 @@ export class PreparedRankings {
         if (this.#entries.has(q)) this.#invalidate(q, before);
       }
       // (A prefix row's prefix splits nothing.)
-      if (termOf(word) === t) this.#splitsWith(word, t, termOf, before, counted.has(t) || t >= added[0]);
+      if (termOf(word) === t) this.#splitsWith(word, t, changes, list, counted.has(t) || t >= added[0]);
       words.push(word);
     }
     this.#typoNeighbours(words, before);
@@ -224,49 +240,65 @@ export class PreparedRankings {
   /**
    * Sets aside the queries with a prefix of a written word within their typos. A typo on the
    * first letter costs two, so a query keeping it may be its budget away; one changing it must
-   * allow two and is then one edit away at most. Two walks of the sorted candidates per word
-   * (near-prefixes.ts): the block sharing the word's first letter, and every query within one edit.
+   * allow two and is then one edit away at most. Walks of the sorted candidates per word
+   * (near-prefixes.ts), the bound of each as small as its queries allow (a walk within one edit
+   * stops two or three letters down where one within two goes on): within one edit, the block
+   * sharing the word's first letter; within two, that block's queries allowing two; within one,
+   * every other query allowing two.
    */
   #typoNeighbours(words: readonly string[], before: PreparedChanges['before']): void {
-    const sorted = this.#sorted;
+    const visit = (list: readonly string[], first: number, sameFirst: boolean) => (i: number, distance: number): void => {
+      const q = list[i]!;
+      if ((q.charCodeAt(0) === first) !== sameFirst) return;
+      const budget = this.#entries.get(q)?.budget ?? 0;
+      if (distance > 0 && distance <= budget && (sameFirst || budget >= 2)) this.#invalidate(q, before);
+    };
+    const [sorted, long] = [this.#sorted, this.#long];
     for (const w of words) {
       const first = w.charCodeAt(0);
-      const near = (i: number, distance: number): void => {
-        const q = sorted[i]!;
-        const budget = this.#entries.get(q)?.budget ?? 0;
-        if (distance > 0 && distance <= budget && (q.charCodeAt(0) === first || budget >= 2)) this.#invalidate(q, before);
-      };
-      forEachNearPrefix(sorted, w, MAX_TYPOS, near, prefixBlock(sorted, w.slice(0, 1)));
-      forEachNearPrefix(sorted, w, 1, (i, distance) => {
-        if (sorted[i]!.charCodeAt(0) !== first) near(i, distance);
-      });
+      const letter = w.slice(0, 1);
+      forEachNearPrefix(sorted, w, 1, visit(sorted, first, true), prefixBlock(sorted, letter));
+      forEachNearPrefix(long, w, MAX_TYPOS, visit(long, first, true), prefixBlock(long, letter));
+      forEachNearPrefix(long, w, 1, visit(long, first, false));
     }
   }
 
   /**
    * Sets aside the queries that split into `word` (term `t`) and another word: a query allowing
-   * typos also matches two adjacent words it splits into ("sunflower": "sun flower"). Parsing
-   * chose the split by the words' document counts: one that changed (or a new word, completing a
-   * split that was not there) may change the split, the query is parsed again. The split chosen
-   * is a derivation like any other: documents it gained are carried.
+   * typos also matches two adjacent words it splits into ("sunflower": "sun flower"), the split
+   * whose rarer word is in the most documents (query-graph.ts). The split chosen is a derivation
+   * like any other: a document may have gained it when it gained both its words. A word whose
+   * number of documents changed (`counted`, or a new word completing a split that was not there)
+   * may change the split chosen, and the query is parsed again when its split now scores as high
+   * as the chosen one: the chosen one itself always does (a tie goes to the split that comes
+   * first), unless one of its words is in no document any more, which changes the vocabulary.
    */
-  #splitsWith(word: string, t: number, termOf: PreparedChanges['termOf'], before: PreparedChanges['before'], counted: boolean): void {
-    const visit = (q: string, other: string): void => {
+  #splitsWith(word: string, t: number, changes: PreparedChanges, changed: ReadonlySet<number>, counted: boolean): void {
+    const { termOf, documents, before } = changes;
+    const visit = (q: string, left: number, right: number): void => {
       const held = this.#entries.get(q) ?? this.#suspects.get(q)?.entry;
       if (held == null || held.budget === 0 || q.length < MIN_SPLIT_LENGTH) return;
-      if (counted && termOf(other) !== undefined) this.#invalidate(q, before, true);
-      else if (held.alternatives.some((a) => a.terms.includes(t))) this.#invalidate(q, before);
+      const chosen = held.alternatives.find((a) => a.typos > 0);
+      const isChosen = chosen !== undefined && chosen.terms[0] === left && chosen.terms[1] === right;
+      if (counted) {
+        const best = chosen === undefined ? 0 : Math.min(documents(chosen.terms[0]!), documents(chosen.terms[1]!));
+        const score = Math.min(documents(left), documents(right));
+        if (score > 0 && score >= best) return this.#invalidate(q, before, true);
+      }
+      if (isChosen && changed.has(left) && changed.has(right)) this.#invalidate(q, before);
     };
     // (Proper prefixes and suffixes: the other word is not empty.)
     const [start, end] = prefixBlock(this.#sorted, word);
     for (let i = start; i < end; i++) {
       const q = this.#sorted[i]!;
-      if (q.length > word.length) visit(q, q.slice(word.length));
+      const other = q.length > word.length ? termOf(q.slice(word.length)) : undefined;
+      if (other !== undefined) visit(q, t, other);
     }
     const [rStart, rEnd] = prefixBlock(this.#reversed, backwards(word));
     for (let i = rStart; i < rEnd; i++) {
       const q = backwards(this.#reversed[i]!);
-      if (q.length > word.length) visit(q, q.slice(0, q.length - word.length));
+      const other = q.length > word.length ? termOf(q.slice(0, q.length - word.length)) : undefined;
+      if (other !== undefined) visit(q, other, t);
     }
   }
 
@@ -276,6 +308,7 @@ export class PreparedRankings {
     this.#suspects.clear();
     this.#candidates = null;
     this.#sorted = [];
+    this.#long = [];
     this.#reversed = [];
     this.#wanted = null;
   }

@@ -3,6 +3,7 @@ import type { Tokenizer } from '../tokenizer.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 import type { PrefixRow } from '../prefix-rows.ts';
 import { buildQueryWords } from './query-graph.ts';
+import type { TypoLengths } from './prepared-rankings.ts';
 
 /**
  * Query parsing and term derivation: the query string becomes an ordered list of query words
@@ -133,6 +134,14 @@ export function typoBudget(word: string, settings: Settings): number {
   if (length >= tt.minWordSizeForTypos.twoTypos) return 2;
   if (length >= tt.minWordSizeForTypos.oneTypo) return 1;
   return 0;
+}
+
+/** The fewest UTF-16 units of a word that may allow one typo, and two (see TypoLengths). */
+export function typoLengths(settings: Settings): TypoLengths {
+  const tt = settings.typoTolerance;
+  if (!tt.enabled) return { one: Infinity, two: Infinity };
+  const { oneTypo, twoTypos } = tt.minWordSizeForTypos;
+  return { one: Math.min(oneTypo, twoTypos), two: twoTypos };
 }
 
 /** Derives the terms of one (non-phrase) query word. */
