@@ -26,7 +26,8 @@
  *   tags; facets, sort and geo (radius filter, distance order) only where supported (Orama).
  *   Phrases: no peer has phrase search.
  *
- * Three passes per engine. Warm: the core's read caches (parsed queries, query-word
+ * Three passes per engine, after a forced collection (for the memory figures) and a second of
+ * idle (settle). Warm: the core's read caches (parsed queries, query-word
  * derivations, match data of common prefixes, the ranking of one-word queries) are warm after the
  * first round, as on a server between writes. After a write (`--write-rounds N`, default 5): before
  * every sample one document of the dataset (a fixed walk over it, the same for every engine) is
