@@ -208,6 +208,27 @@ describe('prepared rankings', () => {
     }
   });
 
+  /**
+   * "sunflower" (a word: prepared) also matches its split, the one whose rarer word is in the
+   * most documents. Its hits over `docs`, then after `write` once the index was idle (ids are not
+   * searched: the writes add no word to the query's).
+   */
+  function sunflowerAcross(docs: Array<{ id: number; t: string }>, before: number[], write: (upsert: (d: { id: number; t: string }) => void) => void, after: number[]): void {
+    Object.assign(preparePolicy, { minDocuments: 1 });
+    try {
+      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, docs);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual(before);
+      write(upsert);
+      core.seal();
+      core.refreshKept(Infinity);
+      expect(core.prepared.lookup('sunflower')).toBeDefined();
+      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual(after);
+    } finally {
+      Object.assign(preparePolicy, POLICY);
+    }
+  }
+
   // 5000 words (with the document holding them, a write of them all changes 5000 counts at once,
   // more than are checked one by one).
   const FILLERS = Array.from({ length: 5000 }, (_, i) => `x${letters(i)}`).join(' ');
@@ -215,28 +236,12 @@ describe('prepared rankings', () => {
     ['a few terms', ''],
     ['too many terms to check', FILLERS],
   ])('are parsed again when a count that chose their split changes (a write of %s)', (_what, fillers) => {
-    Object.assign(preparePolicy, { minDocuments: 1 });
-    try {
-      // "sunflower" (a word: prepared) also matches its split where the rarer half is the most
-      // common: sunf + lower, then sun + flower. (Ids are not searched: the write adds no word.)
-      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
-        { id: 1, t: 'sun flower' },
-        { id: 2, t: 'sunf lower' },
-        { id: 3, t: 'sunf lower' },
-        { id: 6, t: 'sunflower' },
-        ...(fillers === '' ? [] : [{ id: 7, t: fillers }]),
-      ]);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
+    // sunf + lower, then sun + flower.
+    const docs = [{ id: 1, t: 'sun flower' }, { id: 2, t: 'sunf lower' }, { id: 3, t: 'sunf lower' }, { id: 6, t: 'sunflower' }];
+    sunflowerAcross([...docs, ...(fillers === '' ? [] : [{ id: 7, t: fillers }])], [6, 2, 3], (upsert) => {
       upsert({ id: 4, t: 'sun flower' });
       upsert({ id: 5, t: `sun flower ${fillers}` });
-      core.seal();
-      core.refreshKept(Infinity);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4, 5]);
-    } finally {
-      Object.assign(preparePolicy, POLICY);
-    }
+    }, [6, 1, 4, 5]);
   });
 
   it.each([
@@ -245,49 +250,17 @@ describe('prepared rankings', () => {
     // sun + flower then scores 2 as sunf + lower does: the split that comes first wins the tie.
     ['first word alone, to a tie', { only: 'flower', written: 'sun', copies: 1 }],
   ])('are parsed again when the count of a split\'s %s changes the split chosen', (_which, { only, written, copies }) => {
-    Object.assign(preparePolicy, { minDocuments: 1 });
-    try {
-      // sunf + lower (2 and 2 documents) is chosen over sun + flower (1 and 3), until documents
-      // with the rarer of sun and flower alone make that split score as high or higher.
-      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
-        { id: 1, t: 'sun flower' },
-        { id: 2, t: 'sunf lower' },
-        { id: 3, t: 'sunf lower' },
-        { id: 6, t: 'sunflower' },
-        { id: 8, t: only },
-        { id: 9, t: only },
-      ]);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 2, 3]);
+    // sunf + lower (2 and 2 documents) is chosen over sun + flower (1 and 3), until documents
+    // with the rarer of sun and flower alone make that split score as high or higher.
+    const docs = [{ id: 1, t: 'sun flower' }, { id: 2, t: 'sunf lower' }, { id: 3, t: 'sunf lower' }, { id: 6, t: 'sunflower' }, { id: 8, t: only }, { id: 9, t: only }];
+    sunflowerAcross(docs, [6, 2, 3], (upsert) => {
       for (let i = 0; i < copies; i++) upsert({ id: 4 + i, t: written });
-      core.seal();
-      core.refreshKept(Infinity);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1]);
-    } finally {
-      Object.assign(preparePolicy, POLICY);
-    }
+    }, [6, 1]);
   });
 
   it('carry the documents their split gained when no count changed', () => {
-    Object.assign(preparePolicy, { minDocuments: 1 });
-    try {
-      const { core, source, upsert } = preparedCore({ ...defaultSettings(), searchableAttributes: ['t'] }, [
-        { id: 1, t: 'sun flower' },
-        { id: 4, t: 'sun flower' },
-        { id: 6, t: 'sunflower' },
-      ]);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 1, 4]);
-      // Written again, document 1 is the newer of two that tie: the same counts, a new order.
-      upsert({ id: 1, t: 'sun flower' });
-      core.seal();
-      core.refreshKept(Infinity);
-      expect(core.prepared.lookup('sunflower')).toBeDefined();
-      expect(core.search({ q: 'sunflower' }, source).hits.map((h) => h['id'])).toEqual([6, 4, 1]);
-    } finally {
-      Object.assign(preparePolicy, POLICY);
-    }
+    // Written again, document 1 is the newer of two that tie: the same counts, a new order.
+    sunflowerAcross([{ id: 1, t: 'sun flower' }, { id: 4, t: 'sun flower' }, { id: 6, t: 'sunflower' }], [6, 1, 4], (upsert) => upsert({ id: 1, t: 'sun flower' }), [6, 4, 1]);
   });
 
   it('go once their words are no longer common, when the candidates are listed again', () => {
