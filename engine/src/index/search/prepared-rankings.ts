@@ -1,6 +1,6 @@
 import { forEachNearPrefix, prefixBlock } from '../near-prefixes.ts';
 import { MIN_SPLIT_LENGTH } from './query-graph.ts';
-import type { PhraseAlternative } from './query-terms.ts';
+import type { PhraseAlternative, TypoLengths } from './query-terms.ts';
 
 /**
  * Rankings of one-word queries prepared while the index is idle, before anyone searches them:
@@ -50,7 +50,6 @@ export const MAX_CHECKED_TERMS = 4096;
 /** The most typos a query word allows. */
 const MAX_TYPOS = 2;
 
-
 /** A query's first documents in rule order and its number of matches. */
 export interface PreparedRanking {
   /** Internal ids, the first min(total, maxTotalHits, keptDocuments). */
@@ -67,8 +66,8 @@ export interface PreparedEntry extends PreparedRanking {
    */
   least: number;
   /**
-   * The query word's derivations when ranked, packed (prepare-ranking.ts): a parsed query's
-   * objects cost ~20 times the memory, for tens of thousands of entries.
+   * The query word's derivations when ranked, packed (prepare-ranking.ts): as a parsed query's
+   * objects they cost ~5 times the memory, for tens of thousands of entries.
    */
   derivations: Float64Array;
   /** Its split words (it has no synonyms), as parsed. */
@@ -104,15 +103,6 @@ export interface PreparedChanges {
    * then (earlier writes did not set it aside), which is where carrying it starts from.
    */
   before: { epoch: number; capacity: number };
-}
-
-/**
- * The fewest UTF-16 units of a word that may allow one typo, and two: shorter words allow fewer
- * (typo budgets count code points, never more than the units).
- */
-export interface TypoLengths {
-  one: number;
-  two: number;
 }
 
 /** A prepared ranking set aside by a write, to be carried over it or made again. */

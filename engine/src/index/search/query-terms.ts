@@ -3,7 +3,6 @@ import type { Tokenizer } from '../tokenizer.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 import type { PrefixRow } from '../prefix-rows.ts';
 import { buildQueryWords } from './query-graph.ts';
-import type { TypoLengths } from './prepared-rankings.ts';
 
 /**
  * Query parsing and term derivation: the query string becomes an ordered list of query words
@@ -136,7 +135,15 @@ export function typoBudget(word: string, settings: Settings): number {
   return 0;
 }
 
-/** The fewest UTF-16 units of a word that may allow one typo, and two (see TypoLengths). */
+/**
+ * The fewest UTF-16 units of a word that may allow one typo, and two: shorter words allow fewer
+ * (typo budgets count code points, never more than the units).
+ */
+export interface TypoLengths {
+  one: number;
+  two: number;
+}
+
 export function typoLengths(settings: Settings): TypoLengths {
   const tt = settings.typoTolerance;
   if (!tt.enabled) return { one: Infinity, two: Infinity };
