@@ -21,6 +21,32 @@ describe('edit rows', () => {
     );
   });
 
+  it('closest is the distance from the key so far to the nearest prefix of the query (property)', () => {
+    const short = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 8 });
+    // Past a 32-bit mask: the cell-by-cell rows.
+    const long = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: BitRows.MAX_QUERY_LENGTH + 1, maxLength: BitRows.MAX_QUERY_LENGTH + 4 });
+    fc.assert(
+      fc.property(fc.oneof(short, long), fc.oneof(short, long), fc.integer({ min: 0, max: 2 }), (q, other, k) => {
+        const rows = distanceRows(q, k);
+        expect(rows.closest(0)).toBe(0);
+        // Keys derived from the query too, so that some stay within the distance all along.
+        for (const key of [other, q, q.slice(1), q.slice(0, 3) + 'x' + q.slice(3), q + 'yy']) {
+          rows.reserve(key.length);
+          for (let d = 1; d <= key.length; d++) {
+            const want = naivePrefixDistance(key.slice(0, d), q);
+            if (rows.push(d, key.charCodeAt(d - 1)) > k) {
+              // Past the bound: so is every longer key.
+              expect(want).toBeGreaterThan(k);
+              break;
+            }
+            expect(rows.closest(d)).toBe(Math.min(want, k + 1));
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('shortfall says how many more characters a key needs to come within the distance (property)', () => {
     const alphabet = ['a', 'b', 'c', 'x'];
     /** Every string over the alphabet of at most `length` characters. */

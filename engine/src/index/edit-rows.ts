@@ -2,8 +2,8 @@
  * The rows of a bounded edit distance between a query and the keys of a trie, one row per
  * character of the key being built (row d = distances between the key's first d characters and
  * every prefix of the query). Rows are shared by every key below the same trie node, which is
- * what makes a trie walk fast; the trie walks (term-dictionary.ts, packed-trie.ts) differ only in
- * how they reach nodes.
+ * what makes a trie walk fast; the trie walks (term-dictionary.ts, packed-trie.ts, and the sorted
+ * lists of near-prefixes.ts) differ only in how they reach nodes.
  *
  * The distance is the optimal string alignment distance (Levenshtein plus a transposition of
  * two adjacent characters counted as one edit), as Meilisearch's automata count it. Only
@@ -22,6 +22,12 @@ export interface DistanceRows {
   push(d: number, c: number): number;
   /** The distance between the key's first `d` characters and the whole query (max + 1 or more: too far). */
   distance(d: number): number;
+  /**
+   * The distance between the key's first `d` characters and the closest prefix of the query,
+   * the empty one included (max + 1: too far): the walk of near-prefixes.ts, where the keys are
+   * queries and the query a written word.
+   */
+  closest(d: number): number;
   /**
    * How many more characters the key's first `d` need at least to come within `max` of the whole
    * query (0 or less: none; Infinity: no key continuing them can). A trie walk skips a subtree
@@ -165,6 +171,13 @@ export class BitRows extends KeyCodes implements DistanceRows {
     return this.#distances[d]!;
   }
 
+  closest(d: number): number {
+    const stride = this.max + 1;
+    // Row d's mask e holds the query prefixes within e edits.
+    for (let e = 0; e < stride; e++) if (this.#masks[d * stride + e] !== 0) return e;
+    return stride;
+  }
+
   shortfall(d: number): number {
     const max = this.max;
     const row = d * (max + 1);
@@ -253,6 +266,16 @@ export class DynamicRows extends KeyCodes implements DistanceRows {
 
   distance(d: number): number {
     return this.#rows[d * (this.#m + 1) + this.#m]!;
+  }
+
+  closest(d: number): number {
+    const m = this.#m;
+    const max = this.max;
+    const row = d * (m + 1);
+    // The empty query prefix (d edits), then the cells of the band.
+    let least = Math.min(d, max + 1);
+    for (let j = Math.max(1, d - max), hi = Math.min(m, d + max); j <= hi; j++) if (this.#rows[row + j]! < least) least = this.#rows[row + j]!;
+    return least;
   }
 
   shortfall(d: number): number {
