@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BitRows, distanceRows, hasPrefixWithin } from './edit-rows.ts';
+import { BitRows, distanceRows, hasPrefixWithin, withDistanceRows, type DistanceRows } from './edit-rows.ts';
 import { naiveDistance, naivePrefixDistance } from './test-support/edit-distance.ts';
 
 describe('edit rows', () => {
@@ -44,6 +44,33 @@ describe('edit rows', () => {
         }
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('rows reused walk after walk, or nested in a walk, give the distances of new ones (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'é'), maxLength: 10 });
+    // Keys past the rows' first 32 depths, after a larger bound grew only their masks.
+    const key = fc.oneof(text, fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 33, maxLength: 40 }));
+    const walk = fc.record({ query: text, max: fc.integer({ min: 0, max: 3 }), keys: fc.array(key, { maxLength: 3 }), nested: fc.option(fc.record({ query: text, max: fc.integer({ min: 0, max: 3 }), key })) });
+    const check = (rows: DistanceRows, q: string, k: number, word: string): void => {
+      rows.reserve(word.length);
+      for (let d = 1; d <= word.length; d++) {
+        rows.push(d, word.charCodeAt(d - 1));
+        expect(Math.min(rows.distance(d), k + 1), `${q} ${word.slice(0, d)} within ${k}`).toBe(Math.min(naiveDistance(word.slice(0, d), q), k + 1));
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(walk, { minLength: 1, maxLength: 5 }), (walks) => {
+        for (const { query, max, keys, nested } of walks) {
+          withDistanceRows(query, max, (rows) => {
+            for (const [i, word] of keys.entries()) {
+              check(rows, query, max, word);
+              if (i === 0 && nested !== null) withDistanceRows(nested.query, nested.max, (inner) => check(inner, nested.query, nested.max, nested.key));
+            }
+          });
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -60,6 +60,25 @@ export function distanceRows(query: string, max: number): DistanceRows {
   return query.length <= BitRows.MAX_QUERY_LENGTH ? new BitRows(query, max) : new DynamicRows(query, max);
 }
 
+/** Bit rows left by the last walk, for the next one (see withDistanceRows). */
+let spareRows: BitRows | null = null;
+
+/**
+ * Runs `use` with the rows for `query`, reusing the bit rows of an earlier walk: a new set's
+ * typed arrays cost ~3 µs to allocate, as much as a short walk, and a search walks once or
+ * twice per query word. A walk started inside another gets rows of its own.
+ */
+export function withDistanceRows<T>(query: string, max: number, use: (rows: DistanceRows) => T): T {
+  if (query.length > BitRows.MAX_QUERY_LENGTH) return use(new DynamicRows(query, max));
+  const rows = spareRows === null ? new BitRows(query, max) : spareRows.reuse(query, max);
+  spareRows = null;
+  try {
+    return use(rows);
+  } finally {
+    spareRows = rows;
+  }
+}
+
 /** The key's characters, kept for transpositions and to build the keys emitted. */
 abstract class KeyCodes {
   protected codes = new Int32Array(32);
@@ -85,10 +104,10 @@ abstract class KeyCodes {
 export class BitRows extends KeyCodes implements DistanceRows {
   /** Bits 0..m of one 32-bit mask. */
   static readonly MAX_QUERY_LENGTH = 31;
-  readonly query: string;
-  readonly max: number;
-  readonly #m: number;
-  readonly #full: number;
+  query = '';
+  max = 0;
+  #m = 0;
+  #full = 0;
   /** Per query character code: the mask of the positions j (1-based) where it is the query's jth. */
   readonly #latin = new Int32Array(256);
   readonly #other = new Map<number, number>();
@@ -101,6 +120,19 @@ export class BitRows extends KeyCodes implements DistanceRows {
 
   constructor(query: string, max: number) {
     super();
+    this.#masks = new Int32Array(32 * (max + 1));
+    this.#charMasks = new Int32Array(32);
+    this.#distances = new Int32Array(32);
+    this.reuse(query, max);
+  }
+
+  /** The same rows for another query and bound (row 0; the others are pushed), arrays kept. */
+  reuse(query: string, max: number): this {
+    for (let j = 0; j < this.query.length; j++) {
+      const c = this.query.charCodeAt(j);
+      if (c < 256) this.#latin[c] = 0;
+    }
+    this.#other.clear();
     this.query = query;
     this.max = max;
     const m = query.length;
@@ -111,21 +143,23 @@ export class BitRows extends KeyCodes implements DistanceRows {
       if (c < 256) this.#latin[c]! |= 1 << j;
       else this.#other.set(c, (this.#other.get(c) ?? 0) | (1 << j));
     }
-    this.#masks = new Int32Array(32 * (max + 1));
-    this.#charMasks = new Int32Array(32);
-    this.#distances = new Int32Array(32);
+    this.reserve(31);
     // Row 0: the empty key is j edits from the query's first j characters.
     for (let e = 0; e <= max; e++) this.#masks[e] = (e >= 30 ? -1 : (1 << (e + 1)) - 1) & this.#full;
     this.#distances[0] = Math.min(m, max + 1);
+    return this;
   }
 
   reserve(depth: number): void {
     this.reserveCodes(depth);
+    // (Reused rows may have grown their masks for a larger bound, not their depth arrays.)
     const stride = this.max + 1;
-    if ((depth + 1) * stride <= this.#masks.length) return;
-    const masks = new Int32Array(Math.max((depth + 1) * stride, this.#masks.length * 2));
-    masks.set(this.#masks);
-    this.#masks = masks;
+    if ((depth + 1) * stride > this.#masks.length) {
+      const masks = new Int32Array(Math.max((depth + 1) * stride, this.#masks.length * 2));
+      masks.set(this.#masks);
+      this.#masks = masks;
+    }
+    if (depth < this.#charMasks.length) return;
     const size = Math.max(depth + 1, this.#charMasks.length * 2);
     const chars = new Int32Array(size);
     chars.set(this.#charMasks);

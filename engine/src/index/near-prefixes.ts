@@ -1,4 +1,4 @@
-import { distanceRows } from './edit-rows.ts';
+import { withDistanceRows, type DistanceRows } from './edit-rows.ts';
 
 /**
  * The strings of a sorted list that are within a few edits of some prefix of one word: the
@@ -24,7 +24,11 @@ export function forEachNearPrefix(
   visit: (index: number, distance: number) => void,
   [start, end]: readonly [number, number] = [0, sorted.length],
 ): void {
-  const rows = distanceRows(word, bound);
+  withDistanceRows(word, bound, (rows) => walkNearPrefixes(rows, sorted, visit, start, end));
+}
+
+function walkNearPrefixes(rows: DistanceRows, sorted: readonly string[], visit: (index: number, distance: number) => void, start: number, end: number): void {
+  const bound = rows.max;
   // Rows 1..depth are those of the first `depth` code units of `previous`.
   let previous = '';
   let depth = 0;

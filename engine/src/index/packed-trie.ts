@@ -13,7 +13,7 @@
  * below a node are a range of them, so a lookup hands out those strings instead of building
  * each key again from the labels, and the trie's keys in order are the array itself.
  */
-import { distanceRows, type DistanceRows } from './edit-rows.ts';
+import { withDistanceRows, type DistanceRows } from './edit-rows.ts';
 import type { FuzzyOptions, KeyVisitor } from './term-dictionary.ts';
 
 /** Node fields, six per node in `nodes`. */
@@ -86,7 +86,7 @@ export class PackedTrie {
    * that distance), in lexicographic order, with their distance.
    */
   forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<number>, options: FuzzyOptions = {}): void {
-    new PackedFuzzyWalk(this, query, maxDistance, options.prefix === true, visit).run(options.firstChar);
+    withDistanceRows(query, maxDistance, (rows) => new PackedFuzzyWalk(this, rows, options.prefix === true, visit).run(options.firstChar));
   }
 
   /** Visits the keys of `node` and its subtree with `distance`; false when the visitor stopped. */
@@ -230,10 +230,10 @@ class PackedFuzzyWalk {
   readonly #visit: KeyVisitor<number>;
   #stopped = false;
 
-  constructor(trie: PackedTrie, query: string, maxDistance: number, prefix: boolean, visit: KeyVisitor<number>) {
+  constructor(trie: PackedTrie, rows: DistanceRows, prefix: boolean, visit: KeyVisitor<number>) {
     this.#trie = trie;
-    this.#rows = distanceRows(query, maxDistance);
-    this.#m = query.length;
+    this.#rows = rows;
+    this.#m = rows.query.length;
     this.#prefix = prefix;
     this.#visit = visit;
   }

@@ -10,7 +10,7 @@
  * Edit distance is the optimal string alignment distance (edit-rows.ts), so `londno` is one
  * edit from `london`. Distances are counted in UTF-16 code units.
  */
-import { distanceRows, type DistanceRows } from './edit-rows.ts';
+import { withDistanceRows, type DistanceRows } from './edit-rows.ts';
 
 interface RadixNode<V> {
   label: string;
@@ -207,7 +207,7 @@ export class RadixTree<V> {
    * that distance), in lexicographic order, with their distance.
    */
   forEachFuzzy(query: string, maxDistance: number, visit: KeyVisitor<V>, options: FuzzyOptions = {}): void {
-    new FuzzyWalk(query, maxDistance, options.prefix === true, visit).run(this.#root, options.firstChar);
+    withDistanceRows(query, maxDistance, (rows) => new FuzzyWalk(rows, options.prefix === true, visit).run(this.#root, options.firstChar));
   }
 }
 
@@ -225,9 +225,9 @@ class FuzzyWalk<V> {
   readonly #visit: KeyVisitor<V>;
   #stopped = false;
 
-  constructor(query: string, maxDistance: number, prefix: boolean, visit: KeyVisitor<V>) {
-    this.#rows = distanceRows(query, maxDistance);
-    this.#m = query.length;
+  constructor(rows: DistanceRows, prefix: boolean, visit: KeyVisitor<V>) {
+    this.#rows = rows;
+    this.#m = rows.query.length;
     this.#prefix = prefix;
     this.#visit = visit;
   }

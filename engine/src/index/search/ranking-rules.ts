@@ -4,7 +4,7 @@ import type { FieldLengths } from '../field-lengths.ts';
 import { haversineDistance } from '../../filter/index.ts';
 import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
-import { NO_MATCH, bestPos, bestRank, exactHit, exactStart, minTypo, type PositionLookup, type WordMatches } from './match-data.ts';
+import { NOT_CHAINED, NO_MATCH, bestPos, bestRank, exactHit, exactStart, minTypo, type OccurrenceChains, type PositionLookup, type WordMatches } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
 import type { SortCriterion } from './sort-params.ts';
 
@@ -123,6 +123,37 @@ export function pairProximity(a: readonly number[], aSpan: number, b: readonly n
   return best;
 }
 
+/**
+ * pairProximity of the occurrences chained from `a` and `b`, read in place: every pair is
+ * compared (chains are short), which finds the nearest pair as the merge does without listing
+ * and sorting them. Past CHAIN_PAIRS pairs (words repeated in a long text) the merge costs less.
+ */
+export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan: number, b: number): number {
+  const { occ, next } = chains;
+  let lengthA = 0;
+  let lengthB = 0;
+  for (let i = a; i !== -1; i = next[i]!) lengthA++;
+  for (let j = b; j !== -1; j = next[j]!) lengthB++;
+  if (lengthA * lengthB > CHAIN_PAIRS) return pairProximity(chains.list(a), aSpan, chains.list(b));
+  let best = MAX_PROXIMITY;
+  for (let i = a; i !== -1 && best > 0; i = next[i]!) {
+    const va = occ[i]!;
+    const field = va >>> FIELD_SHIFT;
+    for (let j = b; j !== -1; j = next[j]!) {
+      const vb = occ[j]!;
+      if (vb >>> FIELD_SHIFT !== field) continue;
+      // pairProximity's costs: B at or after A by its gap past A's end, B before A one more
+      // than the same gap in order.
+      const cost = va <= vb ? Math.max(vb - va - aSpan, 1) - 1 : va - vb;
+      if (cost < best) best = cost;
+    }
+  }
+  return best;
+}
+
+/** chainedPairProximity compares every pair up to this many. */
+const CHAIN_PAIRS = 64;
+
 /** proximityPrecision "byAttribute": two words are close when in the same attribute at all. */
 function attributeProximity(a: readonly number[], b: readonly number[]): number {
   for (const x of a) for (const y of b) if (x >>> FIELD_SHIFT === y >>> FIELD_SHIFT) return 0;
@@ -140,17 +171,27 @@ function proximityRule(ctx: RankingContext): RankingRule {
     ...(n < 2 ? { constantKey: 0 } : {}),
     key: (d) => {
       if (n < 2) return 0;
+      const positions = ctx.positions;
       let prev = -1;
-      let prevList: number[] = [];
+      let prevChain = NOT_CHAINED;
+      let prevList: number[] | null = null;
       let sum = 0;
       let mask = ctx.activeMask[d]!;
       while (mask !== 0) {
         const i = 31 - Math.clz32(mask & -mask);
         mask &= mask - 1;
-        const list = ctx.positions.positions(i, d, false);
-        if (prev >= 0) sum += byAttribute ? attributeProximity(prevList, list) : pairProximity(prevList, spans[prev]!, list);
+        const chain = byAttribute ? NOT_CHAINED : positions.chainOf(i, d);
+        if (prev >= 0 && chain !== NOT_CHAINED && prevChain !== NOT_CHAINED) {
+          sum += chainedPairProximity(positions.chains, prevChain, spans[prev]!, chain);
+          prevList = null;
+        } else if (prev >= 0) {
+          const before = prevList ?? positions.positions(prev, d, false);
+          const list = positions.positions(i, d, false);
+          sum += byAttribute ? attributeProximity(before, list) : pairProximity(before, spans[prev]!, list);
+          prevList = list;
+        }
         prev = i;
-        prevList = list;
+        prevChain = chain;
       }
       return sum;
     },
