@@ -130,16 +130,13 @@ export function pairProximity(a: readonly number[], aSpan: number, b: readonly n
  */
 export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan: number, b: number): number {
   const { occ, next } = chains;
-  let lengthA = 0;
-  let lengthB = 0;
-  for (let i = a; i !== -1; i = next[i]!) lengthA++;
-  for (let j = b; j !== -1; j = next[j]!) lengthB++;
-  if (lengthA * lengthB > CHAIN_PAIRS) return pairProximity(chains.list(a), aSpan, chains.list(b));
   let best = MAX_PROXIMITY;
+  let compared = 0;
   for (let i = a; i !== -1 && best > 0; i = next[i]!) {
     const va = occ[i]!;
     const field = va >>> FIELD_SHIFT;
     for (let j = b; j !== -1; j = next[j]!) {
+      if (++compared > CHAIN_PAIRS) return pairProximity(chains.list(a), aSpan, chains.list(b));
       const vb = occ[j]!;
       if (vb >>> FIELD_SHIFT !== field) continue;
       // pairProximity's costs: B at or after A by its gap past A's end, B before A one more
