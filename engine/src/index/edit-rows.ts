@@ -38,23 +38,6 @@ export interface DistanceRows {
   key(d: number): string;
 }
 
-/**
- * Whether some prefix of `word` (the empty one included) is within `rows.max` edits of
- * `rows.query`; `rows` can be asked about one word after another.
- */
-export function hasPrefixWithin(rows: DistanceRows, word: string): boolean {
-  const max = rows.max;
-  const n = rows.query.length;
-  if (n <= max) return true;
-  if (word.length + max < n) return false;
-  rows.reserve(word.length);
-  for (let d = 1; d <= word.length; d++) {
-    if (rows.push(d, word.charCodeAt(d - 1)) > max) return false;
-    if (rows.distance(d) <= max) return true;
-  }
-  return false;
-}
-
 /** The rows for `query`: bit-parallel when the query is short enough to fit a 32-bit mask. */
 export function distanceRows(query: string, max: number): DistanceRows {
   return query.length <= BitRows.MAX_QUERY_LENGTH ? new BitRows(query, max) : new DynamicRows(query, max);

@@ -2,6 +2,7 @@ import { hasDoc } from '../doc-set.ts';
 import type { DocumentSource } from '../types.ts';
 import { preparePolicy, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
 import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
+import { sameAlternatives } from './ranked-carry.ts';
 import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type IndexState } from './search.ts';
 
 /**
@@ -41,12 +42,8 @@ function packDerivations(word: QueryWord): Float64Array {
 /** Whether `word` derives as the entry did (the rest of a prepared word follows from `q`). */
 function derivesAs(entry: PreparedEntry, word: QueryWord): boolean {
   const codes = entry.derivations;
-  if (word.typoBudget !== entry.budget || word.derivations.length !== codes.length || word.alternatives.length !== entry.alternatives.length) return false;
-  if (!word.derivations.every((d, i) => derivationCode(d) === codes[i])) return false;
-  return word.alternatives.every((a, i) => {
-    const b = entry.alternatives[i]!;
-    return a.typos === b.typos && a.terms.length === b.terms.length && a.terms.every((t, j) => t === b.terms[j]);
-  });
+  if (word.typoBudget !== entry.budget || word.derivations.length !== codes.length) return false;
+  return word.derivations.every((d, i) => derivationCode(d) === codes[i]) && sameAlternatives(word.alternatives, entry.alternatives);
 }
 
 /** The one-word query an entry was ranked for, as parsing `q` gave it then. */

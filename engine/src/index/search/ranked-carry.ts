@@ -1,5 +1,5 @@
 import { hasDoc, removeDoc, type DocSet } from '../doc-set.ts';
-import type { QueryWord } from './query-terms.ts';
+import type { PhraseAlternative, QueryWord } from './query-terms.ts';
 import type { SpanChanges } from './write-journal.ts';
 
 /**
@@ -85,18 +85,18 @@ export function sameDerivations(a: QueryWord, b: QueryWord): boolean {
   if (a.text !== b.text || a.isPrefix !== b.isPrefix || a.typoBudget !== b.typoBudget) return false;
   if ((a.phrase === null) !== (b.phrase === null)) return false;
   if (a.phrase !== null && !sameList(a.phrase, b.phrase!)) return false;
-  if (a.derivations.length !== b.derivations.length || a.alternatives.length !== b.alternatives.length) return false;
+  if (a.derivations.length !== b.derivations.length) return false;
   for (let i = 0; i < a.derivations.length; i++) {
     const x = a.derivations[i]!;
     const y = b.derivations[i]!;
     if (x.term !== y.term || x.typos !== y.typos || x.exact !== y.exact) return false;
   }
-  for (let i = 0; i < a.alternatives.length; i++) {
-    const x = a.alternatives[i]!;
-    const y = b.alternatives[i]!;
-    if (x.typos !== y.typos || !sameList(x.terms, y.terms)) return false;
-  }
-  return true;
+  return sameAlternatives(a.alternatives, b.alternatives);
+}
+
+/** Whether two query words' phrase alternatives (split words, synonyms) are the same. */
+export function sameAlternatives(a: readonly PhraseAlternative[], b: readonly PhraseAlternative[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.typos === b[i]!.typos && sameList(x.terms, b[i]!.terms));
 }
 
 function sameList(a: ReadonlyArray<number | undefined>, b: ReadonlyArray<number | undefined>): boolean {
