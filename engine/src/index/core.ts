@@ -395,9 +395,10 @@ export class SearchCore implements IndexCore, IndexState {
         preparePolicy.maxQueries,
       );
     };
+    const lengths = typoLengths(this.settings);
     for (;;) {
       if (performance.now() >= deadline) return true;
-      const next = this.prepared.next(list, typoLengths(this.settings));
+      const next = this.prepared.next(list, lengths);
       if (next === undefined) return false;
       const held = next.entry;
       const carried = held === null ? null : carryPrepared(this, { ...next, entry: held });
