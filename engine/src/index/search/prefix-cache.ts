@@ -95,12 +95,16 @@ function rankedSize(ranked: RankedWord): number {
 }
 
 export class PrefixCache {
-  readonly #entries = new Map<string, WordMatches>();
+  // The caches a break empties are replaced, not cleared: V8's Map.clear links the table it
+  // drops to the new one (for live iterators), so a table the collector has moved to the old
+  // generation kept every later table, and the query data in them, through young-generation
+  // collections until the next full one (the README's collector notes).
+  #entries = new Map<string, WordMatches>();
   /** Prefixes whose matches were asked for once (see seenBefore). */
-  readonly #seen = new Set<string>();
-  readonly #derivations = new Map<string, Derivation[]>();
-  readonly #parsed = new Map<string, ParsedEntry>();
-  readonly #ranked = new Map<string, RankedEntry>();
+  #seen = new Set<string>();
+  #derivations = new Map<string, Derivation[]>();
+  #parsed = new Map<string, ParsedEntry>();
+  #ranked = new Map<string, RankedEntry>();
   #rankedDocs = 0;
   #clock = 0;
   #epoch = -1;
@@ -109,7 +113,7 @@ export class PrefixCache {
   /** Rankings a refresh found changed, with their last use, until it ranks them again. */
   readonly #dropped = new Map<string, number>();
   /** Queries of several words searched once, not ranked to keep yet. */
-  readonly #wanted = new Map<string, KeptSearch>();
+  #wanted = new Map<string, KeptSearch>();
   /** Rankings carried over writes, and dropped by them (for tests and benchmarks). */
   readonly carryStats = { carried: 0, dropped: 0 };
 
@@ -119,7 +123,7 @@ export class PrefixCache {
    */
   #sync(epoch: number): void {
     if (epoch === this.#epoch) return;
-    this.#entries.clear();
+    this.#entries = new Map<string, WordMatches>();
     this.#epoch = epoch;
   }
 
@@ -134,8 +138,8 @@ export class PrefixCache {
     this.#journal.recordWrite(epoch, changes);
     const { flipped, counted } = vocabulary;
     if (changes === null || vocabulary.grew || flipped === null || counted === null) {
-      this.#derivations.clear();
-      this.#parsed.clear();
+      this.#derivations = new Map<string, Derivation[]>();
+      this.#parsed = new Map<string, ParsedEntry>();
       return;
     }
     if (flipped.length > 0) {
@@ -157,12 +161,12 @@ export class PrefixCache {
   /** Anything else moved the index to `epoch` (settings, renumbering, cleared, caches dropped). */
   noteBreak(epoch: number): void {
     this.#journal.recordBreak(epoch);
-    this.#wanted.clear();
-    this.#seen.clear();
-    this.#ranked.clear();
+    this.#wanted = new Map<string, KeptSearch>();
+    this.#seen = new Set<string>();
+    this.#ranked = new Map<string, RankedEntry>();
     this.#rankedDocs = 0;
-    this.#derivations.clear();
-    this.#parsed.clear();
+    this.#derivations = new Map<string, Derivation[]>();
+    this.#parsed = new Map<string, ParsedEntry>();
   }
 
   /** A parsed query string (words, derivations, alternatives; never modified once built). */

@@ -264,16 +264,18 @@ export function matchQuery(
     ({ activeMask, activeCount } = selected);
     list = selected;
     const prepareDetail = detailFiller(parsed.words, matches, candidates, selected.count, state.postings, rules, chains, capacity, scratch);
+    // Word buckets from document sets cost a few passes over sets of the whole id space: worth
+    // it over a key per candidate when candidates are many. (Set in the literal: V8 allocates a
+    // function assigned to a property in the old generation, where it kept the search alive.)
+    const wordBuckets = selected.count * matchPolicy.wordBucketsMinShare > capacity ? (): ReturnType<LazyCandidates['wordBuckets']> => selected.wordBuckets() : undefined;
     lazy = {
       prepareActive: (d) => selected.prepare(d),
       prepare: (d) => {
         selected.prepare(d);
         prepareDetail(d);
       },
+      wordBuckets,
     };
-    // Word buckets from document sets cost a few passes over sets of the whole id space: worth
-    // it over a key per candidate when candidates are many.
-    if (selected.count * matchPolicy.wordBucketsMinShare > capacity) lazy.wordBuckets = () => selected.wordBuckets();
   } else {
     let docs: Uint32Array;
     ({ docs, activeMask, activeCount } = selectCandidates(matches, strategy, capacity, scratch));
@@ -294,17 +296,31 @@ export function matchQuery(
     attributeRanks,
     proximityPrecision: settings.proximityPrecision,
   };
-  const count = list instanceof Uint32Array ? list.length : list.count;
-  const docsOf = list;
-  return {
-    get docs() {
-      return docsOf instanceof Uint32Array ? docsOf : docsOf.docs();
-    },
-    count,
-    list,
-    ctx,
-    words: n,
-  };
+  return new QueryMatching(list, ctx, n);
+}
+
+/**
+ * Matching's one implementation. A class, not an object literal with a `docs` getter: V8 builds
+ * such a literal in dictionary mode, and those objects, with everything they reach (every array
+ * of the search), survived young-generation collections until the next full one (the README's
+ * collector notes).
+ */
+class QueryMatching implements Matching {
+  readonly count: number;
+  readonly list: Uint32Array | CandidateList;
+  readonly ctx: RankingContext;
+  readonly words: number;
+
+  constructor(list: Uint32Array | CandidateList, ctx: RankingContext, words: number) {
+    this.list = list;
+    this.ctx = ctx;
+    this.words = words;
+    this.count = list instanceof Uint32Array ? list.length : list.count;
+  }
+
+  get docs(): Uint32Array {
+    return this.list instanceof Uint32Array ? this.list : this.list.docs();
+  }
 }
 
 /**
