@@ -191,7 +191,7 @@ export class SearchCore implements IndexCore, IndexState {
     removeDoc(this.alive, doc);
     this.#internalToExternal[doc] = undefined;
     this.fieldLengths.clearDoc(doc);
-    this.facets.removeGeo(doc);
+    this.facets.removeDocument(doc);
     this.postings.markRemoved(doc);
     this.#dirty = true;
   }
