@@ -93,7 +93,7 @@ export class BitRows extends KeyCodes implements DistanceRows {
   #full = 0;
   /** Per query character code: the mask of the positions j (1-based) where it is the query's jth. */
   readonly #latin = new Int32Array(256);
-  readonly #other = new Map<number, number>();
+  #other = new Map<number, number>();
   /** Row d's masks at d * (max + 1) + e. */
   #masks: Int32Array;
   /** Per depth: the mask of its key character (for transpositions). */
@@ -115,7 +115,10 @@ export class BitRows extends KeyCodes implements DistanceRows {
       const c = this.query.charCodeAt(j);
       if (c < 256) this.#latin[c] = 0;
     }
-    this.#other.clear();
+    // Replaced, not cleared, as PrefixCache's caches are: Map.clear allocates a table even for an
+    // empty Map and links the dropped one to it, so a table that reached the old generation kept
+    // every later one through young-generation collections.
+    if (this.#other.size > 0) this.#other = new Map();
     this.query = query;
     this.max = max;
     const m = query.length;

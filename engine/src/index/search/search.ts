@@ -267,7 +267,7 @@ export function matchQuery(
     // Word buckets from document sets cost a few passes over sets of the whole id space: worth
     // it over a key per candidate when candidates are many. (Set in the literal: V8 allocates a
     // function assigned to a property in the old generation, where it kept the search alive.)
-    const wordBuckets = selected.count * matchPolicy.wordBucketsMinShare > capacity ? (): ReturnType<LazyCandidates['wordBuckets']> => selected.wordBuckets() : undefined;
+    const wordBuckets = selected.count * matchPolicy.wordBucketsMinShare > capacity ? () => selected.wordBuckets() : undefined;
     lazy = {
       prepareActive: (d) => selected.prepare(d),
       prepare: (d) => {
