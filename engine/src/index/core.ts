@@ -4,6 +4,7 @@ import { addDoc, countSet, emptySet, hasDoc, removeDoc, setToArray, type DocSet 
 import { FacetIndex } from './facets.ts';
 import { FieldLengths } from './field-lengths.ts';
 import { FieldRegistry, firstMatchingPattern, matchesAttributePattern } from './fields.ts';
+import { DocTerms } from './doc-terms.ts';
 import { DocumentIndexer } from './indexer.ts';
 import { evaluateFilterInput } from './filter-input.ts';
 import { Postings } from './postings.ts';
@@ -65,6 +66,8 @@ export class SearchCore implements IndexCore, IndexState {
   readonly fields = new FieldRegistry();
   readonly vocabulary = new Vocabulary();
   readonly postings = new Postings();
+  /** Where each document's pairs are, for removals (doc-terms.ts). */
+  readonly #docTerms = new DocTerms();
   /** Postings of common prefixes, under reserved term ids of the vocabulary (prefix-rows.ts). */
   readonly prefixRows = new PrefixRows();
   readonly fieldLengths = new FieldLengths();
@@ -205,6 +208,7 @@ export class SearchCore implements IndexCore, IndexState {
     this.vocabulary.clear();
     this.#indexer.reset();
     this.postings.clear();
+    this.#docTerms.clear();
     this.prefixRows.reset();
     this.fieldLengths.clear();
     this.facets.clear();
@@ -235,7 +239,8 @@ export class SearchCore implements IndexCore, IndexState {
     const alive = this.alive;
     const isAlive = (d: number): boolean => hasDoc(alive, d);
     const prefixPairs = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
-    this.postings.seal(this.vocabulary.size, alive, prefixPairs);
+    this.#docTerms.record(this.postings, alive, this.#nextId);
+    this.postings.seal(this.vocabulary.size, alive, prefixPairs, (d) => this.#docTerms.rowsOf(d, (t) => this.prefixRows.rowsOfWord(t)));
     this.prefixRows.afterSeal(this.vocabulary, this.postings, this.#nextId);
     this.facets.seal(isAlive);
     this.#dirty = false;
@@ -280,6 +285,7 @@ export class SearchCore implements IndexCore, IndexState {
     // the words that remain, as after a first load.
     const mapping = this.postings.retainTerms((term) => !this.vocabulary.isReserved(term));
     this.vocabulary.retain(mapping);
+    this.#docTerms.remapTerms(mapping);
     this.#indexer.reset();
     this.prefixRows.reset();
     const extra = this.prefixRows.beforeSeal(this.vocabulary, this.postings);
@@ -305,6 +311,7 @@ export class SearchCore implements IndexCore, IndexState {
       next++;
     }
     this.postings.remapDocs(mapping);
+    this.#docTerms.remapDocs(mapping, next);
     this.facets.remapDocs(mapping, next);
     this.fieldLengths.remapDocs(mapping, next);
     this.#internalToExternal = externals;
@@ -335,6 +342,7 @@ export class SearchCore implements IndexCore, IndexState {
       this.vocabulary.clear();
       this.#indexer.reset();
       this.postings.clear();
+      this.#docTerms.clear();
       this.prefixRows.reset();
       this.fieldLengths.clear();
     }

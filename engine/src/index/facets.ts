@@ -1,4 +1,5 @@
 import type { Document } from '../types/document.ts';
+import { DocLists } from './doc-lists.ts';
 import { GrowableU32, ensureLength } from './growable.ts';
 import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
 import { RadixTree } from './term-dictionary.ts';
@@ -18,7 +19,25 @@ import { compareFacetStrings, documentGeoPoint, facetKey } from '../filter/index
  */
 export interface FacetString {
   original: string;
-  docs: GrowableU32;
+  docs: FacetList;
+}
+
+/**
+ * The documents of one value of a field (`key`: the number or normalized string; null for the
+ * field's EXISTS, IS NULL and IS EMPTY lists), with the slot under which documents record a
+ * value's list (see FacetIndex's #docLists).
+ */
+export class FacetList extends GrowableU32 {
+  readonly field: FacetField;
+  readonly key: number | string | null;
+  /** -1 until a document records the list. */
+  slot = -1;
+
+  constructor(field: FacetField, key: number | string | null) {
+    super(4);
+    this.field = field;
+    this.key = key;
+  }
 }
 
 /**
@@ -34,10 +53,10 @@ export interface DocValues {
 
 export class FacetField {
   readonly strings = new Map<string, FacetString>();
-  readonly numbers = new Map<number, GrowableU32>();
-  readonly exists = new GrowableU32();
-  readonly nulls = new GrowableU32();
-  readonly empties = new GrowableU32();
+  readonly numbers = new Map<number, FacetList>();
+  readonly exists = new FacetList(this, null);
+  readonly nulls = new FacetList(this, null);
+  readonly empties = new FacetList(this, null);
   #sortedNumbers: Float64Array | null = null;
   #sortedStrings: string[] | null = null;
   /** Position of each string value in sortedStrings (built with it). */
@@ -266,6 +285,9 @@ export class FacetField {
   }
 }
 
+/** Removed documents whose lists a seal cleans one by one; past it, it goes over every list. */
+const REMOVED_LISTED = 256;
+
 /** (document, value) pairs listed for extending per-document structures; past it they are built again. */
 const ADDED_LISTED = 1 << 14;
 
@@ -275,13 +297,6 @@ const PLAIN_ASCII_RE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 /** facetKey with a shortcut for the common plain-ASCII value. */
 function fastFacetKey(s: string): string {
   return s.length <= 468 && PLAIN_ASCII_RE.test(s) ? s.toLowerCase() : facetKey(s);
-}
-
-/** Appends `doc` unless it is already last; whether it did. */
-function pushOnce(list: GrowableU32, doc: number): boolean {
-  if (list.length !== 0 && list.data[list.length - 1] === doc) return false;
-  list.push(doc);
-  return true;
 }
 
 /** Drops dead documents and restores ascending order; returns whether the list is now empty. */
@@ -299,6 +314,36 @@ function cleanList(list: GrowableU32, isAlive: (doc: number) => boolean, sort: b
   return w === 0;
 }
 
+/**
+ * Takes `docs` out of the ascending `list` (each found by binary search: a few removals from a
+ * list of 171k documents need not look at every one); returns whether the list is now empty.
+ */
+function removeSorted(list: GrowableU32, docs: number[]): boolean {
+  const d = list.data;
+  const at: number[] = [];
+  for (const doc of docs) {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (d[mid]! < doc) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < list.length && d[lo] === doc && !at.includes(lo)) at.push(lo);
+  }
+  at.sort((a, b) => a - b);
+  // Each kept stretch moves left by the number of positions dropped before it.
+  let w = at.length === 0 ? list.length : at[0]!;
+  for (let i = 0; i < at.length; i++) {
+    const from = at[i]! + 1;
+    const to = i + 1 < at.length ? at[i + 1]! : list.length;
+    if (to > from) d.copyWithin(w, from, to);
+    w += Math.max(0, to - from);
+  }
+  list.length = w;
+  return w === 0;
+}
+
 export class FacetIndex {
   readonly fields = new Map<string, FacetField>();
   /** Latitude/longitude of `_geo` per document (NaN when absent). */
@@ -309,7 +354,22 @@ export class FacetIndex {
   #unsorted = false;
   /** Whether a document was removed since the last seal (its ids are still in the lists). */
   #removedSinceSeal = false;
-  #lastDoc = -1;
+  /** The documents removed since the last seal, or null when more than REMOVED_LISTED. */
+  #removed: number[] | null = [];
+  /** The largest id in any list: a document added below it makes the lists unsorted. */
+  #largestDoc = -1;
+  /**
+   * Per document, the slots of the value lists it was added to: a seal after a few removals
+   * cleans those lists only (going over every value, 171k names on geonames-171k, was half of a
+   * one-document replace). A slot is given back when its list is forgotten; only documents
+   * already removed can still name it, and those are not read again.
+   */
+  readonly #docLists = new DocLists();
+  #listAt: Array<FacetList | undefined> = [];
+  #freeSlots: number[] = [];
+  /** Slots of the lists the document being added went into. */
+  #adding = new Uint32Array(64);
+  #addingCount = 0;
 
   constructor(isFaceted: (path: string) => boolean) {
     this.#isFaceted = isFaceted;
@@ -338,9 +398,13 @@ export class FacetIndex {
   }
 
   addDocument(doc: number, document: Document): void {
-    if (doc < this.#lastDoc) this.#unsorted = true;
-    this.#lastDoc = doc;
+    if (doc < this.#largestDoc) this.#unsorted = true;
+    else this.#largestDoc = doc;
+    this.#addingCount = 0;
     forEachLeaf(document, (path, value, inArray) => this.#addLeaf(doc, path, value, inArray));
+    // (Added twice, the document's lists are no longer all known: it is looked for everywhere.)
+    if (this.#docLists.has(doc)) this.#docLists.delete(doc);
+    else this.#docLists.set(doc, this.#adding, 0, this.#addingCount);
     const point = documentGeoPoint(document);
     if (point !== null) {
       const { lat, lng } = point;
@@ -367,62 +431,126 @@ export class FacetIndex {
     // EXISTS holds for the leaf path and each faceted parent (`a EXISTS` when `a.b` is set).
     for (let i = path.indexOf('.'); i !== -1; i = path.indexOf('.', i + 1)) {
       const parent = path.slice(0, i);
-      if (this.isFaceted(parent)) pushOnce(this.#fieldFor(parent).exists, doc);
+      if (this.isFaceted(parent)) this.#pushOnce(this.#fieldFor(parent).exists, doc);
     }
     // `_geo.lat` / `_geo.lng` are served from the lat/lng arrays (see filter-eval.ts): one
     // facet value per document would cost ~100 bytes each for nothing.
     if (!this.isFaceted(path) || path.startsWith('_geo.')) return;
     const field = this.#fieldFor(path);
-    pushOnce(field.exists, doc);
+    this.#pushOnce(field.exists, doc);
     if (value === null) {
-      if (!inArray) pushOnce(field.nulls, doc);
+      if (!inArray) this.#pushOnce(field.nulls, doc);
     } else if (value === EMPTY_CONTAINER) {
-      if (!inArray) pushOnce(field.empties, doc);
+      if (!inArray) this.#pushOnce(field.empties, doc);
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return;
       let docs = field.numbers.get(value);
       if (docs === undefined) {
-        docs = new GrowableU32(4);
+        docs = new FacetList(field, value);
         field.numbers.set(value, docs);
         field.invalidate();
       }
-      if (pushOnce(docs, doc)) field.noteAdded(doc, value);
+      if (this.#pushOnce(docs, doc)) field.noteAdded(doc, value);
     } else {
       const original = typeof value === 'boolean' ? String(value) : value;
       if (original === '') {
-        if (!inArray) pushOnce(field.empties, doc);
+        if (!inArray) this.#pushOnce(field.empties, doc);
         return;
       }
       const key = fastFacetKey(original);
       let entry = field.strings.get(key);
       if (entry === undefined) {
-        entry = { original, docs: new GrowableU32(4) };
+        entry = { original, docs: new FacetList(field, key) };
         field.strings.set(key, entry);
         field.invalidate();
       }
-      if (pushOnce(entry.docs, doc)) field.noteAdded(doc, key);
+      if (this.#pushOnce(entry.docs, doc)) field.noteAdded(doc, key);
     }
   }
 
-  /** Drops removed documents from every list, restores id order, forgets emptied values. */
+  /**
+   * Appends `doc` to `list` unless it is already last; whether it did. The lists of values are
+   * noted for the document (EXISTS, IS NULL and IS EMPTY lists are few: a seal cleans them all).
+   */
+  #pushOnce(list: FacetList, doc: number): boolean {
+    if (list.length !== 0 && list.data[list.length - 1] === doc) return false;
+    list.push(doc);
+    if (list.key === null) return true;
+    if (list.slot < 0) {
+      list.slot = this.#freeSlots.pop() ?? this.#listAt.length;
+      this.#listAt[list.slot] = list;
+    }
+    if (this.#addingCount === this.#adding.length) {
+      const grown = new Uint32Array(this.#adding.length * 2);
+      grown.set(this.#adding);
+      this.#adding = grown;
+    }
+    this.#adding[this.#addingCount++] = list.slot;
+    return true;
+  }
+
+  /** Drops removed documents from the lists, restores id order, forgets emptied values. */
   seal(isAlive: (doc: number) => boolean): void {
     const sort = this.#unsorted;
+    const removed = this.#removed;
+    if (!sort && removed !== null && removed.every((d) => this.#docLists.has(d))) this.#cleanListsOf(removed, isAlive);
     // Without removals or ids out of order the lists are already clean: going over every value
     // (171k names on geonames-171k) was most of a one-document write's seal.
-    const clean = this.#removedSinceSeal || sort;
+    else if (this.#removedSinceSeal || sort) this.#cleanEveryList(isAlive, sort);
+    else for (const field of this.fields.values()) field.invalidateDocs();
+    if (removed !== null) for (const d of removed) this.#docLists.delete(d);
+    this.#unsorted = false;
+    this.#removedSinceSeal = false;
+    this.#removed = [];
+  }
+
+  /**
+   * The seal's clean-up when the value lists of every removed document are known: those lists,
+   * and every field's EXISTS, IS NULL and IS EMPTY lists.
+   */
+  #cleanListsOf(removed: readonly number[], isAlive: (doc: number) => boolean): void {
+    const dead = removed.filter((d) => !isAlive(d));
+    const lists = new Map<FacetList, number[]>();
+    for (const d of dead) {
+      this.#docLists.forEach(d, (slot) => {
+        const list = this.#listAt[slot]!;
+        const docs = lists.get(list);
+        if (docs === undefined) lists.set(list, [d]);
+        else docs.push(d);
+      });
+    }
+    const shrunk = new Set<FacetField>();
+    for (const [list, docs] of lists) {
+      if (!removeSorted(list, docs)) continue;
+      const field = list.field;
+      if (typeof list.key === 'number') field.numbers.delete(list.key);
+      else field.strings.delete(list.key!);
+      this.#forget(list);
+      shrunk.add(field);
+    }
     for (const field of this.fields.values()) {
-      if (!clean) {
-        field.invalidateDocs();
-        continue;
-      }
+      removeSorted(field.exists, dead);
+      removeSorted(field.nulls, dead);
+      removeSorted(field.empties, dead);
+      if (shrunk.has(field)) field.invalidate();
+      else field.invalidateDocs();
+    }
+  }
+
+  #cleanEveryList(isAlive: (doc: number) => boolean, sort: boolean): void {
+    for (const field of this.fields.values()) {
       const values = field.strings.size + field.numbers.size;
       // forEach, not for-of: an [key, value] array per value made ~15 MB of garbage per seal for
       // 171k values (deleting the visited entry is allowed).
       field.strings.forEach((entry, key) => {
-        if (cleanList(entry.docs, isAlive, sort)) field.strings.delete(key);
+        if (!cleanList(entry.docs, isAlive, sort)) return;
+        field.strings.delete(key);
+        this.#forget(entry.docs);
       });
       field.numbers.forEach((docs, key) => {
-        if (cleanList(docs, isAlive, sort)) field.numbers.delete(key);
+        if (!cleanList(docs, isAlive, sort)) return;
+        field.numbers.delete(key);
+        this.#forget(docs);
       });
       cleanList(field.exists, isAlive, sort);
       cleanList(field.nulls, isAlive, sort);
@@ -431,13 +559,20 @@ export class FacetIndex {
       if (field.strings.size + field.numbers.size !== values) field.invalidate();
       else field.invalidateDocs();
     }
-    this.#unsorted = false;
-    this.#removedSinceSeal = false;
-    this.#lastDoc = -1;
+  }
+
+  /** A forgotten list gives its slot back. */
+  #forget(list: FacetList): void {
+    if (list.slot < 0) return;
+    this.#listAt[list.slot] = undefined;
+    this.#freeSlots.push(list.slot);
+    list.slot = -1;
   }
 
   /** Applies a monotonic id renumbering (after seal: every listed document is alive). */
   remapDocs(mapping: Int32Array, capacity: number): void {
+    this.#docLists.remapDocs(mapping, capacity);
+    this.#largestDoc = capacity - 1;
     const remap = (list: GrowableU32): void => {
       const d = list.data;
       for (let i = 0; i < list.length; i++) d[i] = mapping[d[i]!]!;
@@ -466,6 +601,8 @@ export class FacetIndex {
   /** Document `doc` is no longer alive: the next seal drops it from the lists. */
   removeDocument(doc: number): void {
     this.#removedSinceSeal = true;
+    if (this.#removed !== null && this.#removed.length < REMOVED_LISTED) this.#removed.push(doc);
+    else this.#removed = null;
     if (doc < this.lat.length) {
       this.lat[doc] = NaN;
       this.lng[doc] = NaN;
@@ -479,6 +616,10 @@ export class FacetIndex {
     this.lng = new Float64Array(0);
     this.#unsorted = false;
     this.#removedSinceSeal = false;
-    this.#lastDoc = -1;
+    this.#removed = [];
+    this.#largestDoc = -1;
+    this.#docLists.clear();
+    this.#listAt = [];
+    this.#freeSlots = [];
   }
 }

@@ -281,10 +281,38 @@ interface Incoming {
   xOcc: Uint32Array;
 }
 
+/**
+ * Where a removed document's pairs may be: the terms of every row that can hold it, or null when
+ * that is not known (every row is searched then).
+ */
+export type RowsOfDocument = (doc: number) => ArrayLike<number> | null;
+
 /** The pairs of the `removed` documents in rows [0, terms): (row, pair) flat, ascending. */
-function removedPairs(rows: Rows, terms: number, removed: readonly number[]): number[] {
+function removedPairs(rows: Rows, terms: number, removed: readonly number[], rowsOf: RowsOfDocument | null): number[] {
+  if (removed.length === 0) return [];
+  const listed = rowsOf === null ? null : removed.map(rowsOf);
+  if (listed === null || listed.includes(null)) return removedPairsEverywhere(rows, terms, removed);
+  const { termStart, termEnd, docs } = rows;
+  const found: Array<[number, number]> = [];
+  removed.forEach((d, i) => {
+    const list = listed[i]!;
+    for (let k = 0; k < list.length; k++) {
+      const t = list[k]!;
+      if (t >= terms) continue;
+      const p = sortedIndexOf(docs, termStart[t]!, termEnd[t]!, d);
+      if (p >= 0) found.push([t, p]);
+    }
+  });
+  found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const hits: number[] = [];
-  if (removed.length === 0) return hits;
+  // (A term listed twice finds its pair twice.)
+  for (let i = 0; i < found.length; i++) if (i === 0 || found[i]![1] !== found[i - 1]![1] || found[i]![0] !== found[i - 1]![0]) hits.push(found[i]![0], found[i]![1]);
+  return hits;
+}
+
+/** removedPairs by a lookup in every row (each binary-searched). */
+function removedPairsEverywhere(rows: Rows, terms: number, removed: readonly number[]): number[] {
+  const hits: number[] = [];
   const { termStart, termEnd, docs } = rows;
   const found: number[] = [];
   for (let t = 0; t < terms; t++) {
@@ -471,9 +499,10 @@ export class Postings {
   /**
    * Merges pending pairs for terms [0, termCount) and the `extra` pairs, and drops pairs whose
    * doc is not in the `alive` bitset: in place when the write is small enough (#sealInPlace),
-   * otherwise by laying every row out again (#layOutAgain).
+   * otherwise by laying every row out again (#layOutAgain). `rowsOfRemoved` says where the
+   * documents removed since the last seal can be; without it every row is searched for them.
    */
-  seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null): void {
+  seal(termCount: number, alive: Uint32Array, extra: ExtraPairs | null = null, rowsOfRemoved: RowsOfDocument | null = null): void {
     if (!this.#needsSeal && termCount === this.sealedTermCount && (extra === null || extra.count === 0)) {
       this.lastSeal = { removed: [], gained: new Set(), flipped: [], counted: new Set() };
       return;
@@ -495,7 +524,7 @@ export class Postings {
       xOcc: extra?.occ.data ?? new Uint32Array(0),
     };
     const removed = this.#removedSinceSeal;
-    const changes = this.#sealInPlace(termCount, alive, incoming, removed) ?? this.#layOutAgain(termCount, alive, incoming, removed);
+    const changes = this.#sealInPlace(termCount, alive, incoming, removed, rowsOfRemoved) ?? this.#layOutAgain(termCount, alive, incoming, removed, rowsOfRemoved);
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
@@ -508,13 +537,13 @@ export class Postings {
    * new terms put in the spare room at the end. Null, with nothing changed, when some row (or the
    * end) has no room left, or when the removed documents are too many to look up row by row.
    */
-  #sealInPlace(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null): Omit<SealChanges, 'removed'> | null {
+  #sealInPlace(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null, rowsOfRemoved: RowsOfDocument | null): Omit<SealChanges, 'removed'> | null {
     const oldTerms = this.sealedTermCount;
     if (oldTerms === 0 || termCount < oldTerms || removed === null || removed.length > REMOVED_LOOKED_UP) return null;
     const rows = this.#rows;
     const { termStart, termEnd, docs, occStart } = rows;
     // 1. Where the removed documents are.
-    const hits = removedPairs(rows, oldTerms, removed);
+    const hits = removedPairs(rows, oldTerms, removed, rowsOfRemoved);
     // 2. What each row receives.
     const needPairs = new Uint32Array(termCount);
     const needOccs = new Uint32Array(termCount);
@@ -579,7 +608,7 @@ export class Postings {
    * Every row laid out again with new room: sizes per term first, then the old rows copied
    * (those holding a removed document pair by pair), then the incoming pairs appended.
    */
-  #layOutAgain(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null): Omit<SealChanges, 'removed'> {
+  #layOutAgain(termCount: number, alive: Uint32Array, incoming: Incoming, removed: readonly number[] | null, rowsOfRemoved: RowsOfDocument | null): Omit<SealChanges, 'removed'> {
     const old = this.#rows;
     const { termStart, termEnd, docs, occStart } = old;
     const oldTerms = this.sealedTermCount;
@@ -587,7 +616,7 @@ export class Postings {
     // more, every pair is checked.
     const lost = new Uint32Array(oldTerms);
     if (removed !== null && removed.length <= REMOVED_LOOKED_UP) {
-      const hits = removedPairs(old, oldTerms, removed);
+      const hits = removedPairs(old, oldTerms, removed, rowsOfRemoved);
       for (let i = 0; i < hits.length; i += 2) lost[hits[i]!]!++;
     } else {
       for (let t = 0; t < oldTerms; t++) lost[t] = termEnd[t]! - termStart[t]! - countAlive(docs, termStart[t]!, termEnd[t]!, alive);

@@ -92,6 +92,11 @@ export class PrefixRows {
     return this.#prefixes.get(term);
   }
 
+  /** The row terms of the prefixes of word term `term` (as of the last beforeSeal). */
+  rowsOfWord(term: number): readonly number[] {
+    return this.#rowsOf[term] ?? NO_ROWS;
+  }
+
   /** Number of prefix rows (for stats). */
   get size(): number {
     return this.#rows.size;
