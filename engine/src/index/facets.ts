@@ -1,6 +1,6 @@
 import type { Document } from '../types/document.ts';
 import { DocLists } from './doc-lists.ts';
-import { GrowableU32, ensureLength } from './growable.ts';
+import { GrowableU32, ensureLength, withRoom } from './growable.ts';
 import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
 import { RadixTree } from './term-dictionary.ts';
 import { normalizeWord } from './tokenizer.ts';
@@ -51,6 +51,13 @@ export interface DocValues {
   strings: string[];
 }
 
+/** A field's DocValues for documents below `capacity`, views of the `room` arrays. */
+interface KeptDocValues {
+  values: DocValues;
+  capacity: number;
+  room: { start: Uint32Array; values: Uint32Array };
+}
+
 export class FacetField {
   readonly strings = new Map<string, FacetString>();
   readonly numbers = new Map<number, FacetList>();
@@ -62,8 +69,12 @@ export class FacetField {
   /** Position of each string value in sortedStrings (built with it). */
   #stringIndex: Map<string, number> | null = null;
   /** Per-document structures and the capacity each covers: documents below it are in them. */
-  readonly #sortRanks = new Map<'a' | 'd', { ranks: Uint32Array; capacity: number }>();
-  #docValues: { values: DocValues; capacity: number } | null = null;
+  /**
+   * (`room`: the arrays the structures are views of, extended in place by writes: documents get
+   * ids above every earlier one, so the views already handed out never see what is appended.)
+   */
+  readonly #sortRanks = new Map<'a' | 'd', { ranks: Uint32Array; capacity: number; room: Uint32Array }>();
+  #docValues: KeptDocValues | null = null;
   /**
    * (document, value) pairs added since the per-document structures were first built, so that
    * writes extend them with the new documents instead of building them again (documents only
@@ -110,10 +121,15 @@ export class FacetField {
     const cached = this.#docValues;
     if (cached !== null && cached.capacity === capacity) return cached.values;
     const added = this.#addedSince(cached?.capacity ?? -1, capacity);
-    const values = cached !== null && added !== null ? this.#extendDocValues(cached.values, cached.capacity, capacity, added) : this.#buildDocValues(capacity);
-    this.#docValues = { values, capacity };
+    let kept: KeptDocValues;
+    if (cached !== null && added !== null) kept = this.#extendDocValues(cached, capacity, added);
+    else {
+      const values = this.#buildDocValues(capacity);
+      kept = { values, capacity, room: { start: values.start, values: values.values } };
+    }
+    this.#docValues = kept;
     this.#covered = Math.max(this.#covered, capacity);
-    return values;
+    return kept.values;
   }
 
   #buildDocValues(capacity: number): DocValues {
@@ -131,21 +147,26 @@ export class FacetField {
     return { start, values, numbers, strings };
   }
 
-  /** `old` (documents below `from`) with the rows of the documents added in [from, capacity). */
-  #extendDocValues(old: DocValues, from: number, capacity: number, added: Array<[doc: number, valueId: number]>): DocValues {
+  /** `old` with the rows of the documents added in [old.capacity, capacity), appended in place. */
+  #extendDocValues(
+    old: KeptDocValues,
+    capacity: number,
+    added: Array<[doc: number, valueId: number]>,
+  ): KeptDocValues {
+    const from = old.capacity;
     // Each document's value ids ascending, as a fresh build lists them.
     added.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const start = new Uint32Array(capacity + 1);
-    start.set(old.start.subarray(0, from + 1));
-    const values = new Uint32Array(old.values.length + added.length);
-    values.set(old.values);
+    const used = old.values.start[from]!;
+    const start = withRoom(old.room.start, from + 1, capacity + 1);
+    const values = withRoom(old.room.values, used, used + added.length);
     let k = 0;
     for (let d = from; d < capacity; d++) {
       let end = start[d]!;
       for (; k < added.length && added[k]![0] === d; k++) values[end++] = added[k]![1];
       start[d + 1] = end;
     }
-    return { start, values: values.subarray(0, start[capacity]!), numbers: old.numbers, strings: old.strings };
+    const { numbers, strings } = old.values;
+    return { values: { start: start.subarray(0, capacity + 1), values: values.subarray(0, start[capacity]!), numbers, strings }, capacity, room: { start, values } };
   }
 
   /**
@@ -249,9 +270,11 @@ export class FacetField {
     if (cached !== undefined && cached.capacity === capacity) return cached.ranks;
     const added = this.#addedSince(cached?.capacity ?? -1, capacity);
     let ranks: Uint32Array;
+    let room: Uint32Array;
     if (cached !== undefined && added !== null) {
-      ranks = new Uint32Array(capacity).fill(0xffffffff);
-      ranks.set(cached.ranks);
+      room = withRoom(cached.room, cached.capacity, capacity);
+      ranks = room.subarray(0, capacity);
+      ranks.fill(0xffffffff, cached.capacity);
       const n = this.sortedNumbers().length;
       const s = this.sortedStrings().length;
       for (const [d, v] of added) {
@@ -261,8 +284,9 @@ export class FacetField {
       }
     } else {
       ranks = this.#buildSortRanks(ascending, capacity);
+      room = ranks;
     }
-    this.#sortRanks.set(key, { ranks, capacity });
+    this.#sortRanks.set(key, { ranks, capacity, room });
     this.#covered = Math.max(this.#covered, capacity);
     return ranks;
   }

@@ -37,3 +37,15 @@ export function ensureLength<T extends Uint32Array | Float64Array | Uint8Array |
   next.set(array);
   return next;
 }
+
+/**
+ * `array` if it holds `size` elements, else a copy of its first `used` elements with room for
+ * half again as many as `size`: for arrays extended in place write after write, where a copy
+ * of the whole per write was the write's largest cost.
+ */
+export function withRoom(array: Uint32Array, used: number, size: number): Uint32Array {
+  if (array.length >= size) return array;
+  const next = new Uint32Array(Math.ceil(size * 1.5));
+  next.set(array.subarray(0, used));
+  return next;
+}
