@@ -10,32 +10,53 @@ import { hasDoc } from './doc-set.ts';
 /**
  * A seal looks a removed document up only in the rows of the words recorded for it and in their
  * prefix rows (doc-terms.ts), not in every row. After any writes, every row, prefix rows
- * included, must hold exactly the live documents with its word (or a word extending its prefix).
+ * included, must hold exactly the live documents with its word (or a word extending its prefix),
+ * and a prefix row's occurrences of a document must be those of its words there.
  */
 const LETTERS = 'abcdefghijk';
-/** 121 words under "ab" (so "a" and "ab" get prefix rows) and a few others. */
-const AB_WORDS = [...LETTERS].flatMap((x) => [...LETTERS].map((y) => `ab${x}${y}`));
-const WORDS = [...AB_WORDS.slice(0, 12), 'zed', 'zeta', 'cab'];
+const family = (prefix: string): string[] => [...LETTERS].flatMap((x) => [...LETTERS].map((y) => `${prefix}${x}${y}`));
+/** 121 words under "cd" ("c" and "cd" have prefix rows from the start). */
+const CD_WORDS = family('cd');
+/** 121 words under "ab": the first document has 97, so "a" and "ab" get rows once writes add 3 more. */
+const AB_WORDS = family('ab');
+const WORDS = [...AB_WORDS.slice(97, 109), ...CD_WORDS.slice(0, 4), 'zed', 'zeta'];
+const SEED = [...CD_WORDS, ...AB_WORDS.slice(0, 97)];
 
 type Op = { kind: 'upsert'; id: number; words: string[] } | { kind: 'remove'; id: number } | { kind: 'seal' };
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id: fc.integer({ min: 0, max: 8 }), words: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }) }) },
-  // Id 8 is the document holding every "ab" word.
+  // Id 8 is the first document (SEED).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 8 }) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'seal' as const }) },
 );
 
-/** Per row term: the external ids of its documents. */
+/**
+ * Per row term: the external ids of its documents. Checks on the way that they are all alive and
+ * that each prefix row holds, per document, the occurrences of its words under the prefix.
+ */
 function rows(core: SearchCore): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const { postings } = core;
+  const occurrences = (t: number, d: number): number[] => {
+    for (let p = postings.termStart[t]!; p < postings.termEnd[t]!; p++) if (postings.docs[p] === d) return Array.from(postings.occ.subarray(postings.occStart[p]!, postings.occStart[p + 1]!));
+    return [];
+  };
   for (let t = 0; t < postings.sealedTermCount; t++) {
-    const key = core.vocabulary.isReserved(t) ? `prefix:${core.prefixRows.prefixOf(t)}` : `word:${core.vocabulary.term(t)}`;
+    const prefix = core.vocabulary.isReserved(t) ? core.prefixRows.prefixOf(t)! : null;
+    const key = prefix !== null ? `prefix:${prefix}` : `word:${core.vocabulary.term(t)}`;
     const docs: string[] = [];
     for (let p = postings.termStart[t]!; p < postings.termEnd[t]!; p++) {
       const d = postings.docs[p]!;
       expect(hasDoc(core.alive, d), `${key} holds removed document ${d}`).toBe(true);
       docs.push(core.externalId(d)!);
+      if (prefix === null) continue;
+      const words: number[] = [];
+      for (let w = 0; w < postings.sealedTermCount; w++) {
+        if (core.vocabulary.isReserved(w)) continue;
+        const word = core.vocabulary.term(w);
+        if (word.length > prefix.length && word.startsWith(prefix)) words.push(...occurrences(w, d));
+      }
+      expect(occurrences(t, d), `${key} of document ${d}`).toEqual(words.sort((a, b) => a - b));
     }
     if (docs.length > 0) out.set(key, docs.sort());
   }
@@ -68,10 +89,11 @@ describe('removed documents', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
         const core = new SearchCore({ ...defaultSettings(), searchableAttributes: ['text'] }, 'id', options);
-        const live = new Map<string, string[]>([['8', AB_WORDS]]);
-        core.upsert('8', { id: 8, text: AB_WORDS.join(' ') });
+        const live = new Map<string, string[]>([['8', SEED]]);
+        core.upsert('8', { id: 8, text: SEED.join(' ') });
         core.seal();
-        expect(core.prefixRows.lookup('ab')).toBeDefined();
+        expect(core.prefixRows.lookup('cd')).toBeDefined();
+        expect(core.prefixRows.lookup('ab')).toBeUndefined();
         for (const o of [...ops, { kind: 'seal' } as const]) {
           if (o.kind === 'upsert') {
             live.set(String(o.id), o.words);

@@ -387,10 +387,23 @@ export class Postings {
    * than REMOVED_LISTED.
    */
   #removedSinceSeal: number[] | null = [];
+  /** #sealInPlace's per-term counts, kept: two arrays of the vocabulary's size per write made the collector run every ~30 writes. */
+  #perTermCounts = { pairs: new Uint32Array(0), occs: new Uint32Array(0) };
   /** What the last seal changed (see SealChanges). */
   lastSeal: SealChanges = { removed: null, gained: null, flipped: null, counted: null };
   /** How the seals went (for benchmarks and tests): merged in place, or every row laid out again. */
   readonly sealStats = { inPlace: 0, laidOut: 0 };
+
+  /** Zeroed per-term counts for `terms` terms (views of kept arrays). */
+  #perTerm(terms: number): { pairs: Uint32Array; occs: Uint32Array } {
+    let { pairs, occs } = this.#perTermCounts;
+    if (pairs.length < terms) {
+      pairs = new Uint32Array(Math.ceil(terms * 1.25));
+      occs = new Uint32Array(pairs.length);
+      this.#perTermCounts = { pairs, occs };
+    }
+    return { pairs: pairs.subarray(0, terms).fill(0), occs: occs.subarray(0, terms).fill(0) };
+  }
 
   get sealedTermCount(): number {
     return this.termEnd.length;
@@ -545,8 +558,7 @@ export class Postings {
     // 1. Where the removed documents are.
     const hits = removedPairs(rows, oldTerms, removed, rowsOfRemoved);
     // 2. What each row receives.
-    const needPairs = new Uint32Array(termCount);
-    const needOccs = new Uint32Array(termCount);
+    const { pairs: needPairs, occs: needOccs } = this.#perTerm(termCount);
     const firstNew = countIncoming(incoming, alive, needPairs, needOccs);
     // 3. Room: in each old row (what the removals free included), and at the end for new rows.
     const freed = new Map<number, number>();

@@ -67,6 +67,11 @@ export class PrefixRows {
   #liveUpTo = 0;
   /** Set when rows were created or built: every word is counted again. */
   #recount = true;
+  /**
+   * #fromPending's slot per row term, kept while the rows stay the same (an array of the
+   * vocabulary's size per write made the collector run every ~30 writes).
+   */
+  #slots: { rows: Map<string, number>; count: number; slotOf: Int32Array } | null = null;
 
   /** Forgets every row; the next seal builds them all again, in bulk, from the sealed words. */
   reset(): void {
@@ -210,13 +215,15 @@ export class PrefixRows {
     const { count, doc } = pending;
     reserve(pending, this.#rowsOf, out);
     // Rows are term ids; their working lists are indexed densely (a sparse array is slow).
-    const slotOf = new Int32Array(this.#seen);
-    const pairsOf: number[][] = [];
-    for (const r of this.#rows.values()) {
-      slotOf[r] = pairsOf.length;
-      pairsOf.push([]);
+    let slots = this.#slots;
+    if (slots === null || slots.rows !== this.#rows || slots.count !== this.#rows.size || slots.slotOf.length < this.#seen) {
+      const slotOf = new Int32Array(Math.ceil(this.#seen * 1.25));
+      let n = 0;
+      for (const r of this.#rows.values()) slotOf[r] = n++;
+      slots = this.#slots = { rows: this.#rows, count: n, slotOf };
     }
-    const work: DocWork = { rowsOf: this.#rowsOf, lastDoc: new Int32Array(this.#seen).fill(-1), slotOf, pairsOf, touched: [] };
+    const pairsOf = Array.from({ length: slots.count }, (): number[] => []);
+    const work: DocWork = { rowsOf: this.#rowsOf, lastDoc: new Int32Array(slots.count).fill(-1), slotOf: slots.slotOf, pairsOf, touched: [] };
     for (let a = 0; a < count; ) {
       const d = doc[a]!;
       const b = collectDoc(pending, a, d, work);
@@ -246,7 +253,7 @@ function reserve(pending: Pending, rowsOf: Array<readonly number[]>, out: ExtraP
 
 interface DocWork {
   rowsOf: Array<readonly number[]>;
-  /** Per row term id: the last document that touched it. */
+  /** Per slot: the last document that touched its row. */
   lastDoc: Int32Array;
   /** Per row term id: its slot in `pairsOf`. */
   slotOf: Int32Array;
@@ -266,9 +273,10 @@ function collectDoc(pending: Pending, a: number, d: number, work: DocWork): numb
     const rows = rowsOf[term[b]!]!;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const list = pairsOf[slotOf[r]!]!;
-      if (lastDoc[r] !== d) {
-        lastDoc[r] = d;
+      const slot = slotOf[r]!;
+      const list = pairsOf[slot]!;
+      if (lastDoc[slot] !== d) {
+        lastDoc[slot] = d;
         list.length = 0;
         touched.push(r);
       }
