@@ -1,6 +1,7 @@
 import type { Document } from '../types/document.ts';
 import { DocLists } from './doc-lists.ts';
 import { GrowableU32, ensureLength, withRoom } from './growable.ts';
+import { sortedIndexOf } from './postings.ts';
 import { EMPTY_CONTAINER, forEachLeaf, type LeafValue } from './fields.ts';
 import { RadixTree } from './term-dictionary.ts';
 import { normalizeWord } from './tokenizer.ts';
@@ -346,14 +347,8 @@ function removeSorted(list: GrowableU32, docs: number[]): boolean {
   const d = list.data;
   const at: number[] = [];
   for (const doc of docs) {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (d[mid]! < doc) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < list.length && d[lo] === doc && !at.includes(lo)) at.push(lo);
+    const p = sortedIndexOf(d, 0, list.length, doc);
+    if (p >= 0 && !at.includes(p)) at.push(p);
   }
   at.sort((a, b) => a - b);
   // Each kept stretch moves left by the number of positions dropped before it.
