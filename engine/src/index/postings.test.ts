@@ -181,8 +181,19 @@ class Harness {
     for (let t = 0; t < this.termCount; t++) {
       expect(rowOf(this.postings, t), `row ${t}`).toEqual(modelRow(this.model, t));
       expect(this.postings.docCount(t)).toBe(this.model.get(t)?.size ?? 0);
-      // A row stays within its slots (a full one ends its occurrences where the next row's start).
-      expect(this.postings.termEnd[t]).toBeLessThanOrEqual(this.postings.termStart[t + 1]!);
+      // A row stays within its slots.
+      expect(this.postings.termEnd[t]).toBeLessThanOrEqual(this.postings.slotEnd[t]!);
+    }
+    // Rows own disjoint slots and disjoint occurrences, all before the spare room.
+    const { termStart, slotEnd, occStart } = this.postings;
+    // (Rows without slots first among those starting at the same place.)
+    const owned = [...Array(this.termCount).keys()].sort((a, b) => termStart[a]! - termStart[b]! || slotEnd[a]! - slotEnd[b]!);
+    for (let i = 0; i < owned.length; i++) {
+      const t = owned[i]!;
+      const next = i + 1 < owned.length ? termStart[owned[i + 1]!]! : termStart[this.termCount]!;
+      expect(slotEnd[t], `row ${t} ends before the next one starts`).toBeLessThanOrEqual(next);
+      expect(occStart[slotEnd[t]!], `row ${t}'s occurrences end before the next row's`).toBeLessThanOrEqual(occStart[next]!);
+      expect(occStart[this.postings.termEnd[t]!]).toBeLessThanOrEqual(occStart[slotEnd[t]!]!);
     }
     expect(this.postings.emptyTermCount()).toBe([...Array(this.termCount).keys()].filter((t) => !this.model.has(t)).length);
   }
@@ -193,7 +204,7 @@ describe('postings', () => {
     ['small rows laid out tight (the default)', { minPairs: 16, shift: 4 }],
     ['every row with room for half its size', { minPairs: 1, shift: 1 }],
   ])('hold exactly the alive pairs of every term after any writes, seals, retains and renumberings, and report what each seal changed: %s (property)', (_name, room) => {
-    const stats = { inPlace: 0, laidOut: 0 };
+    const stats = { inPlace: 0, laidOut: 0, moved: 0 };
     const saved = { ...rowRoom };
     Object.assign(rowRoom, room);
     try {
@@ -204,6 +215,7 @@ describe('postings', () => {
           h.seal();
           stats.inPlace += h.postings.sealStats.inPlace;
           stats.laidOut += h.postings.sealStats.laidOut;
+          stats.moved += h.postings.sealStats.moved;
         }),
         { numRuns: 300 },
       );
@@ -213,35 +225,56 @@ describe('postings', () => {
     // The property covered both ways of sealing.
     expect(stats.inPlace).toBeGreaterThan(100);
     expect(stats.laidOut).toBeGreaterThan(100);
+    expect(stats.moved).toBeGreaterThan(100);
   });
 
-  it('merge a small write in place and lay the rows out again when one has no room left', () => {
+  it('merge a small write in place, move a row without room to the spare room at the end, and lay the rows out again once that is used up', () => {
     const h = new Harness();
     for (let d = 0; d < 40; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [1, 2]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 1 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 1, moved: 0 });
     // Rows of 40 pairs have 3 more slots: a replaced document and two new ones fit.
     h.run({ kind: 'remove', pick: 5 });
     h.run({ kind: 'add', terms: [[0, [7]], [2, [3]]], extra: [] });
     h.run({ kind: 'add', terms: [[0, [8]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1, moved: 0 });
+    // Six more do not: row 0 moves to the end, with room again.
     for (let i = 0; i < 6; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 2, laidOut: 1, moved: 1 });
+    const movedTo = h.postings.termStart[0]!;
+    expect(movedTo).toBeGreaterThan(h.postings.termStart[2]!);
+    // The spare room (1024 slots and 1/32 of those in use) cannot take 1100 more.
+    for (let i = 0; i < 1100; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 2, laidOut: 2, moved: 1 });
+    expect(h.postings.termStart[0]).toBe(0);
   });
 
-  it('lay the rows out again when a row gets one pair more than it has slots for', () => {
+  it('lay the rows out again when a moved row does not fit the spare slots, whatever the room for occurrences', () => {
+    const h = new Harness();
+    const many = Array.from({ length: 64 }, (_, i) => i);
+    // 400 documents of 64 occurrences in row 2: spare room for 1024 + 800 occurrences, but for
+    // only 1024 + ~26 slots.
+    for (let d = 0; d < 400; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, many]], extra: [] });
+    h.seal();
+    for (let i = 0; i < 1100; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
+    h.seal();
+    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2, moved: 0 });
+  });
+
+  it('move a row that gets one pair more than it has slots for', () => {
     const h = new Harness();
     for (let d = 0; d < 16; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [d]]], extra: [] });
     h.seal();
     // Row 0: 16 pairs in 18 slots, room for 5 more occurrences; three new pairs of one each.
     for (let i = 0; i < 3; i++) h.run({ kind: 'add', terms: [[0, [i]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1, moved: 1 });
   });
 
-  it('take a replaced document back into a small (tight) row in place only when it fills the row exactly', () => {
+  it('take a replaced document back into a small (tight) row in place only when it fills the row exactly, and move the row otherwise', () => {
     const h = new Harness();
     for (let d = 0; d < 5; d++) h.run({ kind: 'add', terms: [[0, [d, d + 1]], [2, [9]]], extra: [] });
     h.seal();
@@ -249,16 +282,17 @@ describe('postings', () => {
     h.run({ kind: 'remove', pick: 3 });
     h.run({ kind: 'add', terms: [[0, [4, 5]], [2, [9]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
-    // One occurrence fewer than the removed pair had: the row's pairs would end short of the next row.
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1, moved: 0 });
+    // One occurrence fewer than the removed pair had: the row's pairs would end short of the
+    // next row's, so row 0 moves to the end, with room (row 2 is filled exactly again).
     h.run({ kind: 'remove', pick: 0 });
     h.run({ kind: 'add', terms: [[0, [1]], [2, [9]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
-    // A new document in a full tight row: no room.
+    expect(h.postings.sealStats).toEqual({ inPlace: 2, laidOut: 1, moved: 1 });
+    // A new document in row 0: it has room now.
     h.run({ kind: 'add', terms: [[0, [1, 2]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 3 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 3, laidOut: 1, moved: 1 });
   });
 
   it('take several removed documents out of one row in place, whatever order they were removed in', () => {
@@ -268,21 +302,24 @@ describe('postings', () => {
     // Live documents 0..9: remove 7, then 2, then 5 (picks are indexes into the live list).
     for (const pick of [7, 2, 4]) h.run({ kind: 'remove', pick });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1, moved: 0 });
     expect(rowOf(h.postings, 0).map(([d]) => d)).toEqual([0, 1, 3, 4, 6, 8, 9]);
   });
 
-  it('lay the rows out again when a row has room for the pair but not for its occurrences', () => {
+  it('move a row that has room for the pair but not for its occurrences', () => {
     const h = new Harness();
     for (let d = 0; d < 16; d++) h.run({ kind: 'add', terms: [[0, [d]], [2, [d]]], extra: [] });
     h.seal();
     // Row 0 holds 16 pairs of one occurrence: room for 2 more pairs and 5 occurrences.
     h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5, 6]], [2, [1]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 0, laidOut: 2 });
-    // Laid out again with 17 pairs and 22 occurrences: room for 5 more.
+    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 1, moved: 1 });
+    // Moved with 17 pairs and 22 occurrences, it has room for 2 more pairs and 5 occurrences,
+    // and takes these in place. Row 2 (18 slots, 17 pairs) would fill its last slot with one
+    // occurrence short of its room for them: it moves.
     h.run({ kind: 'add', terms: [[0, [1, 2, 3, 4, 5]], [2, [1]]], extra: [] });
     h.seal();
-    expect(h.postings.sealStats).toEqual({ inPlace: 1, laidOut: 2 });
+    expect(h.postings.sealStats).toEqual({ inPlace: 2, laidOut: 1, moved: 2 });
+    expect(h.postings.termStart[0]).toBeLessThan(h.postings.termStart[2]!);
   });
 });

@@ -6,19 +6,23 @@ import { GrowableU32 } from './growable.ts';
  * Layout. Searches read a "sealed" form, rows of (term, document) pairs, large rows with room
  * to grow (rowRoom):
  *   termStart[t] .. termEnd[t]       the pairs (term t, document) of term t, by ascending doc id;
- *                                    the row owns the slots up to termStart[t + 1]
+ *                                    the row owns the slots up to slotEnd[t] (laid out, that is
+ *                                    termStart[t + 1]; a row moved to the end leaves its old
+ *                                    slots unused until the rows are laid out again)
+ *   termStart[termCount]             the end of the slots in use: the spare room starts there
  *   docs[p]                          the document of pair p
  *   occStart[p] .. occStart[p+1]     the occurrences of pair p in `occ` (for p < termEnd[t]:
  *                                    occStart[termEnd[t]] is where the row's occurrences end,
- *                                    occStart[termStart[t + 1]] where its room for them ends;
+ *                                    occStart[slotEnd[t]] where its room for them ends;
  *                                    the two are one slot when the row is full)
  *   occ[k]                           (fieldId << 16) | position, ascending (so grouped by field)
  * Writes append to a pending log of pairs; `seal()` merges the log into the rows. Documents are
  * never updated in place: the index gives a replaced document a new internal id, larger than
  * every sealed one, so a write's pairs go at the end of their rows and the old id only has to
- * disappear. A small write (a few removed documents, pairs that fit the rows' room) is merged in
- * place, in time proportional to the rows it touches; otherwise the seal lays every row out
- * again with new room, in one linear pass. The first search after a batch of writes pays for it.
+ * disappear. A small write (a few removed documents) is merged in place, in time proportional
+ * to the rows it touches: a row without room for its new pairs is moved to the spare room at
+ * the end, with room again; when that is used up, or after many removals, the seal lays every
+ * row out again with new room, in one linear pass. The first search after a batch of writes pays for it.
  */
 export const FIELD_SHIFT = 16;
 export const POSITION_MASK = 0xffff;
@@ -81,6 +85,7 @@ export interface SealChanges {
 interface Rows {
   termStart: Uint32Array;
   termEnd: Uint32Array;
+  slotEnd: Uint32Array;
   docs: Uint32Array;
   occStart: Uint32Array;
   occ: Uint32Array;
@@ -179,6 +184,7 @@ function layOut(termCount: number, pairCount: ArrayLike<number>, occCount: Array
   return {
     termStart,
     termEnd: termStart.slice(0, termCount),
+    slotEnd: termStart.slice(1, termCount + 1),
     docs: new Uint32Array(slots + tailRoom(slots)),
     occStart,
     occ: new Uint32Array(occs + tailRoom(occs)),
@@ -220,6 +226,27 @@ function copyAlivePairs(from: Rows, to: Rows, t: number, alive: Uint32Array): vo
     const d = docs[p]!;
     if ((alive[d >>> 5]! & (1 << (d & 31))) !== 0) appendPair(to, t, d, occ, occStart[p]!, occStart[p + 1]!);
   }
+}
+
+/**
+ * Moves row t to the end of the slots in use (termStart[terms], which it advances), with `slots`
+ * slots and room for `occs` occurrences; its old slots are left unused.
+ */
+function moveToEnd(rows: Rows, t: number, terms: number, slots: number, occs: number): void {
+  const { termStart, termEnd, slotEnd, docs, occStart, occ } = rows;
+  const s = termStart[t]!;
+  const e = termEnd[t]!;
+  const at = termStart[terms]!;
+  const atOcc = occStart[at]!;
+  docs.copyWithin(at, s, e);
+  occ.copyWithin(atOcc, occStart[s]!, occStart[e]!);
+  const shift = atOcc - occStart[s]!;
+  for (let p = e; p >= s; p--) occStart[at + p - s] = occStart[p]! + shift;
+  termStart[t] = at;
+  termEnd[t] = at + (e - s);
+  slotEnd[t] = at + slots;
+  termStart[terms] = slotEnd[t]!;
+  occStart[slotEnd[t]!] = atOcc + occs;
 }
 
 /** Removes pair p from its row t, moving the pairs after it (and their occurrences) back. */
@@ -371,6 +398,8 @@ function appendIncoming(rows: Rows, incoming: Incoming, alive: Uint32Array): voi
 export class Postings {
   termStart: Uint32Array = new Uint32Array(1);
   termEnd: Uint32Array = new Uint32Array(0);
+  /** Per term: one past the last slot its row owns (see the layout above). */
+  slotEnd: Uint32Array = new Uint32Array(0);
   docs: Uint32Array = new Uint32Array(0);
   occStart: Uint32Array = new Uint32Array(1);
   occ: Uint32Array = new Uint32Array(0);
@@ -391,8 +420,11 @@ export class Postings {
   #perTermCounts = { pairs: new Uint32Array(0), occs: new Uint32Array(0) };
   /** What the last seal changed (see SealChanges). */
   lastSeal: SealChanges = { removed: null, gained: null, flipped: null, counted: null };
-  /** How the seals went (for benchmarks and tests): merged in place, or every row laid out again. */
-  readonly sealStats = { inPlace: 0, laidOut: 0 };
+  /**
+   * How the seals went (for benchmarks and tests): merged in place, or every row laid out again;
+   * rows moved to the end by in-place seals.
+   */
+  readonly sealStats = { inPlace: 0, laidOut: 0, moved: 0 };
 
   /** Zeroed per-term counts for `terms` terms (views of kept arrays). */
   #perTerm(terms: number): { pairs: Uint32Array; occs: Uint32Array } {
@@ -419,12 +451,13 @@ export class Postings {
   }
 
   get #rows(): Rows {
-    return { termStart: this.termStart, termEnd: this.termEnd, docs: this.docs, occStart: this.occStart, occ: this.occ };
+    return { termStart: this.termStart, termEnd: this.termEnd, slotEnd: this.slotEnd, docs: this.docs, occStart: this.occStart, occ: this.occ };
   }
 
   #setRows(rows: Rows): void {
     this.termStart = rows.termStart;
     this.termEnd = rows.termEnd;
+    this.slotEnd = rows.slotEnd;
     this.docs = rows.docs;
     this.occStart = rows.occStart;
     this.occ = rows.occ;
@@ -493,7 +526,7 @@ export class Postings {
   }
 
   clear(): void {
-    this.#setRows({ termStart: new Uint32Array(1), termEnd: new Uint32Array(0), docs: new Uint32Array(0), occStart: new Uint32Array(1), occ: new Uint32Array(0) });
+    this.#setRows({ termStart: new Uint32Array(1), termEnd: new Uint32Array(0), slotEnd: new Uint32Array(0), docs: new Uint32Array(0), occStart: new Uint32Array(1), occ: new Uint32Array(0) });
     this.#clearPending();
     this.#needsSeal = false;
     this.#removedSinceSeal = [];
@@ -554,7 +587,7 @@ export class Postings {
     const oldTerms = this.sealedTermCount;
     if (oldTerms === 0 || termCount < oldTerms || removed === null || removed.length > REMOVED_LOOKED_UP) return null;
     const rows = this.#rows;
-    const { termStart, termEnd, docs, occStart } = rows;
+    const { termStart, termEnd, slotEnd, docs, occStart } = rows;
     // 1. Where the removed documents are.
     const hits = removedPairs(rows, oldTerms, removed, rowsOfRemoved);
     // 2. What each row receives.
@@ -569,21 +602,35 @@ export class Postings {
       freed.set(t, (freed.get(t) ?? 0) + 1);
       freedOccs.set(t, (freedOccs.get(t) ?? 0) + occStart[p + 1]! - occStart[p]!);
     }
+    // Rows without room for their new pairs move to the spare room at the end, with room again
+    // whatever their size (they are the rows writes go to): two slots more than a row of 16
+    // pairs gets, since a row's last slot takes a pair only if its occurrences fill the room
+    // exactly. Their old slots stay unused until the rows are laid out again.
+    const moved: number[] = [];
+    const movedSlots: number[] = [];
+    const movedOccs: number[] = [];
+    let tailSlots = termStart[oldTerms]!;
+    let tailOccs = occStart[tailSlots]!;
     for (let t = 0; t < oldTerms; t++) {
       const n = needPairs[t]!;
       if (n === 0) continue;
+      const s = termStart[t]!;
       const e = termEnd[t]!;
       // New pairs go after the row's last one only if their documents come after it.
-      if (e > termStart[t]! && docs[e - 1]! >= firstNew) return null;
-      const slotsFree = termStart[t + 1]! - e + (freed.get(t) ?? 0);
-      const occsFree = occStart[termStart[t + 1]!]! - occStart[e]! + (freedOccs.get(t) ?? 0);
-      if (slotsFree < n || occsFree < needOccs[t]!) return null;
-      // A row whose every slot gets a pair ends its occurrences where the next row's start:
-      // only if they fill the row's room for them exactly.
-      if (slotsFree === n && occsFree !== needOccs[t]!) return null;
+      if (e > s && docs[e - 1]! >= firstNew) return null;
+      const slotsFree = slotEnd[t]! - e + (freed.get(t) ?? 0);
+      const occsFree = occStart[slotEnd[t]!]! - occStart[e]! + (freedOccs.get(t) ?? 0);
+      // A row whose every slot gets a pair ends its occurrences where its room for them ends:
+      // only if they fill that room exactly.
+      if (slotsFree >= n && occsFree >= needOccs[t]! && (slotsFree !== n || occsFree === needOccs[t]!)) continue;
+      const pairs = e - s - (freed.get(t) ?? 0) + n;
+      const occs = occStart[e]! - occStart[s]! - (freedOccs.get(t) ?? 0) + needOccs[t]!;
+      moved.push(t);
+      movedSlots.push(pairs + 2 + (pairs >>> rowRoom.shift));
+      movedOccs.push(occs + 4 + (occs >>> rowRoom.shift));
+      tailSlots += movedSlots[movedSlots.length - 1]!;
+      tailOccs += movedOccs[movedOccs.length - 1]!;
     }
-    let tailSlots = termStart[oldTerms]!;
-    let tailOccs = occStart[tailSlots]!;
     for (let t = oldTerms; t < termCount; t++) {
       tailSlots += rowSlots(needPairs[t]!);
       tailOccs += rowOccs(needPairs[t]!, needOccs[t]!);
@@ -595,20 +642,26 @@ export class Postings {
     for (let t = 0; t < oldTerms; t++) if (needPairs[t]! > 0) before.set(t, termEnd[t]! - termStart[t]!);
     // 4. Apply: removals (last first, so that the pairs still to remove stay where they were found).
     for (let i = hits.length - 2; i >= 0; i -= 2) removePair(rows, hits[i]!, hits[i + 1]!);
+    moved.forEach((t, i) => moveToEnd(rows, t, oldTerms, movedSlots[i]!, movedOccs[i]!));
     if (termCount > oldTerms) {
       const grownStart = new Uint32Array(termCount + 1);
       grownStart.set(termStart.subarray(0, oldTerms + 1));
       const grownEnd = new Uint32Array(termCount);
       grownEnd.set(termEnd);
+      const grownSlotEnd = new Uint32Array(termCount);
+      grownSlotEnd.set(slotEnd);
       for (let t = oldTerms; t < termCount; t++) {
         const s = grownStart[t]!;
         grownEnd[t] = s;
         grownStart[t + 1] = s + rowSlots(needPairs[t]!);
+        grownSlotEnd[t] = grownStart[t + 1]!;
         occStart[grownStart[t + 1]!] = occStart[s]! + rowOccs(needPairs[t]!, needOccs[t]!);
       }
       rows.termStart = grownStart;
       rows.termEnd = grownEnd;
+      rows.slotEnd = grownSlotEnd;
     }
+    this.sealStats.moved += moved.length;
     appendIncoming(rows, incoming, alive);
     this.#setRows(rows);
     this.sealStats.inPlace++;
