@@ -34,7 +34,10 @@
  * replaced with itself, as a sync job re-sending documents would, and merged outside the timed
  * section (the mean time of that is printed): the core does what the engine does when its task
  * queue is idle, `refreshKept` (seal, then bring the kept rankings of recent queries up to date:
- * carried over the write when it cannot have changed them, ranked again otherwise). Cold
+ * carried over the write when it cannot have changed them, ranked again otherwise). After the
+ * passes, 50 copies of dataset documents are added under new ids, one at a time, each merged the
+ * same way, and the mean time of that is printed too (a replaced document frees room in the
+ * rows it comes back to; a new one finds none). Cold
  * (`--cold-rounds N`, default 5): before every sample the engine's read caches are dropped
  * (`IndexCore.dropReadCaches`), so each sample is the query's first search ever. Peers get the
  * same treatment: Orama and MiniSearch keep no result caches, FlexSearch's `cache` option is off
@@ -159,6 +162,8 @@ interface Engine {
   dropCaches(): void;
   /** Replaces a document with itself, as a sync job re-sending it would (the engine's own way). */
   rewrite(doc: Document): void;
+  /** Adds a copy of `doc` under the new id `id` (merged as `rewrite` merges). */
+  add(doc: Document, id: number): void;
   /** Undefined when the engine has no equivalent for this query. */
   prepare(query: BenchQuery): (() => number) | undefined;
   drop(): void;
@@ -186,6 +191,12 @@ function buildOurs(dataset: Dataset, docs: Docs): Engine {
       core.upsert(id, doc);
       // What the engine does as soon as its task queue is idle, before the next search: merge
       // the write, then bring the kept rankings of recent queries up to date.
+      core.refreshKept(Infinity);
+    },
+    add(doc, id) {
+      const copy = { ...doc, id };
+      store.set(String(id), copy);
+      core.upsert(String(id), copy);
       core.refreshKept(Infinity);
     },
     prepare(query) {
@@ -231,6 +242,9 @@ function buildOrama(dataset: Dataset, docs: Docs): Engine {
       oramaRemove(db as any, String(doc['id']));
       insert(db as any, oramaDoc(doc));
     },
+    add(doc, id) {
+      insert(db as any, oramaDoc({ ...doc, id }));
+    },
     prepare(query) {
       if (query.kind === 'phrase') return undefined;
       const words = queryWords(query.q);
@@ -260,6 +274,7 @@ function buildMiniSearch(dataset: Dataset, docs: Docs): Engine {
     name: 'minisearch',
     dropCaches() {}, // no result cache
     rewrite(doc) { mini.replace(doc); },
+    add(doc, id) { mini.add({ ...doc, id }); },
     prepare(query) {
       if (query.kind === 'phrase' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const where = Object.entries(query.where ?? {});
@@ -289,6 +304,7 @@ function buildFlexSearch(dataset: Dataset, docs: Docs): Engine {
     name: 'flexsearch',
     dropCaches() {}, // the `cache` option is not set: off (FlexSearch 0.8: `options.cache || null`)
     rewrite(doc) { index.update(doc); },
+    add(doc, id) { index.add({ ...doc, id }); },
     prepare(query) {
       if (query.kind === 'phrase' || query.kind === 'typo' || query.facets || query.sort || query.geo || query.q === '') return undefined;
       const options: Record<string, unknown> = { limit: LIMIT, suggest: true, merge: true };
@@ -321,7 +337,7 @@ interface PassStats {
   beforeMs: number;
 }
 type Pass = 'warm' | 'written' | 'cold';
-interface EngineRun { name: string; indexMs: number; heapMB: number; rssMB: number; warm: PassStats; written: PassStats; cold: PassStats }
+interface EngineRun { name: string; indexMs: number; heapMB: number; rssMB: number; warm: PassStats; written: PassStats; cold: PassStats; addMs: number }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -380,6 +396,24 @@ function warmColdPaths(dataset: Dataset, docs: Docs, engine: Engine, variants: n
   }
 }
 
+/** Documents added one at a time after the passes (the same copies, under the same new ids, for every engine). */
+const ADDS = 50;
+
+/**
+ * Mean time to add one document under a new id and merge it: copies of a fixed walk over the
+ * dataset. A replaced document frees room in the rows it comes back to; a new one finds none.
+ */
+function timeAdds(engine: Engine, docs: Docs, count: number): number {
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[(i * 7919 + 29) % docs.length]!;
+    const started = performance.now();
+    engine.add(doc, 1_000_000_000 + i);
+    total += performance.now() - started;
+  }
+  return total / count;
+}
+
 function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, coldRounds: number, writeRounds: number, coldWarmup: number): EngineRun {
   gc?.();
   const heapBefore = process.memoryUsage();
@@ -398,8 +432,9 @@ function measure(name: string, dataset: Dataset, docs: Docs, rounds: number, col
   const written = runPass(dataset, runners, writeRounds, 0, () => engine.rewrite(docs[(writes++ * 7919 + 13) % docs.length]!));
   warmColdPaths(dataset, docs, engine, coldWarmup, COLD_WARMUP_BUDGET_MS);
   const cold = runPass(dataset, runners, coldRounds, 0, () => engine.dropCaches());
+  const addMs = timeAdds(engine, docs, ADDS);
   engine.drop();
-  return { name: engine.name, indexMs, heapMB, rssMB, warm, written, cold };
+  return { name: engine.name, indexMs, heapMB, rssMB, warm, written, cold, addMs };
 }
 
 /**
@@ -485,7 +520,10 @@ function report(dataset: Dataset, docs: Docs, runs: EngineRun[], detail: boolean
   for (const pass of ['warm', 'written', 'cold'] as const) {
     console.log(`\n${titles[pass]}`);
     latencyTable(runs, pass);
-    if (pass === 'written') console.log(`write and merge, mean ms (not in the figures above): ${runs.map((r) => `${r.name} ${ms(r.written.beforeMs)}`).join(', ')}`);
+    if (pass === 'written') {
+      console.log(`write and merge, mean ms (not in the figures above): ${runs.map((r) => `${r.name} ${ms(r.written.beforeMs)}`).join(', ')}`);
+      console.log(`add and merge (a copy under a new id, ${ADDS} after the passes), mean ms: ${runs.map((r) => `${r.name} ${ms(r.addMs)}`).join(', ')}`);
+    }
   }
   if (detail) {
     console.log('\nper query: p50 ms warm / after a write / cold (hits returned, at most 20)');
