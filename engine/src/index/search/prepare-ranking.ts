@@ -10,7 +10,9 @@ import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type Index
  * search pipeline. A ranking is made by a search that keeps its ranking (search.ts): all its
  * matches when they are at most maxTotalHits, else the first `keptDocuments`. After writes that
  * may have changed it, it is carried over them when the query derives as before and:
- *   - holding every match: removed documents are taken out, and no added document matches;
+ *   - holding every match: removed documents are taken out, and the added documents that match
+ *     are ranked in with them (a document's rule keys depend on it and the query only), while
+ *     all still fit under maxTotalHits;
  *   - holding the first ones: none of them was removed, every added document that matches ranks
  *     after the last one (ranked against it alone: a document's rule keys depend on it and the
  *     query only, and ties go to the older document), and the number of hits shown is still
@@ -123,12 +125,27 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   const added: number[] = [];
   for (let d = held.capacity; d < state.capacity; d++) if (hasDoc(state.alive, d)) added.push(d);
   if (added.length > MAX_CARRIED_DOCUMENTS) return null;
-  if (added.length > 0) {
+  if (added.length > 0 && complete) {
+    // Every match is kept: the added ones that match take their places among them (a
+    // document's rule keys depend on it and the query alone), while all still fit under
+    // maxTotalHits, as a ranking made again would keep them. (Making it again parsed the query,
+    // a walk of the dictionary, for each of the ~60 such rankings a new document on
+    // debian-63k changes.)
+    const query = parsed ?? unpackQuery(q, held);
+    // (Which added documents match first, alone: usually none, and ranking the kept ones too
+    // costs a lookup of each.)
+    const matching = rankWithin(state, added, query, 'last');
+    if (matching.length > 0) {
+      if (order.length + matching.length > cap) return null;
+      order = Uint32Array.from(rankWithin(state, [...order, ...matching], query, 'last'));
+      least += matching.length;
+      total += matching.length;
+    }
+  } else if (added.length > 0) {
     // Ranked against the last kept document: the added ones that match must all come after it.
-    const last = complete ? undefined : order[order.length - 1];
+    const last = order[order.length - 1];
     const ranked = rankWithin(state, last === undefined ? added : [last, ...added], parsed ?? unpackQuery(q, held), 'last');
-    // A complete ranking takes no new match in (it is made again, it is short).
-    if (complete ? ranked.length > 0 : ranked[0] !== last) return null;
+    if (ranked[0] !== last) return null;
     const matched = ranked.length - (last === undefined ? 0 : 1);
     least += matched;
     total += matched;
