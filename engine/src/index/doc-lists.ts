@@ -1,3 +1,5 @@
+import { GrowableU32 } from './growable.ts';
+
 /**
  * Per document, a set of small integers written once and read when the document is removed: the
  * term ids of its postings rows (postings.ts) and the slots of its facet lists (facets.ts). With
@@ -89,20 +91,14 @@ export class DocLists {
     this.#bytes = new Uint8Array(Math.max(1024, this.#length));
     this.#length = 0;
     this.#start = new Uint32Array(capacity).fill(NONE);
-    let buffer = new Uint32Array(64);
+    const buffer = new GrowableU32(64);
     each(old, (to, from, mapping) => {
-      let n = 0;
+      buffer.clear();
       old.forEach(from, (v) => {
         const value = mapping === null ? v : v < mapping.length ? mapping[v]! : -1;
-        if (value < 0) return;
-        if (n === buffer.length) {
-          const grown = new Uint32Array(buffer.length * 2);
-          grown.set(buffer);
-          buffer = grown;
-        }
-        buffer[n++] = value;
+        if (value >= 0) buffer.push(value);
       });
-      this.set(to, buffer, 0, n);
+      this.set(to, buffer.data, 0, buffer.length);
     });
   }
 

@@ -1,4 +1,5 @@
 import { DocLists } from './doc-lists.ts';
+import { GrowableU32 } from './growable.ts';
 import { hasDoc, type DocSet } from './doc-set.ts';
 import type { Postings } from './postings.ts';
 
@@ -14,7 +15,7 @@ export class DocTerms {
   #recordedUpTo = 0;
   /** Documents whose pairs came in two runs (never seen; then their list would be partial). */
   #partial = new Set<number>();
-  #scratch = new Uint32Array(256);
+  readonly #scratch = new GrowableU32(256);
 
   /** Bytes of the recorded lists (see DocLists). */
   get byteLength(): number {
@@ -35,9 +36,9 @@ export class DocTerms {
         if (this.#lists.has(d)) this.#partial.add(d);
         else {
           // (DocLists sorts what it is given: not the pending log itself.)
-          if (this.#scratch.length < to - from) this.#scratch = new Uint32Array(2 * (to - from));
-          this.#scratch.set(term.subarray(from, to));
-          this.#lists.set(d, this.#scratch, 0, to - from);
+          this.#scratch.grow(to - from);
+          this.#scratch.data.set(term.subarray(from, to));
+          this.#lists.set(d, this.#scratch.data, 0, to - from);
         }
       }
       from = to;

@@ -340,15 +340,16 @@ function cleanList(list: GrowableU32, isAlive: (doc: number) => boolean, sort: b
 }
 
 /**
- * Takes `docs` out of the ascending `list` (each found by binary search: a few removals from a
- * list of 171k documents need not look at every one); returns whether the list is now empty.
+ * Takes the distinct `docs` out of the ascending `list` (each found by binary search: a few
+ * removals from a list of 171k documents need not look at every one); returns whether the list
+ * is now empty.
  */
 function removeSorted(list: GrowableU32, docs: number[]): boolean {
   const d = list.data;
   const at: number[] = [];
   for (const doc of docs) {
     const p = sortedIndexOf(d, 0, list.length, doc);
-    if (p >= 0 && !at.includes(p)) at.push(p);
+    if (p >= 0) at.push(p);
   }
   at.sort((a, b) => a - b);
   // Each kept stretch moves left by the number of positions dropped before it.
@@ -387,8 +388,7 @@ export class FacetIndex {
   #listAt: Array<FacetList | undefined> = [];
   #freeSlots: number[] = [];
   /** Slots of the lists the document being added went into. */
-  #adding = new Uint32Array(64);
-  #addingCount = 0;
+  readonly #adding = new GrowableU32(64);
 
   constructor(isFaceted: (path: string) => boolean) {
     this.#isFaceted = isFaceted;
@@ -419,11 +419,11 @@ export class FacetIndex {
   addDocument(doc: number, document: Document): void {
     if (doc < this.#largestDoc) this.#unsorted = true;
     else this.#largestDoc = doc;
-    this.#addingCount = 0;
+    this.#adding.clear();
     forEachLeaf(document, (path, value, inArray) => this.#addLeaf(doc, path, value, inArray));
     // (Added twice, the document's lists are no longer all known: it is looked for everywhere.)
     if (this.#docLists.has(doc)) this.#docLists.delete(doc);
-    else this.#docLists.set(doc, this.#adding, 0, this.#addingCount);
+    else this.#docLists.set(doc, this.#adding.data, 0, this.#adding.length);
     const point = documentGeoPoint(document);
     if (point !== null) {
       const { lat, lng } = point;
@@ -499,12 +499,7 @@ export class FacetIndex {
       list.slot = this.#freeSlots.pop() ?? this.#listAt.length;
       this.#listAt[list.slot] = list;
     }
-    if (this.#addingCount === this.#adding.length) {
-      const grown = new Uint32Array(this.#adding.length * 2);
-      grown.set(this.#adding);
-      this.#adding = grown;
-    }
-    this.#adding[this.#addingCount++] = list.slot;
+    this.#adding.push(list.slot);
     return true;
   }
 

@@ -125,30 +125,29 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   const added: number[] = [];
   for (let d = held.capacity; d < state.capacity; d++) if (hasDoc(state.alive, d)) added.push(d);
   if (added.length > MAX_CARRIED_DOCUMENTS) return null;
-  if (added.length > 0 && complete) {
-    // Every match is kept: the added ones that match take their places among them (a
-    // document's rule keys depend on it and the query alone), while all still fit under
-    // maxTotalHits, as a ranking made again would keep them. (Making it again parsed the query,
-    // a walk of the dictionary, for each of the ~60 such rankings a new document on
-    // debian-63k changes.)
+  if (added.length > 0) {
     const query = parsed ?? unpackQuery(q, held);
-    // (Which added documents match first, alone: usually none, and ranking the kept ones too
-    // costs a lookup of each.)
-    const matching = rankWithin(state, added, query, 'last');
-    if (matching.length > 0) {
-      if (order.length + matching.length > cap) return null;
-      order = Uint32Array.from(rankWithin(state, [...order, ...matching], query, 'last'));
-      least += matching.length;
-      total += matching.length;
+    if (complete) {
+      // The added matches take their places among the kept ones, while all fit under
+      // maxTotalHits as in a ranking made again (which parsed the query, a walk of the
+      // dictionary: ~60 such rankings per new document on debian-63k). Which added documents
+      // match is asked first, alone: usually none, and ranking the kept ones looks each up.
+      const matching = rankWithin(state, added, query, 'last');
+      if (matching.length > 0) {
+        if (order.length + matching.length > cap) return null;
+        order = Uint32Array.from(rankWithin(state, [...order, ...matching], query, 'last'));
+        least += matching.length;
+        total += matching.length;
+      }
+    } else {
+      // Ranked against the last kept document: the added ones that match must all come after it.
+      const last = order[order.length - 1];
+      const ranked = rankWithin(state, last === undefined ? added : [last, ...added], query, 'last');
+      if (ranked[0] !== last) return null;
+      const matched = ranked.length - (last === undefined ? 0 : 1);
+      least += matched;
+      total += matched;
     }
-  } else if (added.length > 0) {
-    // Ranked against the last kept document: the added ones that match must all come after it.
-    const last = order[order.length - 1];
-    const ranked = rankWithin(state, last === undefined ? added : [last, ...added], parsed ?? unpackQuery(q, held), 'last');
-    if (ranked[0] !== last) return null;
-    const matched = ranked.length - (last === undefined ? 0 : 1);
-    least += matched;
-    total += matched;
   }
   // The number of hits shown must be known.
   if (Math.min(least, cap) !== Math.min(total, cap)) return null;
