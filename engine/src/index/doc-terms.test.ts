@@ -5,6 +5,7 @@ import { SearchCore } from './core.ts';
 import { DocLists } from './doc-lists.ts';
 import { DocTerms } from './doc-terms.ts';
 import { Postings } from './postings.ts';
+import { PREFIX_ROW_MIN_WORDS } from './prefix-rows.ts';
 import { hasDoc } from './doc-set.ts';
 
 /**
@@ -17,10 +18,11 @@ const LETTERS = 'abcdefghijk';
 const family = (prefix: string): string[] => [...LETTERS].flatMap((x) => [...LETTERS].map((y) => `${prefix}${x}${y}`));
 /** 121 words under "cd" ("c" and "cd" have prefix rows from the start). */
 const CD_WORDS = family('cd');
-/** 121 words under "ab": the first document has 97, so "a" and "ab" get rows once writes add 3 more. */
+/** 121 words under "ab": the first document has 3 fewer than a prefix row needs, so "a" and "ab" get rows once writes add 3 more. */
 const AB_WORDS = family('ab');
-const WORDS = [...AB_WORDS.slice(97, 109), ...CD_WORDS.slice(0, 4), 'zed', 'zeta'];
-const SEED = [...CD_WORDS, ...AB_WORDS.slice(0, 97)];
+const SEEDED = PREFIX_ROW_MIN_WORDS - 3;
+const WORDS = [...AB_WORDS.slice(SEEDED, SEEDED + 12), ...CD_WORDS.slice(0, 4), 'zed', 'zeta'];
+const SEED = [...CD_WORDS, ...AB_WORDS.slice(0, SEEDED)];
 
 type Op = { kind: 'upsert'; id: number; words: string[] } | { kind: 'remove'; id: number } | { kind: 'seal' };
 const op: fc.Arbitrary<Op> = fc.oneof(

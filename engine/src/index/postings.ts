@@ -140,6 +140,30 @@ export function sortedIndexOf(values: Uint32Array, start: number, end: number, v
   return -1;
 }
 
+/**
+ * The first position in ascending values[lo, end) holding `value` or more (`end` when none):
+ * galloping from `lo`, then binary search, so a walk of ascending lookups costs the log of each
+ * step, not of the whole range.
+ */
+export function firstAtLeast(values: Uint32Array, lo: number, end: number, value: number): number {
+  // A few steps one by one first: a dense walk's next value is usually near.
+  for (const stop = Math.min(end, lo + 4); lo < stop; lo++) if (values[lo]! >= value) return lo;
+  let step = 1;
+  let hi = lo;
+  while (hi < end && values[hi]! < value) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  if (hi > end) hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Alive documents among docs[start, end). */
 function countAlive(docs: Uint32Array, start: number, end: number, alive: Uint32Array): number {
   let n = 0;

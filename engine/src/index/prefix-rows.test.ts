@@ -103,7 +103,7 @@ function usesRow(core: SearchCore, q: string): boolean {
 }
 
 describe('prefix rows', () => {
-  it('are built for prefixes of 100 words or more, also when a prefix gets there later', () => {
+  it('are built for prefixes of PREFIX_ROW_MIN_WORDS (64) words or more, also when a prefix gets there later', () => {
     const core = new SearchCore(defaultSettings(), 'id');
     core.upsert('1', { id: 1, text: BASE.join(' ') });
     expect(usesRow(core, 'a')).toBe(true);

@@ -16,12 +16,18 @@ import type { Vocabulary } from './vocabulary.ts';
  * seal carries them over, drops dead documents and renumbers ids with the words' rows. A prefix
  * that reaches the word threshold after its words were sealed gets its row from their sealed rows.
  * Which prefixes a query may read as a row is decided at query time (query-terms.ts: at least
- * PREFIX_DB_MIN_WORDS live words), from `lookup`.
+ * PREFIX_ROW_MIN_WORDS live words), from `lookup`.
  */
 export const PREFIX_ROW_MAX_BYTES = 4;
 /** `enabled: false` makes searches ignore the rows (tests compare both ways on one index). */
 export const prefixRowPolicy = { enabled: true };
-export const PREFIX_ROW_MIN_WORDS = 100;
+/**
+ * Below milli's 100 words (its prefix database's threshold): a prefix of 64 to 99 words read as
+ * one row instead of as each of its words is one lookup per ranked document for the proximity
+ * rule (row-proximity.ts) instead of chains of every occurrence. On debian-63k the rows from 64
+ * words cost ~5 MB more than from 100 (PREFIX_DB_MIN_WORDS); from 40 words, ~13 MB.
+ */
+export const PREFIX_ROW_MIN_WORDS = 64;
 
 export interface PrefixRow {
   /** The reserved term id of the row. */

@@ -1,5 +1,5 @@
 import { emptySet, hasDoc, type DocSet } from '../doc-set.ts';
-import { FIELD_SHIFT, POSITION_MASK, sortedIndexOf, type Postings } from '../postings.ts';
+import { FIELD_SHIFT, POSITION_MASK, firstAtLeast, sortedIndexOf, type Postings } from '../postings.ts';
 import type { FieldLengths } from '../field-lengths.ts';
 import type { Derivation, QueryWord } from './query-terms.ts';
 import type { ScratchArrays } from './scratch.ts';
@@ -515,20 +515,7 @@ function searchRow(
   for (let i = 0; i < pending.length && lo < end; i++) {
     const d = pending[i]!;
     if ((wordDocs[d >>> 5]! & (1 << (d & 31))) === 0) continue;
-    // docs[lo - 1] < d: find the first position >= d.
-    let step = 1;
-    let hi = lo;
-    while (hi < end && docs[hi]! < d) {
-      lo = hi + 1;
-      hi += step;
-      step *= 2;
-    }
-    if (hi > end) hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (docs[mid]! < d) lo = mid + 1;
-      else hi = mid;
-    }
+    lo = firstAtLeast(docs, lo, end, d);
     if (lo < end && docs[lo] === d) detailOfPair(m, der, lo, d, postings, fields, chains, chainMode, startLimit);
   }
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELD_SHIFT } from '../postings.ts';
 import { OccurrenceChains } from './match-data.ts';
-import { chainedPairProximity, pairProximity } from './ranking-rules.ts';
+import { chainedPairProximity, pairProximity, slicePairProximity } from './ranking-rules.ts';
 
 /**
  * The proximity of two words read from their occurrence chains in place (every pair compared)
@@ -29,6 +29,21 @@ describe('proximity from occurrence chains', () => {
         const headA = chain(chains, a);
         const headB = chain(chains, b);
         expect(chainedPairProximity(chains, headA, span, headB)).toBe(pairProximity(ascending(a), span, ascending(b)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('read as slices of one array (row-proximity.ts), equals the merge, every pair compared or past the bound merged (property)', () => {
+    fc.assert(
+      fc.property(occurrences, occurrences, fc.integer({ min: 0, max: 3 }), fc.nat(5), (a, b, span, gap) => {
+        // Both slices in one array, apart and offset, as two pairs' occurrences in `occ`.
+        const sortedA = ascending(a);
+        const sortedB = ascending(b);
+        const occ = Uint32Array.from([...new Array<number>(gap).fill(1), ...sortedB, 9, ...sortedA, 3]);
+        const bFrom = gap;
+        const aFrom = gap + sortedB.length + 1;
+        expect(slicePairProximity(occ, aFrom, aFrom + sortedA.length, span, occ, bFrom, bFrom + sortedB.length)).toBe(pairProximity(sortedA, span, sortedB));
       }),
       { numRuns: 3000 },
     );

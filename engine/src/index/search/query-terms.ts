@@ -1,7 +1,7 @@
 import type { Settings } from '../../types/settings.ts';
 import type { Tokenizer } from '../tokenizer.ts';
 import type { Vocabulary } from '../vocabulary.ts';
-import type { PrefixRow } from '../prefix-rows.ts';
+import { PREFIX_ROW_MIN_WORDS, type PrefixRow } from '../prefix-rows.ts';
 import { buildQueryWords } from './query-graph.ts';
 
 /**
@@ -176,11 +176,13 @@ export function deriveWord(word: string, isPrefix: boolean, options: DerivationO
   if (isPrefix) {
     // As milli: a prefix in the prefix database (at most 4 bytes, starting 100 words or more)
     // matches all its words; another one its first 1000 words in lexicographic order. Only
-    // words still in some document count (milli's word list drops the others).
+    // words still in some document count (milli's word list drops the others). A prefix row
+    // holds all the words of a prefix of at most 4 bytes, which both rules match: from 100 words
+    // all of them, below that fewer than 1000. So a row is read from PREFIX_ROW_MIN_WORDS words.
     const live = options.docCount ?? ((): number => 1);
     const words0 = exact !== undefined && live(exact) > 0 ? 1 : 0;
     const prefixRow = Buffer.byteLength(word, 'utf8') <= PREFIX_DB_MAX_BYTES ? options.prefixRow?.(word) : undefined;
-    if (prefixRow !== undefined && words0 + prefixRow.liveWords >= PREFIX_DB_MIN_WORDS) {
+    if (prefixRow !== undefined && words0 + prefixRow.liveWords >= PREFIX_ROW_MIN_WORDS) {
       add(prefixRow.term, 0, false);
       row = prefixRow;
     }

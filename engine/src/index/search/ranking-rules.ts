@@ -6,6 +6,7 @@ import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
 import { NOT_CHAINED, NO_MATCH, bestPos, bestRank, exactHit, exactStart, minTypo, type OccurrenceChains, type PositionLookup, type WordMatches } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
+import type { RowProximity } from './row-proximity.ts';
 import type { SortCriterion } from './sort-params.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface RankingContext {
   /** Number of distinct attribute ranks (for the attribute rule's score). */
   attributeRanks: number;
   proximityPrecision: 'byWord' | 'byAttribute';
+  /** Set when the proximity rule reads the occurrences in the words' rows (no chains were built). */
+  rowProximity?: RowProximity;
   /** With two-phase matching: fills the active words of documents before a rule reads them. */
   prepareActive?: (docs: ArrayLike<number>) => void;
   /** With two-phase matching: fills the active words and match details of documents. */
@@ -98,13 +101,18 @@ function typoRule(ctx: RankingContext): RankingRule {
  * attributes or larger gaps cost MAX_PROXIMITY.
  */
 export function pairProximity(a: readonly number[], aSpan: number, b: readonly number[]): number {
+  return pairProximityIn(a, 0, a.length, aSpan, b, 0, b.length);
+}
+
+/** pairProximity of the occurrences a[aFrom, aTo) and b[bFrom, bTo) (both sorted), read in place. */
+export function pairProximityIn(a: ArrayLike<number>, aFrom: number, aTo: number, aSpan: number, b: ArrayLike<number>, bFrom: number, bTo: number): number {
   let best = MAX_PROXIMITY;
-  let i = 0;
-  let j = 0;
+  let i = aFrom;
+  let j = bFrom;
   let lastAEnd = -1;
   let lastB = -1;
-  while ((i < a.length || j < b.length) && best > 0) {
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+  while ((i < aTo || j < bTo) && best > 0) {
+    if (j >= bTo || (i < aTo && a[i]! <= b[j]!)) {
       const va = a[i++]!;
       if (lastB >= 0 && lastB >>> FIELD_SHIFT === va >>> FIELD_SHIFT) {
         const gap = (va & POSITION_MASK) - (lastB & POSITION_MASK);
@@ -124,9 +132,21 @@ export function pairProximity(a: readonly number[], aSpan: number, b: readonly n
 }
 
 /**
+ * The proximity cost of one occurrence of A (`va`) and one of B (`vb`), packed: pairProximity's
+ * costs, B at or after A by its gap past A's end, B before A one more than the same gap in
+ * order; at least MAX_PROXIMITY in different attributes (the callers keep the smallest, from
+ * MAX_PROXIMITY).
+ */
+function occurrenceCost(va: number, vb: number, aSpan: number): number {
+  if (va >>> FIELD_SHIFT !== vb >>> FIELD_SHIFT) return MAX_PROXIMITY;
+  return va <= vb ? Math.max(vb - va - aSpan, 1) - 1 : va - vb;
+}
+
+/**
  * pairProximity of the occurrences chained from `a` and `b`, read in place: every pair is
  * compared (chains are short), which finds the nearest pair as the merge does without listing
- * and sorting them. Past CHAIN_PAIRS pairs (words repeated in a long text) the merge costs less.
+ * and sorting them, and without its unpredictable branches. Past CHAIN_PAIRS pairs (words
+ * repeated in a long text) the merge costs less.
  */
 export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan: number, b: number): number {
   const { occ, next } = chains;
@@ -134,14 +154,23 @@ export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan:
   let compared = 0;
   for (let i = a; i !== -1 && best > 0; i = next[i]!) {
     const va = occ[i]!;
-    const field = va >>> FIELD_SHIFT;
     for (let j = b; j !== -1; j = next[j]!) {
       if (++compared > CHAIN_PAIRS) return pairProximity(chains.list(a), aSpan, chains.list(b));
-      const vb = occ[j]!;
-      if (vb >>> FIELD_SHIFT !== field) continue;
-      // pairProximity's costs: B at or after A by its gap past A's end, B before A one more
-      // than the same gap in order.
-      const cost = va <= vb ? Math.max(vb - va - aSpan, 1) - 1 : va - vb;
+      const cost = occurrenceCost(va, occ[j]!, aSpan);
+      if (cost < best) best = cost;
+    }
+  }
+  return best;
+}
+
+/** pairProximityIn of two slices, comparing every pair while they are few (as chainedPairProximity). */
+export function slicePairProximity(a: Uint32Array, aFrom: number, aTo: number, aSpan: number, b: Uint32Array, bFrom: number, bTo: number): number {
+  if ((aTo - aFrom) * (bTo - bFrom) > CHAIN_PAIRS) return pairProximityIn(a, aFrom, aTo, aSpan, b, bFrom, bTo);
+  let best = MAX_PROXIMITY;
+  for (let i = aFrom; i < aTo; i++) {
+    const va = a[i]!;
+    for (let j = bFrom; j < bTo; j++) {
+      const cost = occurrenceCost(va, b[j]!, aSpan);
       if (cost < best) best = cost;
     }
   }
@@ -161,6 +190,17 @@ function proximityRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   const byAttribute = ctx.proximityPrecision === 'byAttribute';
   const spans = ctx.words.map((w) => (w.phrase === null ? 0 : w.phrase.length - 1));
+  const rows = byAttribute ? undefined : ctx.rowProximity;
+  if (rows !== undefined && n >= 2) {
+    // Only the active words are read before this rule: the details wait for the next rules.
+    return {
+      name: 'proximity',
+      ...(ctx.prepareActive !== undefined ? { prepare: ctx.prepareActive } : {}),
+      maxKey: (n - 1) * MAX_PROXIMITY,
+      key: (d) => rows.key(d, ctx.activeMask),
+      keys: (docs, out) => rows.keys(docs, ctx.activeMask, out),
+    };
+  }
   return {
     name: 'proximity',
     ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),

@@ -21,6 +21,7 @@ import { formatHit, isWholeDocument, type FormatOptions } from './format.ts';
 import { OccurrenceChains, PositionLookup, computeWordMatches, fillWordDetail, matchWordDocs, type FieldRules, type WordMatches } from './match-data.ts';
 import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
+import { rowProximityOf } from './row-proximity.ts';
 import type { ScratchArrays } from './scratch.ts';
 import { prefixCachePolicy, restrict, type ParseReads, type PrefixCache, type RankedWord } from './prefix-cache.ts';
 import type { PreparedRanking, PreparedRankings } from './prepared-rankings.ts';
@@ -228,8 +229,9 @@ export function matchQuery(
   // Occurrences are chained for proximity (two words or more), and for phrases when exactness
   // reads their positions (other words' exact positions are looked up in their postings).
   const proximity = needs.proximity && n >= 2;
+  const rowProximity = proximity && settings.proximityPrecision === 'byWord' ? rowProximityOf(parsed.words, state.postings, rules) : null;
   const matches: WordMatches[] = parsed.words.map((w) => {
-    const mode = proximity || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
+    const mode = (proximity && rowProximity === null) || (needs.exactness && w.phrase !== null) ? 'all' : 'none';
     if (few !== undefined) return computeWordMatches(w, state.postings, candidates, capacity, rules, chains, mode, 0, scratch, undefined, few);
     const cacheable = mode === 'none' && w.isPrefix && w.derivations.length > prefixCachePolicy.minDerivations && (searchOn === null || searchOn === undefined);
     const key = cacheable ? `${w.text}\u0000${w.typoBudget}` : '';
@@ -295,6 +297,7 @@ export function matchQuery(
     maxTypos: parsed.words.reduce((sum, w) => sum + w.typoBudget, 0),
     attributeRanks,
     proximityPrecision: settings.proximityPrecision,
+    ...(rowProximity !== null ? { rowProximity } : {}),
   };
   return new QueryMatching(list, ctx, n);
 }

@@ -8,6 +8,7 @@ import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { detailPolicy } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
+import { proximityPolicy } from './row-proximity.ts';
 import { matchPolicy } from './search.ts';
 
 /**
@@ -16,7 +17,9 @@ import { matchPolicy } from './search.ts';
  * details computed up front (computeWordMatches, selectCandidates). Whole searches must give the
  * same hits in the same order, totals, ranking scores and score details, for any settings and
  * query: several words, phrases, negations, prefixes, typos, split and concatenated words,
- * synonyms, every matching strategy, attributesToSearchOn, filters, sort, distinct.
+ * synonyms, every matching strategy, attributesToSearchOn, filters, sort, distinct. The lazy side
+ * reads proximity in the words' rows when it can (row-proximity.ts) or not; the reference always
+ * from the occurrence chains.
  */
 const VOCABULARY = ['alpha', 'alpah', 'alphabet', 'alps', 'beta', 'betas', 'better', 'gamma', 'gama', 'sun', 'flower', 'sunflower', 'delta', 'deltas', 'new', 'york', 'zeta', 'eta'];
 /** Texts of single words and of pairs that split words, concatenations and synonyms match. */
@@ -101,7 +104,7 @@ describe('two-phase matching', () => {
     prefixCachePolicy.rankedWords = false;
     try {
       fc.assert(
-        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 8, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, queries, bitsetBuckets, searchRatio, mode) => {
+        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 8, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), fc.boolean(), (settings, docs, queries, bitsetBuckets, searchRatio, mode, fromRows) => {
           // Details by binary search of every pair, by walking every row, or as in production.
           detailPolicy.searchRatio = searchRatio;
           const store = new Map<string, Document>();
@@ -116,13 +119,16 @@ describe('two-phase matching', () => {
             // Word buckets from document sets always, or never (a key per candidate).
             matchPolicy.wordBucketsMinShare = bitsetBuckets ? Infinity : 0;
             matchPolicy.twoPhase = mode;
+            proximityPolicy.fromRows = fromRows;
             const lazy = answer(core, params, source);
             matchPolicy.twoPhase = 'never';
+            proximityPolicy.fromRows = false;
             let want: unknown;
             try {
               want = answer(core, params, source);
             } finally {
               matchPolicy.twoPhase = 'auto';
+              proximityPolicy.fromRows = true;
             }
             expect(lazy).toEqual(want);
           }
