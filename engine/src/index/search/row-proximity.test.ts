@@ -8,7 +8,7 @@ import type { DocumentSource, SearchParams } from '../types.ts';
 import type { FieldRules } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { proximityPolicy, rowProximityOf } from './row-proximity.ts';
-import { parseSearchQuery } from './search.ts';
+import { matchPolicy, parseSearchQuery } from './search.ts';
 
 /**
  * Proximity read in the words' rows (row-proximity.ts) against proximity read from the
@@ -16,19 +16,20 @@ import { parseSearchQuery } from './search.ts';
  * when typos are allowed at all) and some share prefixes, so that most queries are rows: one
  * (`red`), an exact word and its extensions (`serv`: serv, server, service, services), and a
  * document may be in several rows of one word (merged occurrences). `se` has five words, past
- * the rows a word may have: chains.
+ * the rows a word may have, and `kernel` typo neighbours when typos are on: chains.
  */
-const VOCABULARY = ['red', 'web', 'serv', 'server', 'service', 'services', 'seal', 'kernel', 'module', 'mod', 'blue', 'tool'];
+const VOCABULARY = ['red', 'web', 'serv', 'server', 'service', 'services', 'seal', 'kernel', 'kernal', 'module', 'mod', 'blue', 'tool'];
 const text = fc.oneof(
   fc.array(fc.constantFrom(...VOCABULARY), { minLength: 0, maxLength: 12 }).map((w) => w.join(' ')),
   // Words repeated in a long text, never side by side: over 64 pairs of occurrences, compared by
   // merging them, where the nearest pair is not found at once.
-  fc.array(fc.constantFrom('web', 'serv', 'server', 'services', 'red'), { minLength: 20, maxLength: 40 }).map((w) => w.join(' tool ')),
+  fc.array(fc.constantFrom('web', 'serv', 'server', 'services', 'red', 'kernel', 'kernal'), { minLength: 20, maxLength: 40 }).map((w) => w.join(' tool ')),
 );
 const doc = fc.record({ title: text, body: text, n: fc.integer({ min: 0, max: 4 }) });
 
 const RULE_SETS: string[][] = [
   ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+  ['words', 'attribute', 'typo', 'proximity'],
   ['proximity', 'words', 'exactness'],
   ['n:desc', 'proximity', 'attributeRank', 'wordPosition'],
   ['words', 'proximity'],
@@ -79,7 +80,9 @@ describe('proximity read in the rows', () => {
     let fromRows = 0;
     try {
       fc.assert(
-        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 6 }), (settings, docs, params) => {
+        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 6 }), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, params, mode) => {
+          // Two-phase matching as in production (one pass on indexes this small) or always.
+          matchPolicy.twoPhase = mode;
           const store = new Map<string, Document>();
           const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
           const core = new SearchCore(settings, 'id');
@@ -98,6 +101,7 @@ describe('proximity read in the rows', () => {
       );
     } finally {
       prefixCachePolicy.rankedWords = true;
+      matchPolicy.twoPhase = 'auto';
     }
     // Most queries read their rows: the property is about them.
     expect(fromRows).toBeGreaterThan(queries / 3);

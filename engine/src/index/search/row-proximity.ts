@@ -64,7 +64,6 @@ export class RowProximity {
    * Ascending documents (the usual bucket) are found in each row by one merge over the row.
    */
   keys(docs: ArrayLike<number>, activeMask: Uint32Array, out: Float64Array): void {
-
     const n = docs.length;
     for (let k = 1; k < n; k++) {
       if (docs[k]! < docs[k - 1]!) {
