@@ -24,8 +24,9 @@ export const prefixRowPolicy = { enabled: true };
 /**
  * Below milli's 100 words (its prefix database's threshold): a prefix of 64 to 99 words read as
  * one row instead of as each of its words is one lookup per ranked document for the proximity
- * rule (row-proximity.ts) instead of chains of every occurrence. On debian-63k the rows from 64
- * words cost ~5 MB more than from 100 (PREFIX_DB_MIN_WORDS); from 40 words, ~13 MB.
+ * rule (row-proximity.ts) instead of chains of every occurrence. On debian-63k, 585 rows instead
+ * of 358 and postings arrays of 123.0 MB instead of 114.5 (from 40 words: 948 rows, 131.8 MB);
+ * geonames-171k 19.6 MB instead of 18.0.
  */
 export const PREFIX_ROW_MIN_WORDS = 64;
 
