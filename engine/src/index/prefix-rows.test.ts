@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { prefixOf } from './test-support/arbitraries.ts';
+import { prefixOf, searchParamsOf } from './test-support/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import { defaultSettings, type Settings } from '../types/settings.ts';
@@ -59,29 +59,20 @@ const queryWord = fc.oneof(
   fc.constantFrom('a', 'ab', 'abe', 'b', 'bo', 'z', 'za', 'c', 'ca', 'abo', 'zi'),
   prefixOf([...BASE, ...LATER.slice(0, 20)]),
 );
-const paramsArb: fc.Arbitrary<SearchParams> = fc
-  .record({
-    words: fc.array(queryWord, { minLength: 1, maxLength: 3 }),
-    space: fc.boolean(),
-    strategy: fc.constantFrom<Array<SearchParams['matchingStrategy']>>(undefined, 'all', 'frequency'),
-    offset: fc.integer({ min: 0, max: 3 }),
-    extra: fc.constantFrom<SearchParams[]>(
-      {},
-      { showRankingScoreDetails: true },
-      { filter: 'n > 1' },
-      { sort: ['n:asc'] },
-      { facets: ['g'] },
-      { attributesToSearchOn: ['title'] },
-      { attributesToHighlight: ['*'], showMatchesPosition: true, attributesToCrop: ['body'], cropLength: 3 },
-    ),
-  })
-  .map(({ words, space, strategy, offset, extra }) => ({
-    q: words.join(' ') + (space ? ' ' : ''),
-    offset,
-    limit: 12,
-    ...(strategy === undefined ? {} : { matchingStrategy: strategy }),
-    ...extra,
-  }));
+const paramsArb = searchParamsOf(queryWord, {
+  maxWords: 3,
+  maxOffset: 3,
+  limit: fc.constant(12),
+  extra: fc.constantFrom<SearchParams[]>(
+    {},
+    { showRankingScoreDetails: true },
+    { filter: 'n > 1' },
+    { sort: ['n:asc'] },
+    { facets: ['g'] },
+    { attributesToSearchOn: ['title'] },
+    { attributesToHighlight: ['*'], showMatchesPosition: true, attributesToCrop: ['body'], cropLength: 3 },
+  ),
+});
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource, rows: boolean): unknown {
   prefixRowPolicy.enabled = rows;

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
+import { searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { storedCore } from '../test-support/stored-core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import type { FieldRules } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
@@ -39,22 +40,13 @@ const settingsArb: fc.Arbitrary<Settings> = fc
   .map((s) => settingsOf({ ...s, oneTypo: 5, twoTypos: 9 }, { sortableAttributes: ['n'] }));
 
 const word = fc.constantFrom('red', 'web', 'serv', 'ser', 'servi', 'se', 'mod', 'kernel', 'tool', 'blue', 'nothing');
-const paramsArb: fc.Arbitrary<SearchParams> = fc
-  .record({
-    words: fc.array(word, { minLength: 2, maxLength: 4 }),
-    space: fc.boolean(),
-    strategy: fc.constantFrom<Array<SearchParams['matchingStrategy']>>(undefined, 'all', 'frequency'),
-    offset: fc.integer({ min: 0, max: 3 }),
-    limit: fc.integer({ min: 1, max: 12 }),
-    details: fc.boolean(),
-  })
-  .map(({ words, space, strategy, offset, limit, details }) => ({
-    q: words.join(' ') + (space ? ' ' : ''),
-    offset,
-    limit,
-    ...(details ? { showRankingScore: true, showRankingScoreDetails: true } : {}),
-    ...(strategy === undefined ? {} : { matchingStrategy: strategy }),
-  }));
+const paramsArb = searchParamsOf(word, {
+  minWords: 2,
+  maxWords: 4,
+  maxOffset: 3,
+  limit: fc.integer({ min: 1, max: 12 }),
+  extra: fc.constantFrom<SearchParams[]>({}, { showRankingScore: true, showRankingScoreDetails: true }),
+});
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource, fromRows: boolean): unknown {
   proximityPolicy.fromRows = fromRows;
@@ -83,14 +75,7 @@ describe('proximity read in the rows', () => {
         fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 6 }), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, params, mode) => {
           // Two-phase matching as in production (one pass on indexes this small) or always.
           matchPolicy.twoPhase = mode;
-          const store = new Map<string, Document>();
-          const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
-          const core = new SearchCore(settings, 'id');
-          docs.forEach((d, i) => {
-            const full = { id: i, ...d };
-            store.set(String(i), full);
-            core.upsert(String(i), full);
-          });
+          const { core, source } = storedCore(settings, docs);
           for (const p of params) {
             expect(answer(core, p, source, true)).toEqual(answer(core, p, source, false));
             queries++;

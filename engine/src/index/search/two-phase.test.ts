@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { prefixOf } from '../test-support/arbitraries.ts';
+import { prefixOf, searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { storedCore } from '../test-support/stored-core.ts';
 import { describe, expect, it } from 'vitest';
-import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
@@ -64,31 +64,21 @@ const word = fc.oneof(
   // (Two typos from 'sunflower' and 'alphabet': buckets of every typo count.)
   fc.constantFrom('alpah', 'bteta', 'sunflowr', 'sunflxwxr', 'alphxbxt', 'yrok', '"new york"', '"alpha beta"', '-beta', '-"sun flower"', 'sun flower', 'sunflower', 'newyork', 'gamma', 'alphabeta'),
 );
-const paramsArb: fc.Arbitrary<SearchParams> = fc
-  .record({
-    words: fc.array(word, { minLength: 1, maxLength: 4 }),
-    space: fc.boolean(),
-    strategy: fc.constantFrom<Array<SearchParams['matchingStrategy']>>(undefined, 'last', 'all', 'frequency'),
-    offset: fc.integer({ min: 0, max: 4 }),
-    limit: fc.integer({ min: 0, max: 15 }),
-    extra: fc.oneof<Array<fc.WeightedArbitrary<SearchParams>>>(
-      { weight: 4, arbitrary: fc.constant<SearchParams>({}) },
-      { weight: 2, arbitrary: fc.constant<SearchParams>({ showRankingScore: true, showRankingScoreDetails: true }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ filter: 'n > 1' }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ sort: ['n:asc'] }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ distinct: 'g' }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ attributesToSearchOn: ['title'] }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ rankingScoreThreshold: 0.5 }) },
-      { weight: 1, arbitrary: fc.constant<SearchParams>({ facets: ['g'] }) },
-    ),
-  })
-  .map(({ words, space, strategy, offset, limit, extra }) => ({
-    q: words.join(' ') + (space ? ' ' : ''),
-    offset,
-    limit,
-    ...(strategy === undefined ? {} : { matchingStrategy: strategy }),
-    ...extra,
-  }));
+const paramsArb = searchParamsOf(word, {
+  maxWords: 4,
+  maxOffset: 4,
+  limit: fc.integer({ min: 0, max: 15 }),
+  extra: fc.oneof<Array<fc.WeightedArbitrary<SearchParams>>>(
+    { weight: 4, arbitrary: fc.constant<SearchParams>({}) },
+    { weight: 2, arbitrary: fc.constant<SearchParams>({ showRankingScore: true, showRankingScoreDetails: true }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ filter: 'n > 1' }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ sort: ['n:asc'] }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ distinct: 'g' }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ attributesToSearchOn: ['title'] }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ rankingScoreThreshold: 0.5 }) },
+    { weight: 1, arbitrary: fc.constant<SearchParams>({ facets: ['g'] }) },
+  ),
+});
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource): unknown {
   try {
@@ -107,14 +97,7 @@ describe('two-phase matching', () => {
         fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.constantFrom(0, 8, Infinity), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), fc.boolean(), (settings, docs, queries, bitsetBuckets, searchRatio, mode, fromRows) => {
           // Details by binary search of every pair, by walking every row, or as in production.
           detailPolicy.searchRatio = searchRatio;
-          const store = new Map<string, Document>();
-          const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
-          const core = new SearchCore(settings, 'id');
-          docs.forEach((d, i) => {
-            const full = { id: i, ...d };
-            store.set(String(i), full);
-            core.upsert(String(i), full);
-          });
+          const { core, source } = storedCore(settings, docs);
           for (const params of queries) {
             // Word buckets from document sets always, or never (a key per candidate).
             matchPolicy.wordBucketsMinShare = bitsetBuckets ? Infinity : 0;

@@ -1,0 +1,17 @@
+import type { Document } from '../../types/document.ts';
+import type { Settings } from '../../types/settings.ts';
+import { SearchCore } from '../core.ts';
+import type { DocumentSource } from '../types.ts';
+
+/** A core over `docs` (given ids 0, 1, ... as `id`) and the store its searches read them from. */
+export function storedCore(settings: Settings, docs: readonly object[]): { core: SearchCore; source: DocumentSource } {
+  const store = new Map<string, Document>();
+  const source: DocumentSource = { get: (id) => store.get(id), entries: () => store.entries() };
+  const core = new SearchCore(settings, 'id');
+  docs.forEach((d, i) => {
+    const full: Document = { id: i, ...d };
+    store.set(String(i), full);
+    core.upsert(String(i), full);
+  });
+  return { core, source };
+}
