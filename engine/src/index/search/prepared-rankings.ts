@@ -1,5 +1,5 @@
 import { forEachNearPrefix, prefixBlock } from '../near-prefixes.ts';
-import { MIN_SPLIT_LENGTH } from './query-graph.ts';
+import { bestSplit, MIN_SPLIT_LENGTH } from './query-graph.ts';
 import type { PhraseAlternative, TypoLengths } from './query-terms.ts';
 
 /**
@@ -259,9 +259,11 @@ export class PreparedRankings {
    * whose rarer word is in the most documents (query-graph.ts). The split chosen is a derivation
    * like any other: a document may have gained it when it gained both its words. A word whose
    * number of documents changed (`counted`, or a new word completing a split that was not there)
-   * may change the split chosen, and the query is parsed again when its split now scores as high
-   * as the chosen one: the chosen one itself always does (a tie goes to the split that comes
-   * first), unless one of its words is in no document any more, which changes the vocabulary.
+   * may change the split chosen: the query's split is chosen again from the counts after the
+   * seal, and the query is parsed again only when that is another split. (Without a vocabulary
+   * change, which parses every set-aside query again, counts change nothing else in a parse.
+   * Parsing again whenever the chosen split's own words were counted, as before, parsed ~700
+   * queries again per added document on debian-63k, each with its typo walk.)
    */
   #splitsWith(word: string, t: number, changes: PreparedChanges, changed: ReadonlySet<number>, counted: boolean): void {
     const { termOf, documents, before } = changes;
@@ -269,12 +271,12 @@ export class PreparedRankings {
       const held = this.#entries.get(q) ?? this.#suspects.get(q)?.entry;
       if (held == null || held.budget === 0 || q.length < MIN_SPLIT_LENGTH) return;
       const chosen = held.alternatives.find((a) => a.typos > 0);
-      const isChosen = chosen !== undefined && chosen.terms[0] === left && chosen.terms[1] === right;
       if (counted) {
-        const best = chosen === undefined ? 0 : Math.min(documents(chosen.terms[0]!), documents(chosen.terms[1]!));
-        const score = Math.min(documents(left), documents(right));
-        if (score > 0 && score >= best) return this.#invalidate(q, before, true);
+        const now = bestSplit(q, termOf, documents);
+        const same = now === null ? chosen === undefined : chosen !== undefined && chosen.terms[0] === now[0] && chosen.terms[1] === now[1];
+        if (!same) return this.#invalidate(q, before, true);
       }
+      const isChosen = chosen !== undefined && chosen.terms[0] === left && chosen.terms[1] === right;
       if (isChosen && changed.has(left) && changed.has(right)) this.#invalidate(q, before);
     };
     // (Proper prefixes and suffixes: the other word is not empty.)

@@ -64,7 +64,7 @@ export function buildQueryWords(parts: Part[], options: DerivationOptions): Quer
       alternatives: synonymPhrases(text, options),
     };
     if (budget > 0 && text.length >= MIN_SPLIT_LENGTH) {
-      const split = bestSplit(text, options);
+      const split = bestSplit(text, (w) => options.vocabulary.lookup(w), options.docCount);
       if (split !== null) word.alternatives.push({ terms: split, typos: 1 });
     }
     out.push(word);
@@ -88,16 +88,17 @@ function coveredByPrefixRow(word: QueryWord, text: string, options: DerivationOp
 
 /**
  * The split of `word` into two index words where the rarer half is the most frequent
- * (Meilisearch picks the pair most often adjacent; document counts are our proxy).
+ * (Meilisearch picks the pair most often adjacent; document counts are our proxy); a tie goes to
+ * the split that comes first. `lookup` is the vocabulary's, `docCount` a term's documents.
  */
-function bestSplit(word: string, options: DerivationOptions): number[] | null {
+export function bestSplit(word: string, lookup: (word: string) => number | undefined, docCount?: (term: number) => number): number[] | null {
   let best: number[] | null = null;
   let bestScore = 0;
   for (let k = 1; k < word.length; k++) {
-    const left = options.vocabulary.lookup(word.slice(0, k));
-    const right = options.vocabulary.lookup(word.slice(k));
+    const left = lookup(word.slice(0, k));
+    const right = lookup(word.slice(k));
     if (left === undefined || right === undefined) continue;
-    const score = options.docCount === undefined ? 1 : Math.min(options.docCount(left), options.docCount(right));
+    const score = docCount === undefined ? 1 : Math.min(docCount(left), docCount(right));
     if (score > bestScore) {
       bestScore = score;
       best = [left, right];
