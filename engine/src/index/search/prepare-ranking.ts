@@ -90,6 +90,30 @@ export function prepareRanking(state: IndexState, q: string, source: DocumentSou
 }
 
 /** A suspect ranking carried over the writes since it was made, or null when it must be made again. */
+/**
+ * `order` (a complete ranking) with `docs` (ranked among themselves, ids above every ranked one)
+ * placed where a ranking of them all puts them, each by binary search: every rule's key is the
+ * document's own and ties go to the lower id, so two documents rank as they do among all. (A
+ * ranking of them all looked every kept document up in every derivation's row: ~48,000 lookups
+ * for a ranking of 1000 documents and a query of 48 derivations, against ~1,000 here.)
+ */
+function insertRanked(state: IndexState, order: Uint32Array, docs: readonly number[], query: ParsedQuery): Uint32Array {
+  const out = Array.from(order);
+  let lo = 0;
+  for (const d of docs) {
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rankWithin(state, [out[mid]!, d], query, 'last')[0] === d) hi = mid;
+      else lo = mid + 1;
+    }
+    out.splice(lo, 0, d);
+    // The next document ranks after this one.
+    lo++;
+  }
+  return Uint32Array.from(out);
+}
+
 export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Suspect & { entry: PreparedEntry }): PreparedEntry | null {
   // The same vocabulary derives the query as before (parsing it again costs a dictionary walk).
   let parsed: ParsedQuery | null = null;
@@ -135,7 +159,7 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
       const matching = rankWithin(state, added, query, 'last');
       if (matching.length > 0) {
         if (order.length + matching.length > cap) return null;
-        order = Uint32Array.from(rankWithin(state, [...order, ...matching], query, 'last'));
+        order = insertRanked(state, order, matching, query);
         least += matching.length;
         total += matching.length;
       }
