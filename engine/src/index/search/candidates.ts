@@ -1,4 +1,4 @@
-import { countSet, emptySet, intersectInPlace, setToArray, copySet, subtractInPlace, type DocSet } from '../doc-set.ts';
+import { countSet, emptySet, hasDoc, intersectInPlace, setToArray, copySet, subtractInPlace, type DocSet } from '../doc-set.ts';
 import type { CandidateList } from './bucket-sort.ts';
 import type { WordMatches } from './match-data.ts';
 import type { ScratchArrays } from './scratch.ts';
@@ -29,7 +29,17 @@ function popcount(v: number): number {
   return n;
 }
 
-export function selectCandidates(matches: WordMatches[], strategy: MatchingStrategy, capacity: number, scratch?: ScratchArrays): Candidates {
+export function selectCandidates(
+  matches: WordMatches[],
+  strategy: MatchingStrategy,
+  capacity: number,
+  scratch?: ScratchArrays,
+  /**
+   * The universe as an ascending list when it is a handful of documents: the kept word's
+   * documents are listed from it instead of from the whole id space (`last`, `frequency`).
+   */
+  few?: Uint32Array,
+): Candidates {
   const n = matches.length;
   const activeMask = scratch?.take(Uint32Array) ?? new Uint32Array(capacity);
   const activeCount = scratch?.take(Uint8Array) ?? new Uint8Array(capacity);
@@ -52,7 +62,8 @@ export function selectCandidates(matches: WordMatches[], strategy: MatchingStrat
   const order = Array.from({ length: n }, (_, i) => n - 1 - i);
   if (strategy === 'frequency') order.sort((a, b) => matches[b]!.count - matches[a]!.count || b - a);
   const kept = order[n - 1]!; // the word that is never removed
-  const docs = setToArray(matches[kept]!.docs);
+  const keptDocs = matches[kept]!.docs;
+  const docs = few !== undefined ? few.filter((d) => hasDoc(keptDocs, d)) : setToArray(keptDocs);
   if (n === 1) {
     for (let k = 0; k < docs.length; k++) {
       activeMask[docs[k]!] = 1;
