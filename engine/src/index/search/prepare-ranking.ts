@@ -89,7 +89,6 @@ export function prepareRanking(state: IndexState, q: string, source: DocumentSou
   };
 }
 
-/** A suspect ranking carried over the writes since it was made, or null when it must be made again. */
 /**
  * `order` (a complete ranking) with `docs` (ranked among themselves, ids above every ranked one)
  * placed where a ranking of them all puts them, each by binary search: every rule's key is the
@@ -114,6 +113,7 @@ function insertRanked(state: IndexState, order: Uint32Array, docs: readonly numb
   return Uint32Array.from(out);
 }
 
+/** A suspect ranking carried over the writes since it was made, or null when it must be made again. */
 export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Suspect & { entry: PreparedEntry }): PreparedEntry | null {
   // The same vocabulary derives the query as before (parsing it again costs a dictionary walk).
   let parsed: ParsedQuery | null = null;

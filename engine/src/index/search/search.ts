@@ -3,7 +3,7 @@ import { inIndex } from '../index-error.ts';
 import { filterableNames as filterableAttributeNames, isFilterable as isFilterableAttribute } from '../filterable.ts';
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
-import { addDoc, bitsetWords, copySet, emptySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
+import { addDoc, bitsetWords, copySet, setToArray, subtractInPlace, type DocSet } from '../doc-set.ts';
 import type { FacetIndex } from '../facets.ts';
 import type { FieldLengths } from '../field-lengths.ts';
 import type { FieldRegistry } from '../fields.ts';
