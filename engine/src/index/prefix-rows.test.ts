@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { prefixOf, searchParamsOf } from './test-support/arbitraries.ts';
+import { searchAnswer } from './test-support/stored-core.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import { defaultSettings, type Settings } from '../types/settings.ts';
@@ -78,10 +79,7 @@ function answer(core: SearchCore, params: SearchParams, source: DocumentSource, 
   prefixRowPolicy.enabled = rows;
   core.dropReadCaches();
   try {
-    const { processingTimeMs: _ignored, ...rest } = core.search(params, source);
-    return rest;
-  } catch (e) {
-    return { error: (e as { code?: string }).code };
+    return searchAnswer(core, params, source);
   } finally {
     prefixRowPolicy.enabled = true;
   }

@@ -4,11 +4,11 @@ import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
-import { storedCore } from '../test-support/stored-core.ts';
+import { searchAnswer, storedCore } from '../test-support/stored-core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import type { FieldRules } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
-import { proximityPolicy, rowProximityOf } from './row-proximity.ts';
+import { proximityPolicy, rowProximityOf, rowProximityPolicy } from './row-proximity.ts';
 import { matchPolicy, parseSearchQuery } from './search.ts';
 
 /**
@@ -52,8 +52,7 @@ function answer(core: SearchCore, params: SearchParams, source: DocumentSource, 
   proximityPolicy.fromRows = fromRows;
   core.dropReadCaches();
   try {
-    const { processingTimeMs: _ignored, ...rest } = core.search(params, source);
-    return rest;
+    return searchAnswer(core, params, source);
   } finally {
     proximityPolicy.fromRows = true;
   }
@@ -72,9 +71,11 @@ describe('proximity read in the rows', () => {
     let fromRows = 0;
     try {
       fc.assert(
-        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 6 }), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), (settings, docs, params, mode) => {
-          // Two-phase matching as in production (one pass on indexes this small) or always.
+        fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 40 }), fc.array(paramsArb, { minLength: 1, maxLength: 6 }), fc.constantFrom<Array<'auto' | 'always'>>('auto', 'always'), fc.constantFrom(0, 16, Infinity), (settings, docs, params, mode, gallopRatio) => {
+          // Two-phase matching as in production (one pass on indexes this small) or always; rows
+          // galloped through always, as in production, or never.
           matchPolicy.twoPhase = mode;
+          rowProximityPolicy.gallopRatio = gallopRatio;
           const { core, source } = storedCore(settings, docs);
           for (const p of params) {
             expect(answer(core, p, source, true)).toEqual(answer(core, p, source, false));
@@ -87,6 +88,7 @@ describe('proximity read in the rows', () => {
     } finally {
       prefixCachePolicy.rankedWords = true;
       matchPolicy.twoPhase = 'auto';
+      rowProximityPolicy.gallopRatio = 16;
     }
     // Most queries read their rows: the property is about them.
     expect(fromRows).toBeGreaterThan(queries / 3);

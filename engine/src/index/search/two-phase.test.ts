@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { prefixOf, searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
-import { storedCore } from '../test-support/stored-core.ts';
+import { searchAnswer as answer, storedCore } from '../test-support/stored-core.ts';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../types/settings.ts';
-import { SearchCore } from '../core.ts';
-import type { DocumentSource, SearchParams } from '../types.ts';
+import type { SearchParams } from '../types.ts';
 import { detailPolicy } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { proximityPolicy } from './row-proximity.ts';
@@ -79,15 +78,6 @@ const paramsArb = searchParamsOf(word, {
     { weight: 1, arbitrary: fc.constant<SearchParams>({ facets: ['g'] }) },
   ),
 });
-
-function answer(core: SearchCore, params: SearchParams, source: DocumentSource): unknown {
-  try {
-    const { processingTimeMs: _ignored, ...rest } = core.search(params, source);
-    return rest;
-  } catch (e) {
-    return { error: (e as { code?: string }).code };
-  }
-}
 
 describe('two-phase matching', () => {
   it('ranks exactly like the up-front reference (property)', () => {

@@ -1,7 +1,7 @@
 import type { Document } from '../../types/document.ts';
 import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
-import type { DocumentSource } from '../types.ts';
+import type { DocumentSource, SearchParams } from '../types.ts';
 
 /** A core over `docs` (given ids 0, 1, ... as `id`) and the store its searches read them from. */
 export function storedCore(settings: Settings, docs: readonly object[]): { core: SearchCore; source: DocumentSource } {
@@ -14,4 +14,17 @@ export function storedCore(settings: Settings, docs: readonly object[]): { core:
     core.upsert(String(i), full);
   });
   return { core, source };
+}
+
+/**
+ * What a search answers, for comparing two ways of answering it: the result without its timing,
+ * or the error's code.
+ */
+export function searchAnswer(core: SearchCore, params: SearchParams, source: DocumentSource): unknown {
+  try {
+    const { processingTimeMs: _ignored, ...rest } = core.search(params, source);
+    return rest;
+  } catch (e) {
+    return { error: (e as { code?: string }).code };
+  }
 }
