@@ -3,6 +3,7 @@ import { FIELD_SHIFT, POSITION_MASK, firstAtLeast, sortedIndexOf, type Postings 
 import type { FieldLengths } from '../field-lengths.ts';
 import type { Derivation, QueryWord } from './query-terms.ts';
 import type { ScratchArrays } from './scratch.ts';
+import type { OccurrenceList } from './occurrence-list.ts';
 
 /**
  * What the ranking rules need to know about each query word in each candidate document,
@@ -162,32 +163,17 @@ export class OccurrenceChains {
     return this.length++;
   }
 
-  /** The occurrences chained from `head`, ascending. */
-  list(head: number): number[] {
+  /** The occurrences chained from `head`, ascending, in `into` (emptied first). */
+  list(head: number, into: OccurrenceList): OccurrenceList {
     let n = 0;
     for (let k = head; k !== -1; k = this.next[k]!) n++;
     // Chains link the latest entry first: filled from the end, the list is in push order, which
-    // is ascending per derivation. Short lists: insertion sort beats a comparator sort.
-    const out: number[] = new Array(n);
+    // is ascending per derivation.
+    const out = into.reset(n).values;
     for (let k = head, i = n - 1; k !== -1; k = this.next[k]!) out[i--] = this.occ[k]!;
-    return sortOccurrences(out);
+    into.length = n;
+    return into.sort();
   }
-}
-
-/** Sorts occurrences ascending, in place: insertion sort for the usual short lists. */
-export function sortOccurrences(out: number[]): number[] {
-  const n = out.length;
-  if (n > 32) return out.sort((a, b) => a - b);
-  for (let i = 1; i < n; i++) {
-    const v = out[i]!;
-    let j = i - 1;
-    while (j >= 0 && out[j]! > v) {
-      out[j + 1] = out[j]!;
-      j--;
-    }
-    out[j + 1] = v;
-  }
-  return out;
 }
 
 /** In one-pass matching (computeWordMatches), words with more derivations than this get their
@@ -797,12 +783,12 @@ export class PositionLookup {
     return head === null ? NOT_CHAINED : head[d]!;
   }
 
-  /** Sorted packed occurrences of word `i` in document `d` (exact derivations only if `exactOnly`). */
-  positions(i: number, d: number, exactOnly: boolean): number[] {
+  /** Sorted packed occurrences of word `i` in document `d` (exact derivations only if `exactOnly`), in `into`. */
+  positions(i: number, d: number, exactOnly: boolean, into: OccurrenceList): OccurrenceList {
     const word = this.#words[i]!;
     const head = this.#matches[i]!.head;
-    if (head !== null && (word.phrase !== null || !exactOnly)) return this.#chains.list(head[d]!);
-    const out: number[] = [];
+    if (head !== null && (word.phrase !== null || !exactOnly)) return this.#chains.list(head[d]!, into);
+    const out = into.reset();
     const { occStart, occ } = this.#postings;
     const { rankOfField, noTypoField } = this.#fields;
     const derivations = exactOnly ? this.#exact[i]! : word.derivations;
@@ -818,6 +804,6 @@ export class PositionLookup {
         out.push(o);
       }
     }
-    return derivations.length > 1 ? sortOccurrences(out) : out;
+    return derivations.length > 1 ? out.sort() : out;
   }
 }

@@ -4,6 +4,7 @@ import type { FieldLengths } from '../field-lengths.ts';
 import { haversineDistance } from '../../filter/index.ts';
 import { FIELD_SHIFT, POSITION_MASK } from '../postings.ts';
 import type { RankingRule } from './bucket-sort.ts';
+import { OccurrenceList } from './occurrence-list.ts';
 import { NOT_CHAINED, NO_MATCH, bestPos, bestRank, exactHit, exactStart, minTypo, type OccurrenceChains, type PositionLookup, type WordMatches } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
 import type { RowProximity } from './row-proximity.ts';
@@ -155,7 +156,11 @@ export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan:
   for (let i = a; i !== -1 && best > 0; i = next[i]!) {
     const va = occ[i]!;
     for (let j = b; j !== -1; j = next[j]!) {
-      if (++compared > CHAIN_PAIRS) return pairProximity(chains.list(a), aSpan, chains.list(b));
+      if (++compared > CHAIN_PAIRS) {
+        const as = chains.list(a, longChainA);
+        const bs = chains.list(b, longChainB);
+        return pairProximityIn(as.values, 0, as.length, aSpan, bs.values, 0, bs.length);
+      }
       const cost = occurrenceCost(va, occ[j]!, aSpan);
       if (cost < best) best = cost;
     }
@@ -179,10 +184,16 @@ export function slicePairProximity(a: Uint32Array, aFrom: number, aTo: number, a
 
 /** chainedPairProximity compares every pair up to this many. */
 const CHAIN_PAIRS = 64;
+/** The chains chainedPairProximity merges past CHAIN_PAIRS (searches run one at a time). */
+const longChainA = new OccurrenceList();
+const longChainB = new OccurrenceList();
 
 /** proximityPrecision "byAttribute": two words are close when in the same attribute at all. */
-function attributeProximity(a: readonly number[], b: readonly number[]): number {
-  for (const x of a) for (const y of b) if (x >>> FIELD_SHIFT === y >>> FIELD_SHIFT) return 0;
+function attributeProximity(a: OccurrenceList, b: OccurrenceList): number {
+  for (let i = 0; i < a.length; i++) {
+    const field = a.values[i]! >>> FIELD_SHIFT;
+    for (let j = 0; j < b.length; j++) if (b.values[j]! >>> FIELD_SHIFT === field) return 0;
+  }
   return MAX_PROXIMITY;
 }
 
@@ -201,6 +212,8 @@ function proximityRule(ctx: RankingContext): RankingRule {
       keys: (docs, out) => rows.keys(docs, ctx.activeMask, out),
     };
   }
+  // A pair's two lists, filled again for each document; the later word's list is kept for the next pair.
+  const lists = [new OccurrenceList(), new OccurrenceList()] as const;
   return {
     name: 'proximity',
     ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
@@ -211,7 +224,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
       const positions = ctx.positions;
       let prev = -1;
       let prevChain = NOT_CHAINED;
-      let prevList: number[] | null = null;
+      let prevList: OccurrenceList | null = null;
       let sum = 0;
       let mask = ctx.activeMask[d]!;
       while (mask !== 0) {
@@ -222,9 +235,11 @@ function proximityRule(ctx: RankingContext): RankingRule {
           sum += chainedPairProximity(positions.chains, prevChain, spans[prev]!, chain);
           prevList = null;
         } else if (prev >= 0) {
-          const before = prevList ?? positions.positions(prev, d, false);
-          const list = positions.positions(i, d, false);
-          sum += byAttribute ? attributeProximity(before, list) : pairProximity(before, spans[prev]!, list);
+          const before = prevList ?? positions.positions(prev, d, false, lists[0]);
+          const list = positions.positions(i, d, false, before === lists[0] ? lists[1] : lists[0]);
+          sum += byAttribute
+            ? attributeProximity(before, list)
+            : pairProximityIn(before.values, 0, before.length, spans[prev]!, list.values, 0, list.length);
           prevList = list;
         }
         prev = i;
@@ -321,6 +336,8 @@ function attributeRule(ctx: RankingContext): RankingRule {
 
 function exactnessRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
+  // Per word, filled again for each document.
+  const lists = ctx.words.map(() => new OccurrenceList());
   const general = (d: number): number => {
     let exact = 0;
     let activeCount = 0;
@@ -336,19 +353,24 @@ function exactnessRule(ctx: RankingContext): RankingRule {
     const first = ctx.matches[31 - Math.clz32(ctx.activeMask[d]! & -ctx.activeMask[d]!)]!;
     const mayStart = first.recordsStart ? exactStart(first, d) !== 0 : bestPos(first, d) === 0;
     if (exact === activeCount && activeCount > 0 && mayStart) {
-      const active: number[] = [];
-      for (let m = ctx.activeMask[d]!; m !== 0; m &= m - 1) active.push(31 - Math.clz32(m & -m));
-      const lists = active.map((i) => ctx.positions.positions(i, d, true));
+      const activeMask = ctx.activeMask[d]!;
+      for (let m = activeMask; m !== 0; m &= m - 1) {
+        const i = 31 - Math.clz32(m & -m);
+        ctx.positions.positions(i, d, true, lists[i]!);
+      }
+      const firstList = lists[31 - Math.clz32(activeMask & -activeMask)]!;
       let best = 2;
-      for (const o of lists[0]!) {
+      for (let k = 0; k < firstList.length; k++) {
+        const o = firstList.values[k]!;
         if ((o & POSITION_MASK) !== 0) continue;
         const field = o >>> FIELD_SHIFT;
         let span = 0;
         let ok = true;
-        for (let j = 0; j < active.length && ok; j++) {
-          const w = ctx.words[active[j]!]!;
-          ok = lists[j]!.includes(((field << FIELD_SHIFT) | span) >>> 0);
-          span += w.phrase === null ? 1 : w.phrase.length;
+        for (let m = activeMask; m !== 0 && ok; m &= m - 1) {
+          const i = 31 - Math.clz32(m & -m);
+          ok = lists[i]!.includes(((field << FIELD_SHIFT) | span) >>> 0);
+          const phrase = ctx.words[i]!.phrase;
+          span += phrase === null ? 1 : phrase.length;
         }
         if (ok) best = Math.min(best, ctx.fieldLengths.get(field, d) === span ? 0 : 1);
         if (best === 0) break;
