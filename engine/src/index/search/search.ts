@@ -639,13 +639,9 @@ function pagedHits(
   const format: FormatOptions | null = isWholeDocument(settings, params, sort)
     ? null
     : { settings, params, tokenizer: state.tokenizer, words: parsed().words, vocabulary: state.vocabulary, sort };
-  // The page's ids first, then their documents: the id reads are independent, so a first
-  // search, which finds them out of the CPU caches, waits for them together rather than once
-  // per hit between store lookups (its first read of a prepared ranking took ~13% less).
-  const ids: Array<string | undefined> = [];
-  for (let i = offset, stop = Math.min(end, ranked); i < stop; i++) ids.push(idAt(i));
   const hits: Document[] = [];
-  for (const id of ids) {
+  for (let i = offset, stop = Math.min(end, ranked); i < stop; i++) {
+    const id = idAt(i);
     const stored = id === undefined ? undefined : source.get(id);
     if (stored !== undefined) hits.push(format === null ? stored : formatHit(stored, format));
   }
