@@ -64,25 +64,31 @@ export function selectCandidates(
   const kept = order[n - 1]!; // the word that is never removed
   const keptDocs = matches[kept]!.docs;
   const docs = few !== undefined ? few.filter((d) => hasDoc(keptDocs, d)) : setToArray(keptDocs);
-  if (n === 1) {
-    for (let k = 0; k < docs.length; k++) {
-      activeMask[docs[k]!] = 1;
-      activeCount[docs[k]!] = 1;
-    }
-    return { docs, activeMask, activeCount };
-  }
+  markActiveWords(docs, matches, order, activeMask, activeCount);
+  return { docs, activeMask, activeCount };
+}
+
+/**
+ * Each document's active words: every word, less words in removal order until all the rest
+ * match it. A loop of its own: compiled on stack (OSR) in the middle of the first long call,
+ * the loop inside selectCandidates left the code after it without type feedback, and that code
+ * bailed out on every later call (~300-430 times while geonames-171k's prepared rankings were
+ * made, `--trace-deopt`).
+ */
+function markActiveWords(docs: Uint32Array, matches: WordMatches[], order: number[], activeMask: Uint32Array, activeCount: Uint8Array): void {
+  const n = matches.length;
+  const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   for (let k = 0; k < docs.length; k++) {
     const d = docs[k]!;
-    // Remove words in order until every remaining word matches the document.
+    // (One word: none is ever removed.)
     let mask = full;
     for (let r = 0; r < n - 1; r++) {
       if (allMatch(matches, mask, d)) break;
       mask &= ~(1 << order[r]!);
     }
     activeMask[d] = mask;
-    activeCount[d] = popcount(mask);
+    activeCount[d] = n === 1 ? 1 : popcount(mask);
   }
-  return { docs, activeMask, activeCount };
 }
 
 /**

@@ -38,13 +38,13 @@ export interface RankingContext {
   attributeRanks: number;
   proximityPrecision: 'byWord' | 'byAttribute';
   /** Set when the proximity rule reads the occurrences in the words' rows (no chains were built). */
-  rowProximity?: RowProximity;
+  rowProximity: RowProximity | undefined;
   /** With two-phase matching: fills the active words of documents before a rule reads them. */
-  prepareActive?: (docs: ArrayLike<number>) => void;
+  prepareActive: ((docs: ArrayLike<number>) => void) | undefined;
   /** With two-phase matching: fills the active words and match details of documents. */
-  prepare?: (docs: ArrayLike<number>) => void;
+  prepare: ((docs: ArrayLike<number>) => void) | undefined;
   /** With two-phase matching: the words rule's buckets of all candidates (see LazyCandidates). */
-  wordBuckets?: () => Iterable<[number, Uint32Array]>;
+  wordBuckets: (() => Iterable<[number, Uint32Array]>) | undefined;
 }
 
 function wordsRule(ctx: RankingContext): RankingRule {
@@ -54,9 +54,9 @@ function wordsRule(ctx: RankingContext): RankingRule {
     name: 'words',
     maxKey: n - 1,
     // One word: every candidate matches it.
-    ...(n === 1 ? { constantKey: 0 } : {}),
-    ...(ctx.prepareActive !== undefined ? { prepare: ctx.prepareActive } : {}),
-    ...(ctx.wordBuckets !== undefined ? { rootBuckets: ctx.wordBuckets } : {}),
+    constantKey: n === 1 ? 0 : undefined,
+    prepare: ctx.prepareActive,
+    rootBuckets: ctx.wordBuckets,
     key: (d) => n - count[d]!,
     keys: (docs, out) => {
       for (let i = 0; i < docs.length; i++) out[i] = n - count[docs[i]!]!;
@@ -81,9 +81,9 @@ function typoRule(ctx: RankingContext): RankingRule {
   const single = ctx.words.length === 1 ? ctx.matches[0]! : null;
   return {
     name: 'typo',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: ctx.maxTypos,
-    ...(typoFree ? { constantKey: 0 } : {}),
+    constantKey: typoFree ? 0 : undefined,
     key,
     keys: (docs, out) => {
       if (single !== null) {
@@ -206,7 +206,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
     // Only the active words are read before this rule: the details wait for the next rules.
     return {
       name: 'proximity',
-      ...(ctx.prepareActive !== undefined ? { prepare: ctx.prepareActive } : {}),
+      prepare: ctx.prepareActive,
       maxKey: (n - 1) * MAX_PROXIMITY,
       key: (d) => rows.key(d, ctx.activeMask),
       keys: (docs, out) => rows.keys(docs, ctx.activeMask, out),
@@ -216,9 +216,9 @@ function proximityRule(ctx: RankingContext): RankingRule {
   const lists = [new OccurrenceList(), new OccurrenceList()] as const;
   return {
     name: 'proximity',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: Math.max(0, (n - 1) * MAX_PROXIMITY),
-    ...(n < 2 ? { constantKey: 0 } : {}),
+    constantKey: n < 2 ? 0 : undefined,
     key: (d) => {
       if (n < 2) return 0;
       const positions = ctx.positions;
@@ -261,7 +261,7 @@ function attributeRankRule(ctx: RankingContext): RankingRule {
   const ranks = Math.max(1, ctx.attributeRanks);
   return {
     name: 'attributeRank',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: n * (ranks - 1),
     key: (d) => {
       let mask = ctx.activeMask[d]!;
@@ -281,7 +281,7 @@ function wordPositionRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   return {
     name: 'wordPosition',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: n * 64,
     key: (d) => {
       let mask = ctx.activeMask[d]!;
@@ -316,7 +316,7 @@ function attributeRule(ctx: RankingContext): RankingRule {
   const single = n === 1 ? ctx.matches[0]! : null;
   return {
     name: 'attribute',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: n * (ranks - 1) * 65 + n * 64,
     key,
     keys: (docs, out) => {
@@ -391,7 +391,7 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       : general;
   return {
     name: 'exactness',
-    ...(ctx.prepare !== undefined ? { prepare: ctx.prepare } : {}),
+    prepare: ctx.prepare,
     maxKey: n + 2,
     key,
     keys: (docs, out) => {

@@ -254,7 +254,7 @@ export function matchQuery(
   let list: Uint32Array | CandidateList;
   let activeMask: Uint32Array;
   let activeCount: Uint8Array;
-  let lazy: Pick<RankingContext, 'prepare' | 'prepareActive' | 'wordBuckets'> = {};
+  let lazy: Pick<RankingContext, 'prepare' | 'prepareActive' | 'wordBuckets'> = { prepare: undefined, prepareActive: undefined, wordBuckets: undefined };
   if (n === 0) {
     // Only negations (or nothing but separators): every remaining document, as a placeholder.
     list = setToArray(candidates);
@@ -284,8 +284,9 @@ export function matchQuery(
     list = docs;
   }
   const attributeRanks = Math.max(1, ...Array.from(rules.rankOfField).map((r) => r + 1));
+  // Every field in every search, in one order: a context of another shape (two-phase or not,
+  // rows or not) made the rules' code, compiled for one, deoptimize ("wrong map") on the next.
   const ctx: RankingContext = {
-    ...lazy,
     words: parsed.words,
     matches,
     activeMask,
@@ -297,7 +298,10 @@ export function matchQuery(
     maxTypos: parsed.words.reduce((sum, w) => sum + w.typoBudget, 0),
     attributeRanks,
     proximityPrecision: settings.proximityPrecision,
-    ...(rowProximity !== null ? { rowProximity } : {}),
+    rowProximity: rowProximity ?? undefined,
+    prepareActive: lazy.prepareActive,
+    prepare: lazy.prepare,
+    wordBuckets: lazy.wordBuckets,
   };
   return new QueryMatching(list, ctx, n);
 }
