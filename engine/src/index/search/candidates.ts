@@ -80,7 +80,7 @@ function markActiveWords(docs: Uint32Array, matches: WordMatches[], order: numbe
   const full = n >= 32 ? 0xffffffff : (1 << n) - 1;
   for (let k = 0; k < docs.length; k++) {
     const d = docs[k]!;
-    // (One word: none is ever removed.)
+    // Remove words in order until every remaining word matches the document (one word: none).
     let mask = full;
     for (let r = 0; r < n - 1; r++) {
       if (allMatch(matches, mask, d)) break;
