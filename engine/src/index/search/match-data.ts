@@ -169,7 +169,7 @@ export class OccurrenceChains {
     for (let k = head; k !== -1; k = this.next[k]!) n++;
     // Chains link the latest entry first: filled from the end, the list is in push order, which
     // is ascending per derivation.
-    const out = into.reset(n).values;
+    const out = into.reset(n).data;
     for (let k = head, i = n - 1; k !== -1; k = this.next[k]!) out[i--] = this.occ[k]!;
     into.length = n;
     return into.sort();

@@ -4,7 +4,7 @@ import { OccurrenceChains } from './match-data.ts';
 import { OccurrenceList } from './occurrence-list.ts';
 
 const packed = fc.integer({ min: 0, max: 0xffffffff });
-const contents = (list: OccurrenceList): number[] => [...list.values.subarray(0, list.length)];
+const contents = (list: OccurrenceList): number[] => [...list.data.subarray(0, list.length)];
 
 describe('OccurrenceList', () => {
   it('holds, sorts and finds exactly what was pushed since the last reset, whatever it held before (property)', () => {

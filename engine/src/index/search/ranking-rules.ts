@@ -159,7 +159,7 @@ export function chainedPairProximity(chains: OccurrenceChains, a: number, aSpan:
       if (++compared > CHAIN_PAIRS) {
         const as = chains.list(a, longChainA);
         const bs = chains.list(b, longChainB);
-        return pairProximityIn(as.values, 0, as.length, aSpan, bs.values, 0, bs.length);
+        return pairProximityIn(as.data, 0, as.length, aSpan, bs.data, 0, bs.length);
       }
       const cost = occurrenceCost(va, occ[j]!, aSpan);
       if (cost < best) best = cost;
@@ -191,8 +191,8 @@ const longChainB = new OccurrenceList();
 /** proximityPrecision "byAttribute": two words are close when in the same attribute at all. */
 function attributeProximity(a: OccurrenceList, b: OccurrenceList): number {
   for (let i = 0; i < a.length; i++) {
-    const field = a.values[i]! >>> FIELD_SHIFT;
-    for (let j = 0; j < b.length; j++) if (b.values[j]! >>> FIELD_SHIFT === field) return 0;
+    const field = a.data[i]! >>> FIELD_SHIFT;
+    for (let j = 0; j < b.length; j++) if (b.data[j]! >>> FIELD_SHIFT === field) return 0;
   }
   return MAX_PROXIMITY;
 }
@@ -239,7 +239,7 @@ function proximityRule(ctx: RankingContext): RankingRule {
           const list = positions.positions(i, d, false, before === lists[0] ? lists[1] : lists[0]);
           sum += byAttribute
             ? attributeProximity(before, list)
-            : pairProximityIn(before.values, 0, before.length, spans[prev]!, list.values, 0, list.length);
+            : pairProximityIn(before.data, 0, before.length, spans[prev]!, list.data, 0, list.length);
           prevList = list;
         }
         prev = i;
@@ -361,7 +361,7 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       const firstList = lists[31 - Math.clz32(activeMask & -activeMask)]!;
       let best = 2;
       for (let k = 0; k < firstList.length; k++) {
-        const o = firstList.values[k]!;
+        const o = firstList.data[k]!;
         if ((o & POSITION_MASK) !== 0) continue;
         const field = o >>> FIELD_SHIFT;
         let span = 0;

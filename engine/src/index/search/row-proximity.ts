@@ -1,6 +1,7 @@
 import { firstAtLeast, type Postings } from '../postings.ts';
 import type { FieldRules } from './match-data.ts';
 import type { QueryWord } from './query-terms.ts';
+import { OccurrenceList } from './occurrence-list.ts';
 import { slicePairProximity } from './ranking-rules.ts';
 
 /** Tests turn reading proximity in the rows off, to compare with the occurrence chains. */
@@ -39,8 +40,7 @@ export class RowProximity {
   /** Pair of each row (r) for each of the n documents ranked (k), at r * n + k; -1 when none. */
   #pairAt = new Int32Array(64);
   /** Per word, where its occurrences from several rows are merged. */
-  readonly #merged: Uint32Array[];
-  #mergedLength = 0;
+  readonly #merged: OccurrenceList[];
 
   constructor(rowsOfWords: readonly (readonly number[])[], postings: Postings) {
     const n = rowsOfWords.length;
@@ -61,7 +61,7 @@ export class RowProximity {
       }
       this.#firstRow[i + 1] = r;
     }
-    this.#merged = Array.from({ length: n }, () => new Uint32Array(16));
+    this.#merged = Array.from({ length: n }, () => new OccurrenceList());
   }
 
   /**
@@ -135,9 +135,10 @@ export class RowProximity {
       let from = found < 0 ? 0 : occStart[found]!;
       let to = found < 0 ? 0 : occStart[found + 1]!;
       if (rowsIn > 1) {
-        source = this.#merge(i, k, n);
+        const merged = this.#merge(i, k, n);
+        source = merged.data;
         from = 0;
-        to = this.#mergedLength;
+        to = merged.length;
       }
       if (prevFrom >= 0) sum += slicePairProximity(prevSource, prevFrom, prevTo, 0, source, from, to);
       prevSource = source;
@@ -147,8 +148,8 @@ export class RowProximity {
     return sum;
   }
 
-  /** Word i's occurrences in the k-th of n documents, from its rows, sorted (length: mergedLength). */
-  #merge(i: number, k: number, n: number): Uint32Array {
+  /** Word i's occurrences in the k-th of n documents, from its rows, sorted. */
+  #merge(i: number, k: number, n: number): OccurrenceList {
     const { occStart, occ } = this.#postings;
     const pairAt = this.#pairAt;
     let total = 0;
@@ -156,17 +157,16 @@ export class RowProximity {
       const p = pairAt[r * n + k]!;
       if (p >= 0) total += occStart[p + 1]! - occStart[p]!;
     }
-    // (Word i and the word before it may both be merged: one buffer each.)
-    let merged = this.#merged[i]!;
-    if (merged.length < total) merged = this.#merged[i] = new Uint32Array(Math.max(total, 2 * merged.length));
+    // (Word i and the word before it may both be merged: one list each.)
+    const merged = this.#merged[i]!.reset(total);
+    const out = merged.data;
     let m = 0;
     for (let r = this.#firstRow[i]!; r < this.#firstRow[i + 1]!; r++) {
       const p = pairAt[r * n + k]!;
-      if (p >= 0) for (let o = occStart[p]!; o < occStart[p + 1]!; o++) merged[m++] = occ[o]!;
+      if (p >= 0) for (let o = occStart[p]!; o < occStart[p + 1]!; o++) out[m++] = occ[o]!;
     }
-    merged.subarray(0, m).sort();
-    this.#mergedLength = m;
-    return merged;
+    merged.length = m;
+    return merged.sort();
   }
 }
 
