@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../types/settings.ts';
@@ -6,7 +7,7 @@ import { DumpError } from './errors.ts';
 import { CURRENT_DUMP_VERSION, keyFromDump, keyToDump, settingsFromDump, taskFromDump, taskToDump } from './format.ts';
 import { KEYS, sampleTasks } from './test-support/sample.ts';
 
-const FIXTURES = '/work/shared/fixtures/meilisearch-dumps';
+const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/meilisearch-dumps');
 const fixtureFile = (dump: string, path: string): string =>
   execFileSync('tar', ['-xzOf', `${FIXTURES}/${dump}`, '--wildcards', `*${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import type { StoredKey } from '../types/key.ts';
@@ -14,7 +14,7 @@ import type { Task } from '../types/task.ts';
 import { DumpError } from './errors.ts';
 import { openDump, removeExtractionLeftovers, type DumpIndex, type DumpReader } from './reader.ts';
 
-const FIXTURES = '/work/shared/fixtures/meilisearch-dumps';
+const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/meilisearch-dumps');
 
 interface Loaded {
   reader: DumpReader;

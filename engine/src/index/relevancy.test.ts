@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
@@ -10,7 +11,7 @@ import type { SearchParams } from './types.ts';
  * hits". Expectations are what Meilisearch returns for these queries on the same data (typos,
  * prefixes, phrases, negations, filters, sort, geo), checked on the leading hits only.
  */
-const DATASETS = '/work/shared/datasets';
+const DATASETS = resolve(import.meta.dirname, '../../../../shared/datasets');
 
 function load(file: string): Document[] {
   return JSON.parse(readFileSync(`${DATASETS}/${file}`, 'utf8')) as Document[];

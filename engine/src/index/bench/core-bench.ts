@@ -8,13 +8,14 @@
  * again), and each query's first search after such a write (with how often its one-word
  * ranking was kept over the write).
  */
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
 import type { Document } from '../../types/document.ts';
 import { SearchCore } from '../core.ts';
 import type { SearchParams } from '../types.ts';
 
-const DATASETS = '/work/shared/datasets';
+const DATASETS = resolve(import.meta.dirname, '../../../../../shared/datasets');
 
 interface Workload {
   file: string;

@@ -5,6 +5,7 @@
  * Queries: 1-3 random index words, the last cut to a 1-4 character prefix, random offset and one
  * of filter / sort / facets / score details / attributesToSearchOn / highlight / strategy all.
  */
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { defaultSettings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
@@ -15,7 +16,7 @@ const ds = process.argv[2] ?? 'debian';
 const N = Number(process.argv[3] ?? 1000);
 const file = ds === 'debian' ? 'debian-packages-63k.ndjson' : 'geonames-cities-171k.ndjson';
 const settings: any = ds === 'debian' ? { searchableAttributes: ['package', 'summary', 'description', 'tags'], filterableAttributes: ['section', 'priority'], sortableAttributes: ['installedSize'] } : { searchableAttributes: ['name'], filterableAttributes: ['country', 'admin1', '_geo'], sortableAttributes: ['name', '_geo'] };
-const docs = readFileSync(`/work/shared/datasets/${file}`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const docs = readFileSync(resolve(import.meta.dirname, '../../../../../shared/datasets', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const store = new Map<string, any>(docs.map((d) => [String(d.id), d]));
 const source = { get: (id: string) => store.get(id), entries: () => store.entries() };
 const core = new SearchCore({ ...defaultSettings(), ...settings }, 'id');
