@@ -600,14 +600,7 @@ function phraseDetail(
 ): void {
   if (terms.length === 0 || terms.some((t) => t >= postings.sealedTermCount)) return;
   const pairs: number[] = new Array(terms.length).fill(0);
-  const fewest = fields.fewestTypos === true;
-  const record = (d: number, o: number, r: number): void => {
-    if (outranked(m, d, typos, fewest)) return;
-    enter(m, d, typos, fewest);
-    const ps = o & POSITION_MASK;
-    recordMatch(m.detail, d, typos, exact, r, ps);
-    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
-  };
+  const record = phraseRecorder(m, terms.length, typos, exact, fields, chains, chainMode, startLimit);
   const rare = rarest(terms, postings);
   const { termStart, termEnd, docs } = postings;
   const rareStart = termStart[terms[rare]!]!;
@@ -708,6 +701,34 @@ function hasOccurrence(postings: Postings, pair: number, packed: number): boolea
 }
 
 /**
+ * How a phrase's matches are recorded (see matchPhrase): at its first word's occurrence `o`, in
+ * an attribute of rank `r`. A quoted phrase (`exact`) at the start of an attribute starts it, or
+ * is all of it, as an exact word does: Meilisearch's exactness counts a phrase as its words.
+ */
+function phraseRecorder(
+  m: WordMatches,
+  length: number,
+  typos: number,
+  exact: boolean,
+  fields: FieldRules,
+  chains: OccurrenceChains,
+  chainMode: ChainMode,
+  startLimit: number,
+): (d: number, o: number, r: number) => void {
+  const fewest = fields.fewestTypos === true;
+  const startRecorded = exact && m.recordsStart;
+  const fieldLengths = fields.fieldLengths;
+  return (d, o, r) => {
+    if (outranked(m, d, typos, fewest)) return;
+    enter(m, d, typos, fewest);
+    const ps = o & POSITION_MASK;
+    if (startRecorded && ps === 0) recordStart(m.detail, d, fieldLengths!.get(o >>> FIELD_SHIFT, d) === length ? 2 : 1);
+    recordMatch(m.detail, d, typos, exact, r, ps);
+    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
+  };
+}
+
+/**
  * A phrase matches where its words follow each other in one attribute. Matches are recorded at
  * the phrase's first word. Used for quoted phrases (exact), multi-word synonyms and split words.
  */
@@ -729,14 +750,7 @@ function matchPhrase(
   const rare = rarest(terms, postings);
   const { termStart, termEnd, docs } = postings;
   const pairs: number[] = new Array(terms.length).fill(0);
-  const fewest = fields.fewestTypos === true;
-  const record = (d: number, o: number, r: number): void => {
-    if (outranked(m, d, typos, fewest)) return;
-    enter(m, d, typos, fewest);
-    const ps = o & POSITION_MASK;
-    recordMatch(m.detail, d, typos, exact, r, ps);
-    if (chainMode === 'all' || (chainMode === 'start' && ps < startLimit)) m.head![d] = chains.push(o, m.head![d]!);
-  };
+  const record = phraseRecorder(m, terms.length, typos, exact, fields, chains, chainMode, startLimit);
   for (let p = termStart[terms[rare]!]!, end = termEnd[terms[rare]!]!; p < end; p++) {
     const d = docs[p]!;
     if (!hasDoc(candidates, d) || !phrasePairs(terms, rare, p, d, postings, pairs)) continue;

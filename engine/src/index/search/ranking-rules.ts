@@ -19,6 +19,13 @@ import type { SortCriterion } from './sort-params.ts';
 
 /** Proximity cost of two words farther apart than this (or in different attributes). */
 export const MAX_PROXIMITY = 7;
+
+/**
+ * `startFlags`: the exactness of a document with one active word is read from what the matching
+ * pass recorded (the word, or quoted phrase, exactly at the start of an attribute, or all of it)
+ * instead of from the word's occurrences; tests turn it off to compare the two.
+ */
+export const exactnessPolicy = { startFlags: true };
 /** Positions past this all cost the same in the attribute rule's position part. */
 export const MAX_POSITION_COST = 1023;
 
@@ -338,6 +345,7 @@ function exactnessRule(ctx: RankingContext): RankingRule {
   const n = ctx.words.length;
   // Per word, filled again for each document.
   const lists = ctx.words.map(() => new OccurrenceList());
+  const startFlags = exactnessPolicy.startFlags;
   const general = (d: number): number => {
     let exact = 0;
     let activeCount = 0;
@@ -351,6 +359,13 @@ function exactnessRule(ctx: RankingContext): RankingRule {
     // Some attribute equal to (0) / starting with (1) the active words, exactly and in order;
     // only possible when the first active word is exactly at the start of an attribute.
     const first = ctx.matches[31 - Math.clz32(ctx.activeMask[d]! & -ctx.activeMask[d]!)]!;
+    if (activeCount === 1 && first.recordsStart && startFlags) {
+      // The matching pass recorded it for the word's exact derivations (a quoted phrase: its
+      // matches) in the searched attributes, as its occurrences below would find it: most
+      // candidates of a query of several words match its first word only (matchingStrategy last).
+      const start = exactStart(first, d);
+      return start === 2 ? 0 : start === 1 ? 1 : 2 + (n - exact);
+    }
     const mayStart = first.recordsStart ? exactStart(first, d) !== 0 : bestPos(first, d) === 0;
     if (exact === activeCount && activeCount > 0 && mayStart) {
       const activeMask = ctx.activeMask[d]!;
