@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { prefixOf, searchParamsOf } from './test-support/arbitraries.ts';
-import { searchAnswer } from './test-support/stored-core.ts';
+import { answerWith } from './test-support/stored-core.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../types/document.ts';
 import { defaultSettings, type Settings } from '../types/settings.ts';
@@ -76,13 +76,7 @@ const paramsArb = searchParamsOf(queryWord, {
 });
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource, rows: boolean): unknown {
-  prefixRowPolicy.enabled = rows;
-  core.dropReadCaches();
-  try {
-    return searchAnswer(core, params, source);
-  } finally {
-    prefixRowPolicy.enabled = true;
-  }
+  return answerWith(prefixRowPolicy, 'enabled', rows, core, params, source);
 }
 
 function usesRow(core: SearchCore, q: string): boolean {

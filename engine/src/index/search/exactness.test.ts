@@ -4,7 +4,7 @@ import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
-import { searchAnswer, storedCore } from '../test-support/stored-core.ts';
+import { answerWith, storedCore } from '../test-support/stored-core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
 import { exactnessPolicy } from './ranking-rules.ts';
@@ -46,13 +46,7 @@ const paramsArb = searchParamsOf(word, {
 });
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource, startFlags: boolean): unknown {
-  exactnessPolicy.startFlags = startFlags;
-  core.dropReadCaches();
-  try {
-    return searchAnswer(core, params, source);
-  } finally {
-    exactnessPolicy.startFlags = true;
-  }
+  return answerWith(exactnessPolicy, 'startFlags', startFlags, core, params, source);
 }
 
 describe('exactness of one active word', () => {

@@ -4,7 +4,7 @@ import type { Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { searchParamsOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
-import { searchAnswer, storedCore } from '../test-support/stored-core.ts';
+import { answerWith, storedCore } from '../test-support/stored-core.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import type { FieldRules } from './match-data.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
@@ -49,13 +49,7 @@ const paramsArb = searchParamsOf(word, {
 });
 
 function answer(core: SearchCore, params: SearchParams, source: DocumentSource, fromRows: boolean): unknown {
-  proximityPolicy.fromRows = fromRows;
-  core.dropReadCaches();
-  try {
-    return searchAnswer(core, params, source);
-  } finally {
-    proximityPolicy.fromRows = true;
-  }
+  return answerWith(proximityPolicy, 'fromRows', fromRows, core, params, source);
 }
 
 /** Whether the query's words are rows (with every field searched, as here). */

@@ -28,3 +28,19 @@ export function searchAnswer(core: SearchCore, params: SearchParams, source: Doc
     return { error: (e as { code?: string }).code };
   }
 }
+
+/**
+ * searchAnswer with `policy[key]` set to `value`, the read caches dropped first (nothing kept by
+ * a search made the other way is read), and the switch set back after: how the property tests
+ * compare two ways of answering.
+ */
+export function answerWith<K extends string>(policy: Record<K, boolean>, key: K, value: boolean, core: SearchCore, params: SearchParams, source: DocumentSource): unknown {
+  const before = policy[key];
+  policy[key] = value;
+  core.dropReadCaches();
+  try {
+    return searchAnswer(core, params, source);
+  } finally {
+    policy[key] = before;
+  }
+}
