@@ -66,6 +66,8 @@ runTable(
     { params: { q: 'godfather' }, first: ['The Godfather', 'The Godfather: Part II', 'The Godfather: Part III'] },
     { params: { q: 'spiderman' }, first: ['Spider-Man', 'Spider-Man 2', 'Spider-Man 3'] },
     { params: { q: '"dark knight"' }, first: ['The Dark Knight'], every: (h) => /dark knight/i.test(`${title(h)} ${String(h['overview'])}`) },
+    // A quoted phrase that is a whole title ranks it first (exactness counts a phrase as its words).
+    { params: { q: '"up"' }, first: ['Up'] },
     { params: { q: 'matrix -reloaded' }, first: ['The Matrix'], none: (h) => /reloaded/i.test(`${title(h)} ${String(h['overview'])}`) },
     {
       params: { q: 'lord of the rings' },
