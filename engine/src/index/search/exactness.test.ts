@@ -67,6 +67,27 @@ describe('exactness of one active word', () => {
     }
   });
 
+  it('gives no exact attribute to a query that lost its first or a middle word (matchingStrategy frequency)', () => {
+    const core = new SearchCore(settingsOf({ rules: ['words', 'exactness'], oneTypo: 5, twoTypos: 9, maxTotalHits: 1000 }), 'id');
+    // `beta` is the most frequent word: frequency drops it first.
+    const names = ['alpha gamma', 'alpha', 'beta one', 'beta two', 'beta three', 'beta four'];
+    const docs = names.map((n, i) => ({ id: String(i), name: n }));
+    const source: DocumentSource = { get: (id) => docs[Number(id)], entries: () => new Map(docs.map((d) => [d.id, d])).entries() };
+    for (const d of docs) core.upsert(d.id, d);
+    const matchType = (q: string, strategy: 'frequency' | 'last', name: string): unknown => {
+      core.dropReadCaches();
+      const hit = core.search({ q, matchingStrategy: strategy, showRankingScoreDetails: true }, source).hits.find((h) => h['name'] === name);
+      return (hit?.['_rankingScoreDetails'] as Record<string, { matchType?: string }> | undefined)?.['exactness']?.matchType;
+    };
+    // Meilisearch's exact attribute rule ranks the remaining query only when it is the query's
+    // first words, in order (exact_attribute.rs: "bail if there is a hole").
+    expect(matchType('alpha beta gamma', 'frequency', 'alpha gamma')).toBe('noExactMatch');
+    expect(matchType('beta alpha', 'frequency', 'alpha')).toBe('noExactMatch');
+    // Without the hole, the same attributes are exact.
+    expect(matchType('alpha gamma', 'frequency', 'alpha gamma')).toBe('exactMatch');
+    expect(matchType('alpha beta', 'last', 'alpha')).toBe('exactMatch');
+  });
+
   it('puts an attribute that is the word (or phrase) before one that starts with it, before the rest', () => {
     const core = new SearchCore(settingsOf({ rules: ['exactness'], oneTypo: 5, twoTypos: 9, maxTotalHits: 1000 }), 'id');
     // Only the first query word matches each of them: one active word.

@@ -357,8 +357,12 @@ function exactnessRule(ctx: RankingContext): RankingRule {
       if (exactHit(ctx.matches[i]!, d) === 1) exact++;
     }
     // Some attribute equal to (0) / starting with (1) the active words, exactly and in order;
-    // only possible when the first active word is exactly at the start of an attribute.
-    const first = ctx.matches[31 - Math.clz32(ctx.activeMask[d]! & -ctx.activeMask[d]!)]!;
+    // only possible when the first active word is exactly at the start of an attribute, and
+    // when the active words are the query's first ones: Meilisearch's exact attribute rule
+    // gives no document either bucket when the query it ranks has lost its first word or one
+    // in the middle (matchingStrategy frequency).
+    if ((ctx.activeMask[d]! & (ctx.activeMask[d]! + 1)) !== 0) return 2 + (n - exact);
+    const first = ctx.matches[0]!;
     if (activeCount === 1 && first.recordsStart && startFlags) {
       // The matching pass recorded it for the word's exact derivations (a quoted phrase: its
       // matches) in the searched attributes, as its occurrences below would find it: most
@@ -373,7 +377,7 @@ function exactnessRule(ctx: RankingContext): RankingRule {
         const i = 31 - Math.clz32(m & -m);
         ctx.positions.positions(i, d, true, lists[i]!);
       }
-      const firstList = lists[31 - Math.clz32(activeMask & -activeMask)]!;
+      const firstList = lists[0]!;
       let best = 2;
       for (let k = 0; k < firstList.length; k++) {
         const o = firstList.data[k]!;
