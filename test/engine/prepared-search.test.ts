@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type EngineProcess } from '../helpers/engine-process.ts';
+import { preparedRankingsLog, startEngine, waitUntil, type EngineProcess } from '../helpers/engine-process.ts';
 import { Api } from '../helpers/http-client.ts';
 
 /**
@@ -25,22 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => engine?.stop());
 
-/** The engine's log lines announcing prepared rankings for the index. */
-function preparedLines(): Array<{ preparedRankings: number }> {
-  return readFileSync(engine.logFile, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('search rankings prepared'))
-    .map((line) => JSON.parse(line) as { index: string; preparedRankings: number })
-    .filter((entry) => entry.index === 'fruit');
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const preparedLines = (): Array<{ preparedRankings: number }> => preparedRankingsLog(engine, 'fruit');
 
 /** Every query and page answered as the full pipeline answers it. */
 async function expectPipelineAnswers(): Promise<void> {
@@ -58,7 +42,7 @@ async function expectPipelineAnswers(): Promise<void> {
 
 describe('rankings prepared while idle', () => {
   it('answer common one-word queries as the full pipeline does, before and after writes', async () => {
-    await waitFor(() => preparedLines().some((entry) => entry.preparedRankings > 0), 'prepared rankings');
+    await waitUntil(() => preparedLines().some((entry) => entry.preparedRankings > 0), 'prepared rankings');
     await expectPipelineAnswers();
     const writes: Array<() => Promise<unknown>> = [
       // A document kept at the top of "apple" replaced; one that ranks first added; one removed.
@@ -73,7 +57,7 @@ describe('rankings prepared while idle', () => {
       await write();
       // The engine's idle work after the write is done: the rankings the write set aside are
       // carried over it or ranked again (logged when it changed their number).
-      await waitFor(() => preparedLines().length > before, 'the rankings set aside by the write');
+      await waitUntil(() => preparedLines().length > before, 'the rankings set aside by the write');
       await expectPipelineAnswers();
     }
   });

@@ -3,7 +3,7 @@
  * its own temporary database and dump directories, for tests that talk HTTP to it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,4 +97,25 @@ export async function waitForEngine(engine: EngineProcess, until: 'ready' | 'lis
     await new Promise((resolveDelay) => setTimeout(resolveDelay, 50));
   }
   throw new Error(`engine not ${until} after ${timeoutMs} ms; see ${engine.logFile}`);
+}
+
+/**
+ * The engine's log lines announcing the rankings it prepared for `index` while idle (logged at
+ * `debug`: start the engine with MEILI_LOG_LEVEL=debug), oldest first.
+ */
+export function preparedRankingsLog(engine: EngineProcess, index: string): Array<{ preparedRankings: number; durationMs: number }> {
+  return readFileSync(engine.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('search rankings prepared'))
+    .map((line) => JSON.parse(line) as { index: string; preparedRankings: number; durationMs: number })
+    .filter((entry) => entry.index === index);
+}
+
+/** Waits until `condition` holds (polled every 50 ms); throws naming `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 50));
+  }
 }
