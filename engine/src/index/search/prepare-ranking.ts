@@ -23,6 +23,11 @@ import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type Index
 /** Documents added since a ranking was made that are ranked against it; more: made again. */
 export const MAX_CARRIED_DOCUMENTS = 64;
 
+/** The external ids of a ranking's first documents (PreparedRanking.firstIds). */
+function firstIdsOf(state: IndexState, order: Uint32Array): Array<string | undefined> {
+  return Array.from(order.subarray(0, preparePolicy.pageIds), (d) => state.externalId(d));
+}
+
 /** `q` parsed, if it is a one-word query that is prepared: a prefix word spelled `q`, without synonyms. */
 function preparedQuery(state: IndexState, q: string): { parsed: ParsedQuery; word: QueryWord } | null {
   const parsed = parseSearchQuery(state, q);
@@ -76,8 +81,10 @@ export function prepareRanking(state: IndexState, q: string, source: DocumentSou
   if (ranked === undefined) return null;
   // Every match when they are at most maxTotalHits (removals then carry exactly), else the first.
   const complete = ranked.order.length >= ranked.total;
+  const order = complete ? ranked.order.slice() : ranked.order.slice(0, preparePolicy.keptDocuments);
   return {
-    order: complete ? ranked.order.slice() : ranked.order.slice(0, preparePolicy.keptDocuments),
+    order,
+    firstIds: firstIdsOf(state, order),
     total: ranked.total,
     least: ranked.total,
     derivations: packDerivations(word),
@@ -175,5 +182,6 @@ export function carryPrepared(state: IndexState, { q, entry: held, reparse }: Su
   }
   // The number of hits shown must be known.
   if (Math.min(least, cap) !== Math.min(total, cap)) return null;
-  return { ...held, order, least, total, vocabulary: state.prepared.vocabulary, epoch: state.epoch, capacity: state.capacity };
+  // (The first ids again: a removed document leaves the order, and an added one may enter it.)
+  return { ...held, order, firstIds: firstIdsOf(state, order), least, total, vocabulary: state.prepared.vocabulary, epoch: state.epoch, capacity: state.capacity };
 }

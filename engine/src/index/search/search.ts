@@ -615,7 +615,9 @@ function covers(prepared: PreparedRanking, window: PageWindow): boolean {
 /** A page of hits read from a prepared ranking (`parsed` only when hits are formatted). */
 function preparedPage(state: IndexState, params: SearchParams, source: DocumentSource, parsed: () => ParsedQuery, prepared: PreparedRanking, window: PageWindow, started: number): SearchResult {
   const order = prepared.order;
-  return pagedHits(state, params, source, parsed, NO_SORT, window, order.length, (i) => state.externalId(order[i]!), prepared.total, started);
+  const first = prepared.firstIds;
+  const idAt = window.end <= first.length || first.length === order.length ? (i: number) => first[i] : (i: number) => state.externalId(order[i]!);
+  return pagedHits(state, params, source, parsed, NO_SORT, window, order.length, idAt, prepared.total, started);
 }
 
 /** A page of hits read from a query's kept ranking. */
