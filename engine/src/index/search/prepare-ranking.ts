@@ -1,7 +1,7 @@
 import { hasDoc } from '../doc-set.ts';
 import type { DocumentSource } from '../types.ts';
-import { preparePolicy, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
-import type { Derivation, ParsedQuery, QueryWord } from './query-terms.ts';
+import { derivationCode, packDerivations, preparePolicy, unpackDerivations, type PreparedEntry, type Suspect } from './prepared-rankings.ts';
+import type { ParsedQuery, QueryWord } from './query-terms.ts';
 import { sameAlternatives } from './ranked-carry.ts';
 import { executeSearch, parseSearchQuery, rankWithin, rankedQueryKey, type IndexState } from './search.ts';
 
@@ -37,14 +37,6 @@ function preparedQuery(state: IndexState, q: string): { parsed: ParsedQuery; wor
   return { parsed, word };
 }
 
-/** A derivation as one number: the term, then its typos and whether it is the word itself. */
-function derivationCode({ term, typos, exact }: Derivation): number {
-  return term * 8 + typos * 2 + (exact ? 1 : 0);
-}
-
-function packDerivations(word: QueryWord): Float64Array {
-  return Float64Array.from(word.derivations, derivationCode);
-}
 
 /** Whether `word` derives as the entry did (the rest of a prepared word follows from `q`). */
 function derivesAs(entry: PreparedEntry, word: QueryWord): boolean {
@@ -55,7 +47,7 @@ function derivesAs(entry: PreparedEntry, word: QueryWord): boolean {
 
 /** The one-word query an entry was ranked for, as parsing `q` gave it then. */
 function unpackQuery(q: string, entry: PreparedEntry): ParsedQuery {
-  const derivations = Array.from(entry.derivations, (code) => ({ term: Math.floor(code / 8), typos: (code >> 1) & 3, exact: (code & 1) === 1 }));
+  const derivations = unpackDerivations(entry.derivations);
   return { words: [{ text: q, phrase: null, derivations, isPrefix: true, typoBudget: entry.budget, alternatives: [...entry.alternatives] }], negative: [] };
 }
 

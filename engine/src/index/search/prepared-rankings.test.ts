@@ -94,6 +94,52 @@ describe('prepared rankings', () => {
     expect(compared).toBeGreaterThan(5000);
   });
 
+  it('give a query of several words its last word\'s derivations as a parse derives them, after every write (property)', () => {
+    const policy = { ...preparePolicy };
+    preparePolicy.minDocuments = 1;
+    let compared = 0;
+    let fromEntries = 0;
+    try {
+      fc.assert(
+        fc.property(settingsArb, fc.array(firstDoc, { minLength: 1, maxLength: 20 }), fc.array(op, { minLength: 1, maxLength: 10 }), fc.constantFrom(...WORDS), (settings, docs, ops, lead) => {
+          const { source, tested, reference, upsert, remove } = twinCores(settings);
+          const derivationsOf = tested.prepared.derivationsOf.bind(tested.prepared);
+          tested.prepared.derivationsOf = (word) => {
+            const got = derivationsOf(word);
+            if (got !== undefined) fromEntries++;
+            return got;
+          };
+          docs.forEach((d, i) => upsert(i, d));
+          tested.refreshKept(Infinity);
+          for (const o of ops) {
+            if (o.kind === 'idle') tested.refreshKept(Infinity);
+            else if (o.kind === 'upsert') upsert(o.id, o.doc);
+            else remove(o.id);
+            tested.seal();
+            // No ranking kept from one query to the next: each is parsed and ranked afresh.
+            tested.dropReadCaches();
+            for (const q of QUERIES) {
+              if (tested.prepared.lookup(q) === undefined) continue;
+              const params: SearchParams = { q: `${lead} ${q}`, limit: 4, showRankingScoreDetails: true };
+              tested.dropReadCaches();
+              const { processingTimeMs: _a, ...got } = tested.search(params, source);
+              reference.dropReadCaches();
+              const { processingTimeMs: _b, ...want } = reference.search(params, source);
+              expect(got, `${params.q} after ${JSON.stringify(o)}`).toEqual(want);
+              compared++;
+            }
+          }
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      Object.assign(preparePolicy, policy);
+    }
+    expect(compared).toBeGreaterThan(2000);
+    // Most of those queries took the derivations of their last word from its entry.
+    expect(fromEntries).toBeGreaterThan(compared / 2);
+  });
+
   it('survive dropped read caches, not a settings change', () => {
     const policy = { ...preparePolicy };
     preparePolicy.minDocuments = 2;

@@ -1,6 +1,6 @@
 import { forEachNearPrefix, prefixBlock } from '../near-prefixes.ts';
 import { bestSplit, MIN_SPLIT_LENGTH } from './query-graph.ts';
-import type { PhraseAlternative, TypoLengths } from './query-terms.ts';
+import type { Derivation, PhraseAlternative, QueryWord, TypoLengths } from './query-terms.ts';
 
 /**
  * Rankings of one-word queries prepared while the index is idle, before anyone searches them:
@@ -44,7 +44,26 @@ export const preparePolicy = {
    * PreparedRanking.firstIds.
    */
   pageIds: 20,
+  /**
+   * Whether a query whose last word is prepared takes that word's derivations from its entry
+   * (PreparedRankings.derivationsOf) instead of walking the word tree; tests turn it off to
+   * compare the two.
+   */
+  derivations: true,
 };
+
+/** A derivation as one number: the term, then its typos and whether it is the word itself. */
+export function derivationCode({ term, typos, exact }: Derivation): number {
+  return term * 8 + typos * 2 + (exact ? 1 : 0);
+}
+
+export function packDerivations(word: QueryWord): Float64Array {
+  return Float64Array.from(word.derivations, derivationCode);
+}
+
+export function unpackDerivations(codes: Float64Array): Derivation[] {
+  return Array.from(codes, (code) => ({ term: Math.floor(code / 8), typos: (code >> 1) & 3, exact: (code & 1) === 1 }));
+}
 
 /**
  * A seal that changed more terms than this sets every prepared ranking aside rather than
@@ -166,6 +185,18 @@ export class PreparedRankings {
 
   lookup(q: string): PreparedRanking | undefined {
     return this.#entries.get(q);
+  }
+
+  /**
+   * The derivations of `word` as a query's last word (a prefix), when it is a prepared query:
+   * what parsing it derives now, since an entry stays only while no write could change its
+   * ranking, which its derivations make. A query of several words ending with a common word then
+   * skips that word's walk of the word tree for typos (`francisco`, two typos: a third of a cold
+   * `san francisco` on geonames-171k).
+   */
+  derivationsOf(word: string): Derivation[] | undefined {
+    const entry = preparePolicy.derivations ? this.#entries.get(word) : undefined;
+    return entry === undefined ? undefined : unpackDerivations(entry.derivations);
   }
 
   /**

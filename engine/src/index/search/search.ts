@@ -196,7 +196,8 @@ function parseUncached(state: IndexState, q: string, reads: ParseReads): ParsedQ
     prefixRow: prefixRowPolicy.enabled ? (prefix) => state.prefixRows.lookup(prefix) : undefined,
     cachedDerivations: (key, compute) => {
       reads.derivationKeys.push(key);
-      return state.prefixCache.derivations(key, state.epoch, compute);
+      // (A prefix word's key ends with NUL 1: see PrefixCache.derivations.)
+      return state.prefixCache.derivations(key, state.epoch, () => (key.endsWith('\u00001') ? state.prepared.derivationsOf(key.slice(0, -2)) : undefined) ?? compute());
     },
   });
 }
