@@ -58,7 +58,8 @@ import { defaultSettings, type Settings } from '../engine/src/types/settings.ts'
 import type { Document } from '../engine/src/types/document.ts';
 import { createIndexCore } from '../engine/src/index/index.ts';
 import type { SearchParams } from '../engine/src/index/types.ts';
-import { preparedRankingsLog, startEngine, waitUntil } from '../test/helpers/engine-process.ts';
+import { eventually } from '../test/harness/eventually.ts';
+import { preparedRankingsLog, startEngine } from '../test/helpers/engine-process.ts';
 import { Api } from '../test/helpers/http-client.ts';
 
 const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
@@ -585,8 +586,7 @@ async function httpBench(seconds: number, connections: number): Promise<void> {
     // Once its queue is idle the engine prepares the rankings of common one-word queries, in
     // slices between searches; measured during that work, the first kind's throughput halved
     // (plain 2459 req/s, 4515 after it). The figures below are the engine's steady state.
-    await waitUntil(() => preparedRankingsLog(engine, 'packages').length > 0, 'the prepared rankings', 300_000);
-    const prepared = preparedRankingsLog(engine, 'packages')[0]!;
+    const prepared = await eventually('the prepared rankings', async () => preparedRankingsLog(engine, 'packages')[0], 300_000, 50);
     console.log(`\n## HTTP: engine process with debian-63k (indexed over HTTP in ${indexedS.toFixed(1)} s, then ${prepared.preparedRankings} rankings prepared while idle in ${(prepared.durationMs / 1000).toFixed(1)} s), autocannon ${connections} connections x ${seconds} s per kind after a 3 s warm-up, POST /indexes/packages/search`);
     const kinds: Kind[] = ['plain', 'typo', 'prefix', 'filtered', 'faceted'];
     const request = (q: BenchQuery) => ({ method: 'POST' as const, path: '/indexes/packages/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(oursParams(q)) });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedRankingsLog, startEngine, waitUntil, type EngineProcess } from '../helpers/engine-process.ts';
+import { eventually } from '../harness/eventually.ts';
+import { preparedRankingsLog, startEngine, type EngineProcess } from '../helpers/engine-process.ts';
 import { Api } from '../helpers/http-client.ts';
 
 /**
@@ -42,7 +43,7 @@ async function expectPipelineAnswers(): Promise<void> {
 
 describe('rankings prepared while idle', () => {
   it('answer common one-word queries as the full pipeline does, before and after writes', async () => {
-    await waitUntil(() => preparedLines().some((entry) => entry.preparedRankings > 0), 'prepared rankings');
+    await eventually('prepared rankings', async () => preparedLines().some((entry) => entry.preparedRankings > 0), 30_000, 50);
     await expectPipelineAnswers();
     const writes: Array<() => Promise<unknown>> = [
       // A document kept at the top of "apple" replaced; one that ranks first added; one removed.
@@ -57,7 +58,7 @@ describe('rankings prepared while idle', () => {
       await write();
       // The engine's idle work after the write is done: the rankings the write set aside are
       // carried over it or ranked again (logged when it changed their number).
-      await waitUntil(() => preparedLines().length > before, 'the rankings set aside by the write');
+      await eventually('the rankings set aside by the write', async () => preparedLines().length > before, 30_000, 50);
       await expectPipelineAnswers();
     }
   });

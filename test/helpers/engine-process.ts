@@ -110,12 +110,3 @@ export function preparedRankingsLog(engine: EngineProcess, index: string): Array
     .map((line) => JSON.parse(line) as { index: string; preparedRankings: number; durationMs: number })
     .filter((entry) => entry.index === index);
 }
-
-/** Waits until `condition` holds (polled every 50 ms); throws naming `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 50));
-  }
-}

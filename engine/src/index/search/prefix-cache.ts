@@ -26,6 +26,11 @@ export const PREFIX_SEEN = 256;
 /** Number of query words whose derivations are kept, and of parsed query strings. */
 export const DERIVATION_CACHE_SIZE = 256;
 
+/** The key of a query word's derivations: the word, NUL, then 1 for a prefix or 0 (noteWrite reads it back). */
+export function derivationKey(text: string, isPrefix: boolean): string {
+  return `${text}\u0000${isPrefix ? 1 : 0}`;
+}
+
 /**
  * Queries whose ranking is kept, and the most documents kept over all of them (each
  * keeps at most `pagination.maxTotalHits` documents, 1000 by default).
@@ -294,7 +299,7 @@ export class PrefixCache {
 
   /**
    * Derivations of a query word (prefix extensions and typos cost a dictionary walk); `key` is
-   * the word, NUL, then 1 for a prefix or 0 (noteWrite reads it).
+   * its derivationKey.
    */
   derivations(key: string, epoch: number, compute: () => Derivation[]): Derivation[] {
     this.#sync(epoch);

@@ -4,6 +4,7 @@ import type { Document } from '../../types/document.ts';
 import { defaultSettings, type Settings } from '../../types/settings.ts';
 import { SearchCore } from '../core.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { countHits } from '../test-support/count-hits.ts';
 import { twinCores } from '../test-support/twin-cores.ts';
 import type { DocumentSource, SearchParams } from '../types.ts';
 import { prefixCachePolicy } from './prefix-cache.ts';
@@ -47,6 +48,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 20 }) }) },
 );
 
+/** One op on the twin cores (`idle`: the tested core's idle work), then the tested core sealed. */
+function apply(o: Op, tested: SearchCore, upsert: (id: number, doc: Document) => void, remove: (id: number) => void): void {
+  if (o.kind === 'idle') tested.refreshKept(Infinity);
+  else if (o.kind === 'upsert') upsert(o.id, o.doc);
+  else remove(o.id);
+  tested.seal();
+}
+
 describe('prepared rankings', () => {
   it('answer as a core ranking from scratch after every write (property)', () => {
     const policy = { ...preparePolicy };
@@ -63,10 +72,7 @@ describe('prepared rankings', () => {
           docs.forEach((d, i) => upsert(i, d));
           prepared.refreshKept(Infinity);
           for (const o of ops) {
-            if (o.kind === 'idle') prepared.refreshKept(Infinity);
-            else if (o.kind === 'upsert') upsert(o.id, o.doc);
-            else remove(o.id);
-            prepared.seal();
+            apply(o, prepared, upsert, remove);
             for (const q of QUERIES) {
               if (prepared.prepared.lookup(q) === undefined) continue;
               // Pages inside and past the kept documents (the latter ranked by the full pipeline).
@@ -103,19 +109,11 @@ describe('prepared rankings', () => {
       fc.assert(
         fc.property(settingsArb, fc.array(firstDoc, { minLength: 1, maxLength: 20 }), fc.array(op, { minLength: 1, maxLength: 10 }), fc.constantFrom(...WORDS), (settings, docs, ops, lead) => {
           const { source, tested, reference, upsert, remove } = twinCores(settings);
-          const derivationsOf = tested.prepared.derivationsOf.bind(tested.prepared);
-          tested.prepared.derivationsOf = (word) => {
-            const got = derivationsOf(word);
-            if (got !== undefined) fromEntries++;
-            return got;
-          };
+          countHits(tested.prepared, 'derivationsOf', () => fromEntries++);
           docs.forEach((d, i) => upsert(i, d));
           tested.refreshKept(Infinity);
           for (const o of ops) {
-            if (o.kind === 'idle') tested.refreshKept(Infinity);
-            else if (o.kind === 'upsert') upsert(o.id, o.doc);
-            else remove(o.id);
-            tested.seal();
+            apply(o, tested, upsert, remove);
             // No ranking kept from one query to the next: each is parsed and ranked afresh.
             tested.dropReadCaches();
             for (const q of QUERIES) {

@@ -58,7 +58,7 @@ export function buildQueryWords(parts: Part[], options: DerivationOptions): Quer
         options.cachedDerivations === undefined
           ? deriveWord(text, part.isPrefix, options)
           : // A copy: concatenations below may add to this word's list.
-            options.cachedDerivations(`${text}\u0000${part.isPrefix ? 1 : 0}`, () => deriveWord(text, part.isPrefix, options)).slice(),
+            options.cachedDerivations(text, part.isPrefix, () => deriveWord(text, part.isPrefix, options)).slice(),
       isPrefix: part.isPrefix,
       typoBudget: budget,
       alternatives: synonymPhrases(text, options),

@@ -119,8 +119,8 @@ export interface DerivationOptions {
    * each of its words.
    */
   prefixRow?: (prefix: string) => PrefixRow | undefined;
-  /** Memoizes derivations by word (and prefix flag) while the index does not change. */
-  cachedDerivations?: (key: string, compute: () => Derivation[]) => Derivation[];
+  /** Memoizes derivations by word and prefix flag while the index does not change. */
+  cachedDerivations?: (text: string, isPrefix: boolean, compute: () => Derivation[]) => Derivation[];
 }
 
 /** Maximum typos allowed for a query word under the settings. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { prefixOf } from '../test-support/arbitraries.ts';
 import { settingsOf } from '../test-support/settings.ts';
+import { countHits } from '../test-support/count-hits.ts';
 import { twinCores } from '../test-support/twin-cores.ts';
 import { describe, expect, it } from 'vitest';
 import type { Document } from '../../types/document.ts';
@@ -119,18 +120,8 @@ describe('one-word ranking cache', () => {
       fc.property(settingsArb, fc.array(doc, { minLength: 1, maxLength: 30 }), fc.array(op, { minLength: 1, maxLength: 30 }), fc.boolean(), (settings, docs, ops, renumberOften) => {
         // Small renumbering thresholds: ids and terms renumbered now and then (journal breaks).
         const { source, tested: cached, reference, upsert, remove } = twinCores(settings, renumberOften ? { compactSlack: 2, termCompactSlack: 1 } : {});
-        const rankedWord = cached.prefixCache.rankedWord.bind(cached.prefixCache);
-        cached.prefixCache.rankedWord = (key, epoch, word) => {
-          const hit = rankedWord(key, epoch, word);
-          if (hit !== undefined) served++;
-          return hit;
-        };
-        const lookup = cached.prepared.lookup.bind(cached.prepared);
-        cached.prepared.lookup = (q) => {
-          const hit = lookup(q);
-          if (hit !== undefined) prepared++;
-          return hit;
-        };
+        countHits(cached.prefixCache, 'rankedWord', () => served++);
+        countHits(cached.prepared, 'lookup', () => prepared++);
         docs.forEach((d, i) => upsert(i, d));
         // Both forms of the word (prefix or not); twice each on the cached core: the first search
         // may fill the cache (or carry it over the writes since), the second reads it.

@@ -23,7 +23,7 @@ import { parseQuery, type ParsedQuery, type QueryWord } from './query-terms.ts';
 import { buildRankingRules, type RankingContext } from './ranking-rules.ts';
 import { rowProximityOf } from './row-proximity.ts';
 import type { ScratchArrays } from './scratch.ts';
-import { prefixCachePolicy, restrict, type ParseReads, type PrefixCache, type RankedWord } from './prefix-cache.ts';
+import { derivationKey, prefixCachePolicy, restrict, type ParseReads, type PrefixCache, type RankedWord } from './prefix-cache.ts';
 import type { PreparedRanking, PreparedRankings } from './prepared-rankings.ts';
 import { scoreDetails } from './score-details.ts';
 import { parseSort, type SortCriterion } from './sort-params.ts';
@@ -194,10 +194,10 @@ function parseUncached(state: IndexState, q: string, reads: ParseReads): ParsedQ
       return state.postings.docCount(term);
     },
     prefixRow: prefixRowPolicy.enabled ? (prefix) => state.prefixRows.lookup(prefix) : undefined,
-    cachedDerivations: (key, compute) => {
+    cachedDerivations: (text, isPrefix, compute) => {
+      const key = derivationKey(text, isPrefix);
       reads.derivationKeys.push(key);
-      // (A prefix word's key ends with NUL 1: see PrefixCache.derivations.)
-      return state.prefixCache.derivations(key, state.epoch, () => (key.endsWith('\u00001') ? state.prepared.derivationsOf(key.slice(0, -2)) : undefined) ?? compute());
+      return state.prefixCache.derivations(key, state.epoch, () => (isPrefix ? state.prepared.derivationsOf(text) : undefined) ?? compute());
     },
   });
 }
